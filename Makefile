@@ -1,0 +1,59 @@
+# PinPace: every entry point a person or CI uses. Each target installs what it needs first
+# (scripts/install-deps.sh is idempotent and takes about a second when nothing is missing).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+
+TAURI := ui/node_modules/.bin/tauri
+GUARD := target/real-data-dir.snapshot
+
+.PHONY: deps ui build run test lint rust-test ui-test e2e package icons
+
+deps:
+	scripts/install-deps.sh
+
+ui: deps
+	cd ui && npm run --silent build
+
+build: ui
+	cargo build -p pinpace
+
+## make run: build everything and open the PinPace window.
+run: build
+	scripts/run-app.sh
+
+## make test: everything CI checks; fails on the first failure.
+test: deps
+	mkdir -p target
+	scripts/real-data-dir-guard.sh snapshot $(GUARD)
+	$(MAKE) --no-print-directory ui lint rust-test ui-test build e2e
+	scripts/real-data-dir-guard.sh verify $(GUARD)
+
+# ui comes first: the Tauri crate embeds ui/dist at compile time, so clippy needs it too.
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run --silent check
+
+# The Rust tests also regenerate the TypeScript bindings, which must then match the committed ones.
+rust-test:
+	rm -rf ui/src/lib/bindings
+	cargo test --workspace
+	scripts/check-bindings.sh
+
+ui-test:
+	cd ui && npx vitest run
+
+e2e:
+	scripts/e2e.sh
+
+## make package: an installable .deb under target/release/bundle/deb/ (not part of make test).
+package: ui
+	$(TAURI) build --bundles deb
+	@ls -1 target/release/bundle/deb/*.deb
+
+## make icons: regenerate every icon from icons/source.svg (desktop sizes only).
+icons: deps
+	$(TAURI) icon icons/source.svg -o icons
+	rm -rf icons/android icons/ios icons/Square*Logo.png icons/StoreLogo.png

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# End-to-end run of the real window: starts Xvfb and tauri-driver (in front of WebKitWebDriver),
+# gives the app a throwaway data directory, runs the ignored e2e tests in tests/, and stops
+# everything it started by PID whatever happens. Screenshots land in target/e2e/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+APP="$PWD/target/debug/pinpace"
+[ -x "$APP" ] || { echo "e2e: $APP is missing; run 'make build' first" >&2; exit 1; }
+
+work=$(mktemp -d -t pinpace-e2e.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A display of our own: Xvfb picks a free number and writes it to fd 3.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { echo "e2e: Xvfb did not start" >&2; cat "$work/xvfb.log" >&2; exit 1; }
+export DISPLAY=":$(cat "$work/display")"
+
+# The app inherits this environment through tauri-driver and WebKitWebDriver.
+export PINPACE_DATA_DIR="$work/data"
+export NO_AT_BRIDGE=1 DBUS_SESSION_BUS_ADDRESS=disabled:
+
+port=${PINPACE_E2E_PORT:-4444}
+tauri-driver --port "$port" --native-port $((port + 1)) >"$work/driver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+  curl -fsS "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$port/status" >/dev/null || { echo "e2e: tauri-driver did not answer" >&2; cat "$work/driver.log" >&2; exit 1; }
+
+export PINPACE_E2E_APP="$APP" PINPACE_WEBDRIVER_URL="http://127.0.0.1:$port"
+if ! cargo test -p pinpace --test e2e_window -- --ignored --test-threads=1; then
+  echo "e2e: failed; tauri-driver log:" >&2
+  tail -50 "$work/driver.log" >&2
+  exit 1
+fi

@@ -1,0 +1,9 @@
+// Tauri's build step. App commands get generated allow-/deny- permissions so that the
+// capability in src-tauri/capabilities grants exactly the commands the UI uses, nothing more.
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"]));
+    tauri_build::try_build(attributes).expect("tauri-build failed");
+}

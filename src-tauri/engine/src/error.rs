@@ -1,0 +1,41 @@
+//! Errors that cross the engine's boundary: a stable machine code plus a human sentence.
+//!
+//! The UI and the CLI match on `code`, never on `message` (the GitButler pattern). Messages
+//! must never contain secrets; constructors take only what is safe to show.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Stable codes; renaming one is a breaking change for the UI and scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// The data directory could not be created or read.
+    DataDirUnavailable,
+    /// The database is held by another running PinPace.
+    DatabaseLocked,
+    /// The file is not a PinPace database, or it is damaged.
+    DatabaseCorrupt,
+    /// The database was written by a newer PinPace than this one.
+    DatabaseTooNew,
+    /// Any other storage failure.
+    Storage,
+}
+
+#[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
+#[error("{message} ({code:?})")]
+#[ts(export)]
+pub struct EngineError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl EngineError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        EngineError {
+            code,
+            message: message.into(),
+        }
+    }
+}

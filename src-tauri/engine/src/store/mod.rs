@@ -1,0 +1,91 @@
+//! The SQLite store: the single source of truth (DESIGN invariant 2).
+//!
+//! Migrations are plain SQL files embedded at compile time and applied by `rusqlite_migration`,
+//! each in its own transaction, tracked with `PRAGMA user_version`; a database written by a newer
+//! PinPace is refused rather than guessed at. Tables get one file each under `store/` as they
+//! arrive, with typed queries next to them.
+
+mod open;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+use crate::error::{EngineError, ErrorCode};
+
+const MIGRATIONS_SQL: &[&str] = &[include_str!("migrations/0001_settings.sql")];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS_SQL.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The newest schema version this build knows.
+pub fn latest_schema_version() -> u32 {
+    MIGRATIONS_SQL.len() as u32
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, applying pending migrations.
+    pub fn open(path: &Path) -> Result<Store, EngineError> {
+        let conn = open::connect(path)?;
+        Self::migrate(conn, path.to_path_buf())
+    }
+
+    /// Opens `pinpace.sqlite3` in `data_dir`, creating the directory if needed.
+    pub fn open_in_dir(data_dir: &Path) -> Result<Store, EngineError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            EngineError::new(
+                ErrorCode::DataDirUnavailable,
+                format!("cannot create the data directory {}: {e}", data_dir.display()),
+            )
+        })?;
+        Self::open(&data_dir.join(crate::DATABASE_FILE))
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store, EngineError> {
+        let conn = Connection::open_in_memory().map_err(open::classify)?;
+        Self::migrate(conn, PathBuf::from(":memory:"))
+    }
+
+    fn migrate(mut conn: Connection, path: PathBuf) -> Result<Store, EngineError> {
+        migrations().to_latest(&mut conn).map_err(|e| match e {
+            rusqlite_migration::Error::MigrationDefinition(
+                rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
+            ) => EngineError::new(
+                ErrorCode::DatabaseTooNew,
+                format!(
+                    "{} was written by a newer PinPace (this one knows schema {}); update PinPace",
+                    path.display(),
+                    latest_schema_version()
+                ),
+            ),
+            rusqlite_migration::Error::RusqliteError { err, .. } => open::classify(err),
+            other => EngineError::new(ErrorCode::Storage, format!("migration failed: {other}")),
+        })?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> u32 {
+        self.conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap_or(0)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests;

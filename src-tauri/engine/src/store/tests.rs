@@ -1,0 +1,70 @@
+use super::*;
+
+#[test]
+fn fresh_database_is_migrated_to_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in_dir(&dir.path().join("nested")).unwrap();
+    assert_eq!(store.schema_version(), latest_schema_version());
+    assert!(store.path().ends_with(crate::DATABASE_FILE));
+    assert!(store.path().exists());
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn reopening_keeps_data_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open_in_dir(dir.path()).unwrap();
+        store
+            .conn()
+            .execute("INSERT INTO settings(key, value) VALUES ('tz', '\"UTC\"')", [])
+            .unwrap();
+    }
+    let store = Store::open_in_dir(dir.path()).unwrap();
+    let v: String = store
+        .conn()
+        .query_row("SELECT value FROM settings WHERE key='tz'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, "\"UTC\"");
+}
+
+#[test]
+fn newer_database_is_refused_with_a_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", latest_schema_version() + 5)
+            .unwrap();
+    }
+    let err = Store::open(&path).err().expect("must refuse");
+    assert_eq!(err.code, ErrorCode::DatabaseTooNew);
+}
+
+#[test]
+fn garbage_file_is_reported_as_corrupt_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    std::fs::write(&path, vec![0x5au8; 8192]).unwrap();
+    let err = Store::open(&path).err().expect("must refuse");
+    assert_eq!(err.code, ErrorCode::DatabaseCorrupt);
+}
+
+#[test]
+fn unwritable_data_dir_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let err = Store::open_in_dir(&file.join("sub")).err().expect("must fail");
+    assert_eq!(err.code, ErrorCode::DataDirUnavailable);
+}
+
+#[test]
+fn in_memory_store_for_tests() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(store.schema_version(), latest_schema_version());
+}

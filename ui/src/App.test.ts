@@ -1,0 +1,34 @@
+// Component tests of the shell: what the engine reported is shown, and an engine error is shown
+// with its stable code rather than swallowed.
+import { render, screen } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('./lib/api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./lib/api')>();
+  return { ...real, appInfo: vi.fn() };
+});
+
+import App from './App.svelte';
+import { appInfo } from './lib/api';
+
+afterEach(() => vi.mocked(appInfo).mockReset());
+
+describe('App', () => {
+  it('shows the engine version and database path from the command', async () => {
+    vi.mocked(appInfo).mockResolvedValue({
+      engineVersion: '9.8.7',
+      databasePath: '/tmp/x/pinpace.sqlite3',
+      schemaVersion: 1,
+    });
+    render(App);
+    expect(await screen.findByTestId('engine-version')).toHaveProperty('textContent', '9.8.7');
+    expect(screen.getByTestId('database-path').textContent).toBe('/tmp/x/pinpace.sqlite3');
+  });
+
+  it('shows an engine error with its code', async () => {
+    vi.mocked(appInfo).mockRejectedValue({ code: 'database_locked', message: 'in use' });
+    render(App);
+    expect((await screen.findByTestId('error-code')).textContent).toBe('database_locked');
+    expect(screen.getByRole('alert').textContent).toContain('in use');
+  });
+});
