@@ -27,8 +27,11 @@ fi
 if [ -f ui/package-lock.json ]; then
   stamp=ui/node_modules/.pinpace-lock-stamp
   if [ ! -f "$stamp" ] || ! cmp -s ui/package-lock.json "$stamp"; then
-    echo "install-deps: npm ci in ui/"
-    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install`, not `npm ci`: the lockfile can only name the Tauri CLI binary of the platform
+    # it was made on (the registry mirror here serves no other), and `npm ci` refuses a lockfile
+    # without every platform's optional package. `npm install` still installs the locked versions.
+    echo "install-deps: npm install in ui/ (from the lockfile)"
+    (cd ui && npm install --no-audit --no-fund --loglevel=error)
     cp ui/package-lock.json "$stamp"
   fi
 fi

@@ -9,7 +9,8 @@ use std::time::Duration;
 use fantoccini::{ClientBuilder, Locator};
 
 fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run this through scripts/e2e.sh"))
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run this through scripts/e2e.sh"))
 }
 
 #[tokio::test]
@@ -48,7 +49,13 @@ async fn main_window_shows_what_the_engine_reports() {
         .text()
         .await
         .unwrap();
-    let title = client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    let title = client
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
 
     let shot = client.screenshot().await.expect("screenshot");
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
@@ -60,6 +67,9 @@ async fn main_window_shows_what_the_engine_reports() {
     assert_eq!(version, pinpace_engine::VERSION);
     let expected_db = data_dir.join(pinpace_engine::DATABASE_FILE);
     assert_eq!(PathBuf::from(&db_path), expected_db);
-    assert!(expected_db.exists(), "the app created its database at {db_path}");
+    assert!(
+        expected_db.exists(),
+        "the app created its database at {db_path}"
+    );
     assert!(shot.starts_with(b"\x89PNG"), "the screenshot is a PNG");
 }

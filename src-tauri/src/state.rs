@@ -25,7 +25,9 @@ impl AppState {
 
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> Result<T, EngineError> {
         let store = self.store.as_ref().map_err(Clone::clone)?;
-        let guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let guard = store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(f(&guard))
     }
 }

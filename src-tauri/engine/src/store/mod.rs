@@ -42,7 +42,10 @@ impl Store {
         std::fs::create_dir_all(data_dir).map_err(|e| {
             EngineError::new(
                 ErrorCode::DataDirUnavailable,
-                format!("cannot create the data directory {}: {e}", data_dir.display()),
+                format!(
+                    "cannot create the data directory {}: {e}",
+                    data_dir.display()
+                ),
             )
         })?;
         Self::open(&data_dir.join(crate::DATABASE_FILE))

@@ -10,7 +10,8 @@ use crate::error::{EngineError, ErrorCode};
 
 pub(super) fn connect(path: &Path) -> Result<Connection, EngineError> {
     let conn = Connection::open(path).map_err(classify)?;
-    conn.busy_timeout(Duration::from_secs(2)).map_err(classify)?;
+    conn.busy_timeout(Duration::from_secs(2))
+        .map_err(classify)?;
     // journal_mode returns a row; reading it is what surfaces "file is not a database".
     let _: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))

@@ -21,13 +21,18 @@ fn reopening_keeps_data_and_version() {
         let store = Store::open_in_dir(dir.path()).unwrap();
         store
             .conn()
-            .execute("INSERT INTO settings(key, value) VALUES ('tz', '\"UTC\"')", [])
+            .execute(
+                "INSERT INTO settings(key, value) VALUES ('tz', '\"UTC\"')",
+                [],
+            )
             .unwrap();
     }
     let store = Store::open_in_dir(dir.path()).unwrap();
     let v: String = store
         .conn()
-        .query_row("SELECT value FROM settings WHERE key='tz'", [], |r| r.get(0))
+        .query_row("SELECT value FROM settings WHERE key='tz'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(v, "\"UTC\"");
 }
@@ -59,7 +64,9 @@ fn unwritable_data_dir_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a-file");
     std::fs::write(&file, b"x").unwrap();
-    let err = Store::open_in_dir(&file.join("sub")).err().expect("must fail");
+    let err = Store::open_in_dir(&file.join("sub"))
+        .err()
+        .expect("must fail");
     assert_eq!(err.code, ErrorCode::DataDirUnavailable);
 }
 
