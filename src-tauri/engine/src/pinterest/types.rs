@@ -1,0 +1,283 @@
+//! Pinterest API v5 request and response bodies, as serde types, following
+//! `pinterest-v5-openapi.yaml` (release 5.23.0): only what PinPace uses. Optional fields are
+//! skipped when absent rather than sent as `null`, the way Pinterest's own examples do it; the
+//! simulator serialises the same types, and its tests validate them against the spec's schemas.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Pinterest's field limits for a pin (PinCreate in the spec).
+pub mod limits {
+    pub const TITLE: usize = 100;
+    pub const DESCRIPTION: usize = 800;
+    pub const LINK: usize = 2048;
+    pub const ALT_TEXT: usize = 500;
+    /// `page_size` accepted by list endpoints.
+    pub const MAX_PAGE_SIZE: u32 = 250;
+    /// Items in a `multiple_image_urls` media source.
+    pub const MIN_CAROUSEL_ITEMS: usize = 2;
+    pub const MAX_CAROUSEL_ITEMS: usize = 5;
+}
+
+/// `POST /pins` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PinCreate {
+    pub board_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board_section_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dominant_color: Option<String>,
+    pub media_source: MediaSource,
+}
+
+/// `PinMediaSource`: the variants PinPace sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "source_type", rename_all = "snake_case")]
+pub enum MediaSource {
+    ImageUrl {
+        url: String,
+    },
+    ImageBase64 {
+        content_type: ImageContentType,
+        data: String,
+    },
+    MultipleImageUrls {
+        items: Vec<ImageUrlItem>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index: Option<u32>,
+    },
+    VideoId {
+        media_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cover_image_url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cover_image_content_type: Option<ImageContentType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cover_image_data: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cover_image_key_frame_time: Option<u32>,
+    },
+}
+
+/// `ContentType` in the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImageContentType {
+    #[serde(rename = "image/jpeg")]
+    Jpeg,
+    #[serde(rename = "image/png")]
+    Png,
+}
+
+/// `PinMediaSourceImagesURLItem`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageUrlItem {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// A pin as Pinterest returns it (`Pin`), with the fields PinPace reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pin {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    pub board_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board_section_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<PinMedia>,
+}
+
+/// `PinMedia` (the part PinPace reads: which kind of media the pin holds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PinMedia {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+}
+
+/// `Board`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<String>,
+}
+
+/// `BoardSection`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardSection {
+    pub id: String,
+    pub name: String,
+}
+
+/// `Paginated`: one page of a list and the bookmark of the next, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[serde(default)]
+    pub bookmark: Option<String>,
+}
+
+/// `Account` (`GET /user_account`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub username: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
+}
+
+/// `Error`: Pinterest's error body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: i64,
+    pub message: String,
+}
+
+/// `OauthAccessTokenResponse` and its code/refresh variants. `Debug` is written by hand so that
+/// tokens never reach a log.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+    pub scope: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_expires_in: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_expires_at: Option<i64>,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"[redacted]")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .field("response_type", &self.response_type)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("refresh_token_expires_in", &self.refresh_token_expires_in)
+            .field("refresh_token_expires_at", &self.refresh_token_expires_at)
+            .finish()
+    }
+}
+
+/// `MediaUploadCreate` (`POST /media`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaUploadCreate {
+    pub media_type: String,
+}
+
+/// `MediaUpload`: a registered upload and where to post the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaUpload {
+    pub media_id: String,
+    pub media_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_url: Option<String>,
+    #[serde(default)]
+    pub upload_parameters: BTreeMap<String, String>,
+}
+
+/// `MediaUploadStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaStatus {
+    Registered,
+    Processing,
+    Succeeded,
+    Failed,
+}
+
+/// `Media` (`GET /media/{id}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaDetails {
+    pub media_id: String,
+    pub media_type: String,
+    pub status: MediaStatus,
+}
+
+/// Pinterest's rate-limit categories (`x-ratelimit-category` of each operation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    OrgRead,
+    OrgWrite,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::OrgRead => "org_read",
+            Category::OrgWrite => "org_write",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_source_uses_pinterest_tags() {
+        let m = MediaSource::ImageBase64 {
+            content_type: ImageContentType::Png,
+            data: "AAAA".into(),
+        };
+        let v = serde_json::to_value(&m).unwrap();
+        assert_eq!(v["source_type"], "image_base64");
+        assert_eq!(v["content_type"], "image/png");
+    }
+
+    #[test]
+    fn token_debug_hides_secrets() {
+        let t = TokenResponse {
+            access_token: "pina_SECRET1".into(),
+            token_type: "bearer".into(),
+            expires_in: 3600,
+            scope: "pins:write".into(),
+            response_type: None,
+            refresh_token: Some("pinr_SECRET2".into()),
+            refresh_token_expires_in: None,
+            refresh_token_expires_at: None,
+        };
+        let s = format!("{t:?}");
+        assert!(!s.contains("SECRET"), "{s}");
+    }
+}

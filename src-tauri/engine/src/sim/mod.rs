@@ -1,0 +1,1 @@
+//! Placeholder: the Pinterest simulator lands in its own change.
