@@ -1,0 +1,97 @@
+//! OAuth against Pinterest: the authorize URL (built with the oauth2 crate, which also makes the
+//! `state` value) and the token endpoint. The token calls are sent by hand through the same
+//! `send` path as every API call, because oauth2's `request_async` reports a 429 or a 503 only as
+//! an opaque error: PinPace needs their Retry-After and their transient/terminal class like any
+//! other request. Pinterest wants client credentials in HTTP Basic and a form-encoded body.
+
+use oauth2::basic::BasicClient;
+use oauth2::{AuthUrl, ClientId, CsrfToken, RedirectUrl, Scope};
+use reqwest::Method;
+use url::Url;
+
+use super::client::PinterestClient;
+use super::outcome::Reply;
+use super::secret::Secret;
+use super::types::{Category, TokenResponse};
+
+/// The scopes PinPace asks for, each needed: list boards and sections, create pins, read pins for
+/// reconciliation after a crash, and read the account's name.
+pub const SCOPES: &[&str] = &[
+    "boards:read",
+    "boards:write",
+    "pins:read",
+    "pins:write",
+    "user_accounts:read",
+];
+
+/// A Pinterest developer app's credentials. The secret is never printed.
+#[derive(Debug, Clone)]
+pub struct AppCredentials {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+/// Builds the URL of the consent page and the `state` value to check on the way back.
+pub fn authorize_url(
+    authorize_page: &Url,
+    client_id: &str,
+    redirect_uri: &Url,
+) -> Result<(Url, Secret), url::ParseError> {
+    let client = BasicClient::new(ClientId::new(client_id.to_string()))
+        .set_auth_uri(AuthUrl::from_url(authorize_page.clone()))
+        .set_redirect_uri(RedirectUrl::from_url(redirect_uri.clone()));
+    let mut request = client.authorize_url(CsrfToken::new_random);
+    for scope in SCOPES {
+        request = request.add_scope(Scope::new(scope.to_string()));
+    }
+    let (url, state) = request.url();
+    Ok((url, Secret::new(state.secret().clone())))
+}
+
+impl PinterestClient {
+    /// Exchanges an authorization code, asking for continuous refresh (a refresh token that is
+    /// renewed on each refresh).
+    pub async fn exchange_code(
+        &self,
+        app: &AppCredentials,
+        code: &Secret,
+        redirect_uri: &str,
+    ) -> Reply<TokenResponse> {
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code.expose()),
+            ("redirect_uri", redirect_uri),
+            ("continuous_refresh", "true"),
+        ];
+        self.token_request(app, &form).await
+    }
+
+    /// Trades a refresh token for a new access token (and, with continuous refresh, a new
+    /// refresh token that must be stored at once: the old one stops working).
+    pub async fn refresh(
+        &self,
+        app: &AppCredentials,
+        refresh_token: &Secret,
+    ) -> Reply<TokenResponse> {
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+        ];
+        self.token_request(app, &form).await
+    }
+
+    async fn token_request(
+        &self,
+        app: &AppCredentials,
+        form: &[(&str, &str)],
+    ) -> Reply<TokenResponse> {
+        let url = self.base().join("oauth/token").expect("constant path");
+        let req = self
+            .http()
+            .request(Method::POST, url)
+            .basic_auth(&app.client_id, Some(app.client_secret.expose()))
+            .form(form);
+        // The token endpoint counts as org_read in Pinterest's spec.
+        self.send(req, Category::OrgRead).await
+    }
+}
