@@ -1,0 +1,2 @@
+//! Shared helpers of the engine's integration tests.
+pub mod openapi;
