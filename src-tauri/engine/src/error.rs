@@ -21,6 +21,12 @@ pub enum ErrorCode {
     DatabaseTooNew,
     /// Any other storage failure.
     Storage,
+    /// The thing named does not exist.
+    NotFound,
+    /// A job was not in a state that allows the requested change (it moved meanwhile).
+    InvalidTransition,
+    /// Input that failed validation; nothing was written.
+    InvalidInput,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]

@@ -5,7 +5,12 @@
 //! PinPace is refused rather than guessed at. Tables get one file each under `store/` as they
 //! arrive, with typed queries next to them.
 
+mod accounts;
+pub mod job_state;
+pub mod jobs;
 mod open;
+pub mod pins;
+pub mod time;
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +19,10 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::{EngineError, ErrorCode};
 
-const MIGRATIONS_SQL: &[&str] = &[include_str!("migrations/0001_settings.sql")];
+const MIGRATIONS_SQL: &[&str] = &[
+    include_str!("migrations/0001_settings.sql"),
+    include_str!("migrations/0002_scheduler.sql"),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS_SQL.iter().map(|sql| M::up(sql)).collect())
@@ -90,5 +98,7 @@ impl Store {
     }
 }
 
+#[cfg(test)]
+mod jobs_tests;
 #[cfg(test)]
 mod tests;

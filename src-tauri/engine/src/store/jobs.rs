@@ -1,0 +1,301 @@
+//! Jobs: one per (pin, account, board). Every change of state goes through `transition`, which in
+//! one transaction checks the current state, applies the change and appends to `job_events`
+//! (DESIGN invariant 2): there is no other way to write a job's state.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::job_state::JobState;
+use super::time::{opt_from_db, to_db};
+use super::Store;
+use crate::error::{EngineError, ErrorCode};
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Job {
+    pub id: i64,
+    pub pin_id: i64,
+    pub account_id: Option<i64>,
+    pub board_id: Option<String>,
+    pub section_id: Option<String>,
+    pub state: JobState,
+    #[ts(type = "string | null")]
+    pub due_at: Option<DateTime<Utc>>,
+    pub attempt: i64,
+    pub retry_delay_ms: i64,
+    #[ts(type = "string | null")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    #[ts(type = "string | null")]
+    pub sent_at: Option<DateTime<Utc>>,
+    pub pinterest_pin_id: Option<String>,
+    pub pinterest_url: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// What a new job needs. Drafts have no account, board or time.
+#[derive(Debug, Clone, Default)]
+pub struct NewJob {
+    pub pin_id: i64,
+    pub account_id: Option<i64>,
+    pub board_id: Option<String>,
+    pub section_id: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub schedule_tz: Option<String>,
+    pub schedule_local: Option<String>,
+}
+
+/// Field changes that ride along with a transition. `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct JobPatch {
+    pub due_at: Option<Option<DateTime<Utc>>>,
+    pub attempt: Option<i64>,
+    pub retry_delay_ms: Option<i64>,
+    pub next_attempt_at: Option<Option<DateTime<Utc>>>,
+    pub sent_at: Option<Option<DateTime<Utc>>>,
+    pub pinterest_pin_id: Option<String>,
+    pub pinterest_url: Option<String>,
+    pub error: Option<Option<(String, String)>>,
+}
+
+const COLUMNS: &str = "id, pin_id, account_id, board_id, section_id, state, due_at, attempt, \
+    retry_delay_ms, next_attempt_at, sent_at, pinterest_pin_id, pinterest_url, error_code, error_message";
+
+fn read_job(row: &Row<'_>) -> rusqlite::Result<(Job, [Option<String>; 3])> {
+    let state: String = row.get(5)?;
+    let job = Job {
+        id: row.get(0)?,
+        pin_id: row.get(1)?,
+        account_id: row.get(2)?,
+        board_id: row.get(3)?,
+        section_id: row.get(4)?,
+        state: JobState::parse(&state).unwrap_or(JobState::Failed),
+        due_at: None,
+        attempt: row.get(7)?,
+        retry_delay_ms: row.get(8)?,
+        next_attempt_at: None,
+        sent_at: None,
+        pinterest_pin_id: row.get(11)?,
+        pinterest_url: row.get(12)?,
+        error_code: row.get(13)?,
+        error_message: row.get(14)?,
+    };
+    Ok((job, [row.get(6)?, row.get(9)?, row.get(10)?]))
+}
+
+fn finish(raw: (Job, [Option<String>; 3])) -> Result<Job, EngineError> {
+    let (mut job, [due, next, sent]) = raw;
+    job.due_at = opt_from_db(due)?;
+    job.next_attempt_at = opt_from_db(next)?;
+    job.sent_at = opt_from_db(sent)?;
+    Ok(job)
+}
+
+fn storage(e: rusqlite::Error) -> EngineError {
+    super::open::classify(e)
+}
+
+impl Store {
+    /// Creates a job in `initial` state (draft or scheduled) and records its first event.
+    pub fn create_job(
+        &mut self,
+        new: &NewJob,
+        initial: JobState,
+        now: DateTime<Utc>,
+    ) -> Result<i64, EngineError> {
+        if !matches!(initial, JobState::Draft | JobState::Scheduled) {
+            return Err(EngineError::new(
+                ErrorCode::InvalidInput,
+                "a new job starts as a draft or scheduled",
+            ));
+        }
+        if initial == JobState::Scheduled
+            && (new.account_id.is_none() || new.board_id.is_none() || new.due_at.is_none())
+        {
+            return Err(EngineError::new(
+                ErrorCode::InvalidInput,
+                "a scheduled job needs an account, a board and a time",
+            ));
+        }
+        let tx = self.conn.transaction().map_err(storage)?;
+        tx.execute(
+            "INSERT INTO jobs (pin_id, account_id, board_id, section_id, state, due_at, schedule_tz, \
+             schedule_local, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            params![
+                new.pin_id,
+                new.account_id,
+                new.board_id,
+                new.section_id,
+                initial.as_str(),
+                new.due_at.map(to_db),
+                new.schedule_tz,
+                new.schedule_local,
+                to_db(now)
+            ],
+        )
+        .map_err(storage)?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO job_events (job_id, at, from_state, to_state, reason) VALUES (?1, ?2, NULL, ?3, 'created')",
+            params![id, to_db(now), initial.as_str()],
+        )
+        .map_err(storage)?;
+        tx.commit().map_err(storage)?;
+        Ok(id)
+    }
+
+    pub fn job(&self, id: i64) -> Result<Job, EngineError> {
+        let raw = self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"),
+                [id],
+                read_job,
+            )
+            .optional()
+            .map_err(storage)?
+            .ok_or_else(|| EngineError::new(ErrorCode::NotFound, format!("no job {id}")))?;
+        finish(raw)
+    }
+
+    /// Jobs in `state`, oldest due first.
+    pub fn jobs_in_state(&self, state: JobState) -> Result<Vec<Job>, EngineError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM jobs WHERE state = ?1 ORDER BY due_at, id"
+            ))
+            .map_err(storage)?;
+        let rows = stmt
+            .query_map([state.as_str()], read_job)
+            .map_err(storage)?;
+        rows.map(|r| r.map_err(storage).and_then(finish)).collect()
+    }
+
+    /// Moves job `id` to `to`, if it is still in one of the states `from` allows and the move is
+    /// legal; applies `patch` and appends the event, all in one transaction.
+    pub fn transition(
+        &mut self,
+        id: i64,
+        to: JobState,
+        reason: &str,
+        detail: Option<&serde_json::Value>,
+        patch: &JobPatch,
+        now: DateTime<Utc>,
+    ) -> Result<Job, EngineError> {
+        let tx = self.conn.transaction().map_err(storage)?;
+        let current: Option<String> = tx
+            .query_row("SELECT state FROM jobs WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(storage)?;
+        let current =
+            current.ok_or_else(|| EngineError::new(ErrorCode::NotFound, format!("no job {id}")))?;
+        let from = JobState::parse(&current).ok_or_else(|| {
+            EngineError::new(
+                ErrorCode::DatabaseCorrupt,
+                format!("job {id} has state {current:?}"),
+            )
+        })?;
+        if !from.can_move_to(to) {
+            return Err(EngineError::new(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "job {id} is {} and cannot become {}",
+                    from.as_str(),
+                    to.as_str()
+                ),
+            ));
+        }
+        let mut sets = vec!["state = ?2".to_string(), "updated_at = ?3".to_string()];
+        let mut values: Vec<rusqlite::types::Value> =
+            vec![id.into(), to.as_str().to_string().into(), to_db(now).into()];
+        let mut push = |col: &str, v: rusqlite::types::Value| {
+            values.push(v);
+            sets.push(format!("{col} = ?{}", values.len()));
+        };
+        let time = |t: &Option<DateTime<Utc>>| {
+            t.map(to_db)
+                .map_or(rusqlite::types::Value::Null, Into::into)
+        };
+        if let Some(t) = &patch.due_at {
+            push("due_at", time(t));
+        }
+        if let Some(a) = patch.attempt {
+            push("attempt", a.into());
+        }
+        if let Some(d) = patch.retry_delay_ms {
+            push("retry_delay_ms", d.into());
+        }
+        if let Some(t) = &patch.next_attempt_at {
+            push("next_attempt_at", time(t));
+        }
+        if let Some(t) = &patch.sent_at {
+            push("sent_at", time(t));
+        }
+        if let Some(p) = &patch.pinterest_pin_id {
+            push("pinterest_pin_id", p.clone().into());
+        }
+        if let Some(u) = &patch.pinterest_url {
+            push("pinterest_url", u.clone().into());
+        }
+        if let Some(err) = &patch.error {
+            let (code, message) = match err {
+                Some((c, m)) => (c.clone().into(), m.clone().into()),
+                None => (rusqlite::types::Value::Null, rusqlite::types::Value::Null),
+            };
+            push("error_code", code);
+            push("error_message", message);
+        }
+        let sql = format!("UPDATE jobs SET {} WHERE id = ?1", sets.join(", "));
+        tx.execute(&sql, rusqlite::params_from_iter(values))
+            .map_err(storage)?;
+        tx.execute(
+            "INSERT INTO job_events (job_id, at, from_state, to_state, reason, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, to_db(now), from.as_str(), to.as_str(), reason, detail.map(|d| d.to_string())],
+        )
+        .map_err(storage)?;
+        let raw = tx
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"),
+                [id],
+                read_job,
+            )
+            .map_err(storage)?;
+        tx.commit().map_err(storage)?;
+        finish(raw)
+    }
+
+    /// The audit trail of a job, oldest first: (at, from, to, reason).
+    pub fn job_history(&self, id: i64) -> Result<Vec<JobEvent>, EngineError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT at, from_state, to_state, reason, detail FROM job_events WHERE job_id = ?1 ORDER BY id")
+            .map_err(storage)?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok(JobEvent {
+                    at: r.get(0)?,
+                    from_state: r.get(1)?,
+                    to_state: r.get(2)?,
+                    reason: r.get(3)?,
+                    detail: r.get(4)?,
+                })
+            })
+            .map_err(storage)?;
+        rows.map(|r| r.map_err(storage)).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct JobEvent {
+    pub at: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub reason: String,
+    pub detail: Option<String>,
+}
