@@ -7,6 +7,7 @@
 pub mod app_info;
 pub mod clock;
 pub mod error;
+pub mod pacing;
 pub mod pinterest;
 pub mod sim;
 pub mod store;

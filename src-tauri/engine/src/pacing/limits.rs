@@ -1,0 +1,92 @@
+//! Which limits apply: Pinterest's documented presets for trial and standard access, and custom
+//! lists. A limit is scoped to one account (per user per app) or to the whole app (shared by all
+//! accounts), and applies to one category or to every request.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::pinterest::types::Category;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitScope {
+    /// Per user (account) per app.
+    User,
+    /// Per app: shared by every account connected through the same Pinterest app.
+    App,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitSpec {
+    pub scope: LimitScope,
+    /// `None` = every request (the universal limit).
+    pub category: Option<Category>,
+    pub limit: u32,
+    pub window_secs: u64,
+}
+
+impl LimitSpec {
+    pub fn applies_to(&self, category: Category) -> bool {
+        self.category.is_none_or(|c| c == category)
+    }
+    pub fn window(&self) -> Duration {
+        Duration::from_secs(self.window_secs)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    Trial,
+    Standard,
+}
+
+const DAY: u64 = 86_400;
+
+impl Preset {
+    /// Pinterest's documented limits: trial apps 1,000 requests a day for everything, org_write
+    /// 300 a day, org_read 1,000 a day (per app); standard access 100 requests a second per user,
+    /// org_write 100 a minute and org_read 1,000 a minute per user.
+    pub fn limits(self) -> Vec<LimitSpec> {
+        let spec = |scope, category, limit, window_secs| LimitSpec {
+            scope,
+            category,
+            limit,
+            window_secs,
+        };
+        match self {
+            Preset::Trial => vec![
+                spec(LimitScope::App, None, 1_000, DAY),
+                spec(LimitScope::App, Some(Category::OrgWrite), 300, DAY),
+                spec(LimitScope::App, Some(Category::OrgRead), 1_000, DAY),
+            ],
+            Preset::Standard => vec![
+                spec(LimitScope::User, None, 100, 1),
+                spec(LimitScope::User, Some(Category::OrgWrite), 100, 60),
+                spec(LimitScope::User, Some(Category::OrgRead), 1_000, 60),
+            ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_follow_the_documentation() {
+        let standard = Preset::Standard.limits();
+        let write: Vec<_> = standard
+            .iter()
+            .filter(|l| l.applies_to(Category::OrgWrite))
+            .collect();
+        assert_eq!(write.len(), 2);
+        assert!(write.iter().any(|l| l.limit == 100 && l.window_secs == 60));
+        let trial = Preset::Trial.limits();
+        assert!(trial.iter().all(|l| l.scope == LimitScope::App));
+        assert!(trial
+            .iter()
+            .any(|l| l.limit == 300 && l.category == Some(Category::OrgWrite)));
+    }
+}

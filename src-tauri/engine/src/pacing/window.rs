@@ -1,0 +1,145 @@
+//! One rolling window: at most `limit` sends in any `window`. Keeps the send times still inside
+//! the window (at most `limit` of them), so memory is bounded by the limit.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollingWindow {
+    limit: u32,
+    window: TimeDelta,
+    sent: VecDeque<DateTime<Utc>>,
+}
+
+impl RollingWindow {
+    pub fn new(limit: u32, window: Duration) -> Self {
+        RollingWindow {
+            limit: limit.max(1),
+            window: TimeDelta::from_std(window).unwrap_or(TimeDelta::MAX),
+            sent: VecDeque::new(),
+        }
+    }
+
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    pub fn window(&self) -> Duration {
+        self.window.to_std().unwrap_or(Duration::MAX)
+    }
+
+    fn prune(&mut self, now: DateTime<Utc>) {
+        while let Some(&first) = self.sent.front() {
+            if first + self.window <= now {
+                self.sent.pop_front();
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Sends inside the window ending at `now`.
+    pub fn used(&mut self, now: DateTime<Utc>) -> u32 {
+        self.prune(now);
+        self.sent.len() as u32
+    }
+
+    pub fn remaining(&mut self, now: DateTime<Utc>) -> u32 {
+        self.limit.saturating_sub(self.used(now))
+    }
+
+    /// The earliest time at or after `now` when one more send fits.
+    pub fn next_free(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.prune(now);
+        let used = self.sent.len();
+        if used < self.limit as usize {
+            return now;
+        }
+        // The send that must leave the window before one more fits.
+        let blocking = self.sent[used - self.limit as usize];
+        (blocking + self.window).max(now)
+    }
+
+    /// Records a send at `at` (kept in time order even if `at` is slightly out of order).
+    pub fn record(&mut self, at: DateTime<Utc>) {
+        let pos = self.sent.partition_point(|&t| t <= at);
+        self.sent.insert(pos, at);
+        // Never keep more than the limit needs: only the newest `limit` sends matter.
+        while self.sent.len() > self.limit as usize {
+            self.sent.pop_front();
+        }
+    }
+
+    /// Lowers (never raises) the limit, e.g. after the server showed a smaller one.
+    pub fn lower_limit(&mut self, limit: u32) -> bool {
+        let limit = limit.max(1);
+        if limit < self.limit {
+            self.limit = limit;
+            while self.sent.len() > self.limit as usize {
+                self.sent.pop_front();
+            }
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: i64) -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH + TimeDelta::seconds(s)
+    }
+
+    #[test]
+    fn allows_exactly_the_limit_in_any_window() {
+        let mut w = RollingWindow::new(3, Duration::from_secs(60));
+        for s in [0, 10, 20] {
+            assert_eq!(w.next_free(t(s)), t(s));
+            w.record(t(s));
+        }
+        assert_eq!(w.remaining(t(30)), 0);
+        assert_eq!(w.next_free(t(30)), t(60));
+        w.record(t(60));
+        assert_eq!(w.next_free(t(60)), t(70));
+        assert_eq!(w.used(t(79)), 2);
+    }
+
+    #[test]
+    fn lowering_the_limit_pushes_the_next_slot_out() {
+        let mut w = RollingWindow::new(5, Duration::from_secs(60));
+        for s in 0..3 {
+            w.record(t(s));
+        }
+        assert_eq!(w.next_free(t(3)), t(3));
+        assert!(w.lower_limit(2));
+        assert_eq!(w.next_free(t(3)), t(61));
+        assert!(!w.lower_limit(9), "never raised");
+    }
+
+    proptest::proptest! {
+        /// Whatever the send pattern, following next_free never puts more than `limit` sends in
+        /// any window.
+        #[test]
+        fn following_next_free_never_exceeds_the_limit(limit in 1u32..20, window in 1i64..120, gaps in proptest::collection::vec(0i64..30, 1..200)) {
+            let mut w = RollingWindow::new(limit, Duration::from_secs(window as u64));
+            let mut now = t(0);
+            let mut sends = vec![];
+            for g in gaps {
+                now += TimeDelta::seconds(g);
+                let at = w.next_free(now);
+                w.record(at);
+                sends.push(at);
+                now = at;
+            }
+            for (i, &s) in sends.iter().enumerate() {
+                let inside = sends[i..].iter().filter(|&&x| x < s + TimeDelta::seconds(window)).count();
+                proptest::prop_assert!(inside as u32 <= limit);
+            }
+        }
+    }
+}
