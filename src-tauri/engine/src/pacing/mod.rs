@@ -5,8 +5,10 @@
 //! exact "remaining" and "frees at" answers for the live panel and the forecast, state rebuilt
 //! from the request log after a restart, and limits lowered at run time from the server's headers.
 
+pub mod lane;
 pub mod limits;
 pub mod window;
 
+pub use lane::{Pacer, PauseReason, WindowUsage};
 pub use limits::{LimitScope, LimitSpec, Preset};
 pub use window::RollingWindow;

@@ -1,0 +1,247 @@
+//! The pacer: one lane per account with its own windows, plus the app-wide windows that every
+//! lane shares. It answers "when may this account send a request of this category?" and learns
+//! from each response: a policy the server lists with a lower limit than ours lowers ours; a
+//! `remaining` lower than our count implies is taken as sends we did not see; a 429 with no
+//! headers at all caps the busiest window at what it held when the server refused.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::limits::{LimitScope, LimitSpec};
+use super::window::RollingWindow;
+use crate::pinterest::ratelimit::RateLimitSignals;
+use crate::pinterest::types::Category;
+
+#[derive(Debug, Clone)]
+struct Limit {
+    spec: LimitSpec,
+    window: RollingWindow,
+}
+
+impl Limit {
+    fn new(spec: LimitSpec) -> Self {
+        let window = RollingWindow::new(spec.limit, spec.window());
+        Limit { spec, window }
+    }
+}
+
+/// Why a lane is not sending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseReason {
+    RateLimited,
+    SpamBlock,
+    Offline,
+    NeedsReconnect,
+    User,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Lane {
+    limits: Vec<Limit>,
+    paused: Option<(DateTime<Utc>, PauseReason)>,
+}
+
+/// One limit's state, for the live panel and the forecast.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowUsage {
+    pub scope: LimitScope,
+    pub category: Option<Category>,
+    pub limit: u32,
+    pub window_secs: u64,
+    pub used: u32,
+    pub next_free: DateTime<Utc>,
+}
+
+#[derive(Debug, Default)]
+pub struct Pacer {
+    lanes: HashMap<i64, Lane>,
+    app: Vec<Limit>,
+}
+
+impl Pacer {
+    /// A pacer whose app-wide limits are the `App`-scoped entries of `specs`.
+    pub fn new(app_specs: &[LimitSpec]) -> Self {
+        let app = app_specs
+            .iter()
+            .filter(|s| s.scope == LimitScope::App)
+            .cloned()
+            .map(Limit::new)
+            .collect();
+        Pacer {
+            lanes: HashMap::new(),
+            app,
+        }
+    }
+
+    /// Sets an account's own limits (its `User`-scoped entries); keeps nothing of the old ones.
+    pub fn set_account_limits(&mut self, account: i64, specs: &[LimitSpec]) {
+        let lane = self.lanes.entry(account).or_default();
+        lane.limits = specs
+            .iter()
+            .filter(|s| s.scope == LimitScope::User)
+            .cloned()
+            .map(Limit::new)
+            .collect();
+    }
+
+    /// The earliest time at or after `now` when `account` may send a `category` request.
+    pub fn next_slot(
+        &mut self,
+        account: i64,
+        category: Category,
+        now: DateTime<Utc>,
+    ) -> DateTime<Utc> {
+        let lane = self.lanes.entry(account).or_default();
+        let mut at = now;
+        if let Some((until, _)) = lane.paused {
+            at = at.max(until);
+        }
+        for l in lane.limits.iter_mut().chain(self.app.iter_mut()) {
+            if l.spec.applies_to(category) {
+                at = at.max(l.window.next_free(at));
+            }
+        }
+        at
+    }
+
+    /// Records that a request left at `at`.
+    pub fn record_send(&mut self, account: i64, category: Category, at: DateTime<Utc>) {
+        let lane = self.lanes.entry(account).or_default();
+        for l in lane.limits.iter_mut().chain(self.app.iter_mut()) {
+            if l.spec.applies_to(category) {
+                l.window.record(at);
+            }
+        }
+    }
+
+    /// A 429 response: the server did not count it, so the send recorded for it is not undone
+    /// here (being conservative costs one slot); limits are learned and the lane pauses until the
+    /// server's Retry-After, or until the busiest window frees a slot when it gave none.
+    pub fn observe_429(
+        &mut self,
+        account: i64,
+        category: Category,
+        signals: &RateLimitSignals,
+        now: DateTime<Utc>,
+    ) {
+        self.observe(account, category, signals, now);
+        let lane = self.lanes.entry(account).or_default();
+        if signals.policies.is_empty() && signals.remaining.is_none() {
+            // No headers: cap the busiest applicable window at what it accepted.
+            if let Some(busiest) = lane
+                .limits
+                .iter_mut()
+                .filter(|l| l.spec.applies_to(category))
+                .max_by(|a, b| ratio(a, now).total_cmp(&ratio(b, now)))
+            {
+                let accepted = busiest.window.used(now).saturating_sub(1);
+                busiest.window.lower_limit(accepted);
+            }
+        }
+        let until = signals
+            .retry_after_at
+            .unwrap_or(now)
+            .max(self.next_slot(account, category, now));
+        self.pause(account, until, PauseReason::RateLimited);
+    }
+
+    /// Corrects the model from a response's rate-limit headers.
+    pub fn observe(
+        &mut self,
+        account: i64,
+        category: Category,
+        signals: &RateLimitSignals,
+        now: DateTime<Utc>,
+    ) {
+        let lane = self.lanes.entry(account).or_default();
+        let applicable = lane
+            .limits
+            .iter_mut()
+            .chain(self.app.iter_mut())
+            .filter(|l| l.spec.applies_to(category));
+        let mut applicable: Vec<&mut Limit> = applicable.collect();
+        for policy in &signals.policies {
+            let secs = policy.window.as_secs();
+            if let Some(l) = applicable.iter_mut().find(|l| l.spec.window_secs == secs) {
+                let lowered = u32::try_from(policy.limit).unwrap_or(u32::MAX);
+                if l.window.lower_limit(lowered) {
+                    l.spec.limit = l.window.limit();
+                }
+            }
+        }
+        // `remaining` belongs to the policy closest to exhaustion, named by the leading limit:
+        // its window is the listed policy with that limit; with no policy listed, the longest of
+        // our windows with that limit (assuming the longer wait is the safe mistake).
+        if let (Some(limit), Some(remaining)) = (signals.limit, signals.remaining) {
+            let named = signals
+                .policies
+                .iter()
+                .filter(|p| p.limit == limit)
+                .map(|p| p.window.as_secs())
+                .min();
+            if let Some(l) = applicable
+                .iter_mut()
+                .filter(|l| u64::from(l.window.limit()) == limit)
+                .filter(|l| named.is_none_or(|w| l.spec.window_secs == w))
+                .max_by_key(|l| l.spec.window_secs)
+            {
+                let ours = l.window.remaining(now);
+                let theirs = u32::try_from(remaining).unwrap_or(u32::MAX);
+                for _ in theirs..ours {
+                    l.window.record(now);
+                }
+            }
+        }
+    }
+
+    pub fn pause(&mut self, account: i64, until: DateTime<Utc>, reason: PauseReason) {
+        let lane = self.lanes.entry(account).or_default();
+        // A pause only ever grows: the server's word is a floor.
+        let until = match lane.paused {
+            Some((old, _)) if old > until => old,
+            _ => until,
+        };
+        lane.paused = Some((until, reason));
+    }
+
+    pub fn resume(&mut self, account: i64) {
+        if let Some(lane) = self.lanes.get_mut(&account) {
+            lane.paused = None;
+        }
+    }
+
+    pub fn paused(&self, account: i64, now: DateTime<Utc>) -> Option<(DateTime<Utc>, PauseReason)> {
+        self.lanes
+            .get(&account)?
+            .paused
+            .filter(|(until, _)| *until > now)
+    }
+
+    /// Every window that applies to `account`, for display.
+    pub fn usage(&mut self, account: i64, now: DateTime<Utc>) -> Vec<WindowUsage> {
+        let lane = self.lanes.entry(account).or_default();
+        lane.limits
+            .iter_mut()
+            .chain(self.app.iter_mut())
+            .map(|l| WindowUsage {
+                scope: l.spec.scope,
+                category: l.spec.category,
+                limit: l.window.limit(),
+                window_secs: l.spec.window_secs,
+                used: l.window.used(now),
+                next_free: l.window.next_free(now),
+            })
+            .collect()
+    }
+}
+
+fn ratio(l: &Limit, now: DateTime<Utc>) -> f64 {
+    let mut w = l.window.clone();
+    f64::from(w.used(now)) / f64::from(w.limit())
+}
+
+#[cfg(test)]
+mod tests;

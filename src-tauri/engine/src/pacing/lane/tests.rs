@@ -1,0 +1,150 @@
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::*;
+use crate::pacing::limits::Preset;
+use crate::pinterest::ratelimit::RateLimitPolicy;
+
+fn t(s: i64) -> DateTime<Utc> {
+    DateTime::UNIX_EPOCH + TimeDelta::seconds(s)
+}
+
+fn standard() -> Pacer {
+    let mut p = Pacer::new(&Preset::Standard.limits());
+    p.set_account_limits(1, &Preset::Standard.limits());
+    p.set_account_limits(2, &Preset::Standard.limits());
+    p
+}
+
+#[test]
+fn paces_org_write_at_exactly_100_a_minute() {
+    let mut p = standard();
+    let mut now = t(0);
+    for _ in 0..250 {
+        now = p.next_slot(1, Category::OrgWrite, now);
+        p.record_send(1, Category::OrgWrite, now);
+    }
+    // 100 at t=0 (the 100/s universal limit lets them go within a second), 100 at 60, 50 at 120.
+    assert!(now >= t(120) && now < t(122), "{now}");
+}
+
+#[test]
+fn one_paused_lane_does_not_hold_another() {
+    let mut p = standard();
+    p.pause(1, t(600), PauseReason::RateLimited);
+    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(600));
+    assert_eq!(p.next_slot(2, Category::OrgWrite, t(0)), t(0));
+}
+
+#[test]
+fn a_lower_limit_in_the_headers_is_learned_and_held() {
+    let mut p = standard();
+    let signals = RateLimitSignals {
+        limit: Some(60),
+        policies: vec![RateLimitPolicy {
+            limit: 60,
+            window: Duration::from_secs(60),
+        }],
+        remaining: Some(59),
+        ..Default::default()
+    };
+    p.record_send(1, Category::OrgWrite, t(0));
+    p.observe(1, Category::OrgWrite, &signals, t(0));
+    let usage = p.usage(1, t(0));
+    assert!(
+        usage
+            .iter()
+            .any(|u| u.category == Some(Category::OrgWrite) && u.limit == 60),
+        "{usage:?}"
+    );
+}
+
+#[test]
+fn remaining_below_our_count_is_taken_as_unseen_sends() {
+    let mut p = standard();
+    let signals = RateLimitSignals {
+        limit: Some(100),
+        remaining: Some(10),
+        ..Default::default()
+    };
+    p.observe(1, Category::OrgWrite, &signals, t(0));
+    let write = p
+        .usage(1, t(0))
+        .into_iter()
+        .find(|u| u.category == Some(Category::OrgWrite))
+        .unwrap();
+    assert_eq!(write.used, 90);
+}
+
+#[test]
+fn a_bare_429_caps_the_busiest_window_and_pauses() {
+    let mut p = standard();
+    for s in 0..60 {
+        p.record_send(1, Category::OrgWrite, t(s));
+    }
+    // The 60th send was refused with no headers at all.
+    p.observe_429(1, Category::OrgWrite, &RateLimitSignals::default(), t(59));
+    let write = p
+        .usage(1, t(59))
+        .into_iter()
+        .find(|u| u.category == Some(Category::OrgWrite))
+        .unwrap();
+    assert_eq!(write.limit, 59);
+    assert!(p.paused(1, t(59)).is_some());
+    assert!(p.next_slot(1, Category::OrgWrite, t(59)) >= t(60));
+}
+
+#[test]
+fn retry_after_is_a_floor_that_is_never_shortened() {
+    let mut p = standard();
+    let long = RateLimitSignals {
+        retry_after_at: Some(t(300)),
+        ..Default::default()
+    };
+    p.observe_429(1, Category::OrgWrite, &long, t(0));
+    let short = RateLimitSignals {
+        retry_after_at: Some(t(10)),
+        ..Default::default()
+    };
+    p.observe_429(1, Category::OrgWrite, &short, t(1));
+    assert_eq!(p.next_slot(1, Category::OrgWrite, t(1)), t(300));
+}
+
+#[test]
+fn trial_apps_share_the_daily_quota_across_accounts() {
+    let mut p = Pacer::new(&Preset::Trial.limits());
+    for s in 0..300 {
+        p.record_send(1 + (s % 2), Category::OrgWrite, t(s));
+    }
+    assert!(p.next_slot(2, Category::OrgWrite, t(300)) >= t(86_400));
+    assert_eq!(p.next_slot(2, Category::OrgRead, t(300)), t(300));
+}
+
+#[test]
+fn remaining_goes_to_the_window_the_policy_list_names() {
+    let mut p = standard();
+    let second = RateLimitPolicy {
+        limit: 100,
+        window: Duration::from_secs(1),
+    };
+    let minute = RateLimitPolicy {
+        limit: 100,
+        window: Duration::from_secs(60),
+    };
+    let signals = RateLimitSignals {
+        limit: Some(100),
+        policies: vec![second, minute],
+        remaining: Some(40),
+        ..Default::default()
+    };
+    p.observe(1, Category::OrgWrite, &signals, t(0));
+    let usage = p.usage(1, t(0));
+    let universal = usage.iter().find(|u| u.category.is_none()).unwrap();
+    assert_eq!(universal.used, 60, "the per-second policy was named first");
+    let write = usage
+        .iter()
+        .find(|u| u.category == Some(Category::OrgWrite))
+        .unwrap();
+    assert_eq!(write.used, 0);
+}
