@@ -9,6 +9,7 @@ pub mod clock;
 pub mod error;
 pub mod pacing;
 pub mod pinterest;
+pub mod scheduler;
 pub mod sim;
 pub mod store;
 

@@ -1,0 +1,5 @@
+//! The scheduler: due jobs -> paced dispatch -> outcome -> retry or publish. `retry` decides
+//! backoff, `schedule_time` turns a user's zone and local time into UTC.
+
+pub mod retry;
+pub mod schedule_time;
