@@ -8,6 +8,7 @@
 mod accounts;
 pub mod job_state;
 pub mod jobs;
+pub mod media;
 mod open;
 pub mod pins;
 pub mod time;
@@ -36,13 +37,19 @@ pub fn latest_schema_version() -> u32 {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// An exclusive lock on `<database>.lock`, held while this store is open, so that a second
+    /// PinPace on the same data refuses to start instead of sending the same pins twice.
+    _instance_lock: Option<std::fs::File>,
 }
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applying pending migrations.
     pub fn open(path: &Path) -> Result<Store, EngineError> {
+        let lock = open::lock_instance(path)?;
         let conn = open::connect(path)?;
-        Self::migrate(conn, path.to_path_buf())
+        let mut store = Self::migrate(conn, path.to_path_buf())?;
+        store._instance_lock = Some(lock);
+        Ok(store)
     }
 
     /// Opens `pinpace.sqlite3` in `data_dir`, creating the directory if needed.
@@ -80,7 +87,11 @@ impl Store {
             rusqlite_migration::Error::RusqliteError { err, .. } => open::classify(err),
             other => EngineError::new(ErrorCode::Storage, format!("migration failed: {other}")),
         })?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            _instance_lock: None,
+        })
     }
 
     pub fn path(&self) -> &Path {

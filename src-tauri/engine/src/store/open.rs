@@ -21,6 +21,34 @@ pub(super) fn connect(path: &Path) -> Result<Connection, EngineError> {
     Ok(conn)
 }
 
+/// Takes the exclusive instance lock beside the database; released when the file is dropped
+/// (or the process dies, so a crash never leaves a stale lock).
+pub(super) fn lock_instance(db: &Path) -> Result<std::fs::File, EngineError> {
+    let lock_path = db.with_extension("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| {
+            EngineError::new(
+                ErrorCode::DataDirUnavailable,
+                format!("cannot create {}: {e}", lock_path.display()),
+            )
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(EngineError::new(
+            ErrorCode::DatabaseLocked,
+            "another PinPace (the app or pinpace-cli) is using this data; close it and try again",
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(EngineError::new(
+            ErrorCode::Storage,
+            format!("cannot lock {}: {e}", lock_path.display()),
+        )),
+    }
+}
+
 pub(super) fn classify(err: rusqlite::Error) -> EngineError {
     match err.sqlite_error_code() {
         Some(SqliteCode::DatabaseBusy) | Some(SqliteCode::DatabaseLocked) => EngineError::new(

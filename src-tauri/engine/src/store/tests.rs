@@ -75,3 +75,15 @@ fn in_memory_store_for_tests() {
     let store = Store::open_in_memory().unwrap();
     assert_eq!(store.schema_version(), latest_schema_version());
 }
+
+#[test]
+fn a_second_instance_on_the_same_data_is_refused_until_the_first_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Store::open_in_dir(dir.path()).unwrap();
+    let err = Store::open_in_dir(dir.path())
+        .err()
+        .expect("second open must fail");
+    assert_eq!(err.code, ErrorCode::DatabaseLocked);
+    drop(first);
+    Store::open_in_dir(dir.path()).expect("free again");
+}

@@ -1,0 +1,156 @@
+//! Images copied into the app's data directory under their SHA-256, so a draft survives the
+//! original file being moved or deleted and the same image imported twice is stored once.
+//! Only PNG and JPEG are accepted: those are what Pinterest takes as uploaded (base64) media.
+//! The copy is written to a temporary file and renamed, so a crash never leaves half an image.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+use sha2::{Digest, Sha256};
+
+use super::time::to_db;
+use super::Store;
+use crate::error::{EngineError, ErrorCode};
+use crate::pinterest::types::ImageContentType;
+
+/// The largest image PinPace stores (Pinterest's own upload limit for images is 20 MB).
+pub const MAX_IMAGE_BYTES: usize = 20 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMedia {
+    pub sha256: String,
+    pub content_type: ImageContentType,
+    pub bytes: usize,
+    pub path: PathBuf,
+}
+
+/// Recognises PNG and JPEG by their first bytes.
+pub fn sniff_image(bytes: &[u8]) -> Option<ImageContentType> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(ImageContentType::Png)
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(ImageContentType::Jpeg)
+    } else {
+        None
+    }
+}
+
+fn invalid(message: String) -> EngineError {
+    EngineError::new(ErrorCode::InvalidInput, message)
+}
+
+impl Store {
+    /// The directory holding copied media: `media/` beside the database.
+    pub fn media_dir(&self) -> Result<PathBuf, EngineError> {
+        match self.path().parent() {
+            Some(dir) if self.path() != Path::new(":memory:") => Ok(dir.join("media")),
+            _ => Err(EngineError::new(
+                ErrorCode::DataDirUnavailable,
+                "an in-memory store keeps no media",
+            )),
+        }
+    }
+
+    /// Copies the image at `source` into the media directory and records it.
+    pub fn import_image(
+        &mut self,
+        source: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<StoredMedia, EngineError> {
+        let bytes = std::fs::read(source)
+            .map_err(|e| invalid(format!("cannot read {}: {e}", source.display())))?;
+        self.import_image_bytes(&bytes, now)
+    }
+
+    pub fn import_image_bytes(
+        &mut self,
+        bytes: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<StoredMedia, EngineError> {
+        if bytes.len() > MAX_IMAGE_BYTES {
+            return Err(invalid(format!(
+                "the image is {} bytes; the limit is {MAX_IMAGE_BYTES}",
+                bytes.len()
+            )));
+        }
+        let content_type = sniff_image(bytes)
+            .ok_or_else(|| invalid("the file is not a PNG or JPEG image".into()))?;
+        let sha256 = format!("{:x}", Sha256::digest(bytes));
+        let ext = match content_type {
+            ImageContentType::Png => "png",
+            ImageContentType::Jpeg => "jpg",
+        };
+        let dir = self.media_dir()?.join(&sha256[..2]);
+        let path = dir.join(format!("{sha256}.{ext}"));
+        if !path.exists() {
+            write_atomically(&dir, &path, bytes)?;
+        }
+        let ct = serde_json::to_value(content_type).expect("serialises");
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO media (sha256, content_type, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![sha256, ct.as_str(), bytes.len() as i64, to_db(now)],
+            )
+            .map_err(super::open::classify)?;
+        Ok(StoredMedia {
+            sha256,
+            content_type,
+            bytes: bytes.len(),
+            path,
+        })
+    }
+}
+
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
+    let fail = |e: std::io::Error| {
+        EngineError::new(ErrorCode::Storage, format!("cannot store the image: {e}"))
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+    #[test]
+    fn an_image_survives_its_source_moving_and_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_in_dir(&dir.path().join("data")).unwrap();
+        let src = dir.path().join("photo.png");
+        std::fs::write(&src, PNG).unwrap();
+        let a = store.import_image(&src, DateTime::UNIX_EPOCH).unwrap();
+        std::fs::remove_file(&src).unwrap();
+        assert_eq!(std::fs::read(&a.path).unwrap(), PNG);
+        let b = store.import_image_bytes(PNG, DateTime::UNIX_EPOCH).unwrap();
+        assert_eq!(a, b);
+        let rows: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM media", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1);
+    }
+
+    #[test]
+    fn non_images_are_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_in_dir(dir.path()).unwrap();
+        let err = store
+            .import_image_bytes(b"GIF89a....", DateTime::UNIX_EPOCH)
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert!(!dir.path().join("media").exists());
+        let missing = store
+            .import_image(&dir.path().join("nope.png"), DateTime::UNIX_EPOCH)
+            .unwrap_err();
+        assert_eq!(missing.code, ErrorCode::InvalidInput);
+    }
+}
