@@ -90,3 +90,29 @@ mod tests {
             .any(|l| l.limit == 300 && l.category == Some(Category::OrgWrite)));
     }
 }
+
+/// An account's configured limits, as stored: a preset, or a custom list that replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AccountLimits {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<Preset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<Vec<LimitSpec>>,
+}
+
+impl AccountLimits {
+    pub fn preset(preset: Preset) -> Self {
+        AccountLimits {
+            preset: Some(preset),
+            custom: None,
+        }
+    }
+
+    /// The limits in force: the custom list if any, else the preset (standard by default).
+    pub fn specs(&self) -> Vec<LimitSpec> {
+        match &self.custom {
+            Some(custom) => custom.clone(),
+            None => self.preset.unwrap_or(Preset::Standard).limits(),
+        }
+    }
+}

@@ -10,5 +10,5 @@ pub mod limits;
 pub mod window;
 
 pub use lane::{Pacer, PauseReason, WindowUsage};
-pub use limits::{LimitScope, LimitSpec, Preset};
+pub use limits::{AccountLimits, LimitScope, LimitSpec, Preset};
 pub use window::RollingWindow;

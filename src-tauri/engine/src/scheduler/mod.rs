@@ -1,5 +1,7 @@
 //! The scheduler: due jobs -> paced dispatch -> outcome -> retry or publish. `retry` decides
 //! backoff, `schedule_time` turns a user's zone and local time into UTC.
 
+pub mod events;
 pub mod retry;
 pub mod schedule_time;
+pub mod tokens;

@@ -2,12 +2,86 @@
 //! usable. Tokens are not here: secrets live in the OS keychain (DESIGN invariant 8).
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
 
 use super::time::to_db;
 use super::Store;
 use crate::error::{EngineError, ErrorCode};
+use crate::pacing::AccountLimits;
 use crate::pinterest::Environment;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Active,
+    NeedsReconnect,
+    SpamBlocked,
+    Disconnected,
+}
+
+impl AccountStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "active",
+            AccountStatus::NeedsReconnect => "needs_reconnect",
+            AccountStatus::SpamBlocked => "spam_blocked",
+            AccountStatus::Disconnected => "disconnected",
+        }
+    }
+    fn parse(s: &str) -> AccountStatus {
+        match s {
+            "needs_reconnect" => AccountStatus::NeedsReconnect,
+            "spam_blocked" => AccountStatus::SpamBlocked,
+            "disconnected" => AccountStatus::Disconnected,
+            _ => AccountStatus::Active,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub name: String,
+    pub environment: Environment,
+    pub username: Option<String>,
+    pub limits: AccountLimits,
+    pub status: AccountStatus,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> EngineError {
+    EngineError::new(
+        ErrorCode::DatabaseCorrupt,
+        format!("stored {what} is unreadable: {e}"),
+    )
+}
+
+fn read(row: &Row<'_>) -> rusqlite::Result<(i64, String, String, Option<String>, String, String)> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+    ))
+}
+
+fn finish(
+    raw: (i64, String, String, Option<String>, String, String),
+) -> Result<Account, EngineError> {
+    let (id, name, env, username, limits, status) = raw;
+    Ok(Account {
+        id,
+        name,
+        environment: serde_json::from_str(&env).map_err(|e| corrupt("environment", e))?,
+        username,
+        limits: serde_json::from_str(&limits).map_err(|e| corrupt("limits", e))?,
+        status: AccountStatus::parse(&status),
+    })
+}
+
+const COLUMNS: &str = "id, name, environment, username, limits, status";
 
 impl Store {
     pub fn insert_account(
@@ -30,5 +104,67 @@ impl Store {
             )
             .map_err(super::open::classify)?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn accounts(&self) -> Result<Vec<Account>, EngineError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts ORDER BY id"))
+            .map_err(super::open::classify)?;
+        let rows = stmt.query_map([], read).map_err(super::open::classify)?;
+        rows.map(|r| r.map_err(super::open::classify).and_then(finish))
+            .collect()
+    }
+
+    pub fn account(&self, id: i64) -> Result<Account, EngineError> {
+        let raw = self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"),
+                [id],
+                read,
+            )
+            .optional()
+            .map_err(super::open::classify)?
+            .ok_or_else(|| EngineError::new(ErrorCode::NotFound, format!("no account {id}")))?;
+        finish(raw)
+    }
+
+    pub fn set_account_status(&self, id: i64, status: AccountStatus) -> Result<(), EngineError> {
+        self.conn
+            .execute(
+                "UPDATE accounts SET status = ?2 WHERE id = ?1",
+                params![id, status.as_str()],
+            )
+            .map_err(super::open::classify)?;
+        Ok(())
+    }
+
+    pub fn set_account_limits(&self, id: i64, limits: &AccountLimits) -> Result<(), EngineError> {
+        let json = serde_json::to_string(limits).expect("limits serialise");
+        let n = self
+            .conn
+            .execute(
+                "UPDATE accounts SET limits = ?2 WHERE id = ?1",
+                params![id, json],
+            )
+            .map_err(super::open::classify)?;
+        if n == 0 {
+            return Err(EngineError::new(
+                ErrorCode::NotFound,
+                format!("no account {id}"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn set_account_username(&self, id: i64, username: &str) -> Result<(), EngineError> {
+        self.conn
+            .execute(
+                "UPDATE accounts SET username = ?2 WHERE id = ?1",
+                params![id, username],
+            )
+            .map_err(super::open::classify)?;
+        Ok(())
     }
 }

@@ -34,6 +34,8 @@ pub struct Job {
     pub pinterest_url: Option<String>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
+    /// The last attempt may have created the pin: check the board before sending again.
+    pub needs_reconcile: bool,
 }
 
 /// What a new job needs. Drafts have no account, board or time.
@@ -59,10 +61,12 @@ pub struct JobPatch {
     pub pinterest_pin_id: Option<String>,
     pub pinterest_url: Option<String>,
     pub error: Option<Option<(String, String)>>,
+    pub needs_reconcile: Option<bool>,
 }
 
 const COLUMNS: &str = "id, pin_id, account_id, board_id, section_id, state, due_at, attempt, \
-    retry_delay_ms, next_attempt_at, sent_at, pinterest_pin_id, pinterest_url, error_code, error_message";
+    retry_delay_ms, next_attempt_at, sent_at, pinterest_pin_id, pinterest_url, error_code, error_message, \
+    needs_reconcile";
 
 fn read_job(row: &Row<'_>) -> rusqlite::Result<(Job, [Option<String>; 3])> {
     let state: String = row.get(5)?;
@@ -82,6 +86,7 @@ fn read_job(row: &Row<'_>) -> rusqlite::Result<(Job, [Option<String>; 3])> {
         pinterest_url: row.get(12)?,
         error_code: row.get(13)?,
         error_message: row.get(14)?,
+        needs_reconcile: row.get(15)?,
     };
     Ok((job, [row.get(6)?, row.get(9)?, row.get(10)?]))
 }
@@ -248,6 +253,9 @@ impl Store {
             };
             push("error_code", code);
             push("error_message", message);
+        }
+        if let Some(r) = patch.needs_reconcile {
+            push("needs_reconcile", i64::from(r).into());
         }
         let sql = format!("UPDATE jobs SET {} WHERE id = ?1", sets.join(", "));
         tx.execute(&sql, rusqlite::params_from_iter(values))

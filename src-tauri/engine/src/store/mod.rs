@@ -5,12 +5,13 @@
 //! PinPace is refused rather than guessed at. Tables get one file each under `store/` as they
 //! arrive, with typed queries next to them.
 
-mod accounts;
+pub mod accounts;
 pub mod job_state;
 pub mod jobs;
 pub mod media;
 mod open;
 pub mod pins;
+mod queue;
 pub mod time;
 
 use std::path::{Path, PathBuf};

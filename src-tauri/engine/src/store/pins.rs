@@ -2,11 +2,11 @@
 //! account or board is chosen, so drafts need neither network nor a connected account.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::time::to_db;
 use super::Store;
-use crate::error::EngineError;
+use crate::error::{EngineError, ErrorCode};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PinContent {
@@ -28,5 +28,26 @@ impl Store {
             )
             .map_err(super::open::classify)?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn pin(&self, id: i64) -> Result<PinContent, EngineError> {
+        self.conn
+            .query_row(
+                "SELECT title, description, link, alt_text, media_sha256, media_url FROM pins WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(PinContent {
+                        title: r.get(0)?,
+                        description: r.get(1)?,
+                        link: r.get(2)?,
+                        alt_text: r.get(3)?,
+                        media_sha256: r.get(4)?,
+                        media_url: r.get(5)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(super::open::classify)?
+            .ok_or_else(|| EngineError::new(ErrorCode::NotFound, format!("no pin {id}")))
     }
 }

@@ -68,6 +68,7 @@ CREATE TABLE jobs (
     retry_delay_ms     INTEGER NOT NULL DEFAULT 0, -- total backoff spent so far
     next_attempt_at    TEXT,
     sent_at            TEXT,            -- when the current attempt left (set with in_flight)
+    needs_reconcile    INTEGER NOT NULL DEFAULT 0, -- the last attempt may have reached Pinterest
     pinterest_pin_id   TEXT,
     pinterest_url      TEXT,
     error_code         TEXT,

@@ -1,0 +1,103 @@
+//! The engine's typed event stream, for the UI and the CLI. It is a bounded broadcast: a
+//! subscriber that falls behind (10,000 transitions in a burst) loses the oldest events and gets
+//! told how many (`Lagged`), then re-reads a snapshot; the engine never blocks on a slow reader
+//! and memory never grows with the burst.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::pacing::{PauseReason, WindowUsage};
+use crate::store::job_state::JobState;
+
+/// Events kept for a subscriber that is behind.
+pub const EVENT_BUFFER: usize = 512;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EngineEvent {
+    JobChanged {
+        job_id: i64,
+        account_id: Option<i64>,
+        from: JobState,
+        to: JobState,
+        reason: String,
+    },
+    Lane(LaneSnapshot),
+    Counters(Counters),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LaneSnapshot {
+    pub account_id: i64,
+    pub windows: Vec<WindowUsage>,
+    pub paused_until: Option<DateTime<Utc>>,
+    pub pause_reason: Option<PauseReason>,
+    pub due: i64,
+    pub in_flight: bool,
+    pub next_dispatch: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Counters {
+    pub sent: u64,
+    pub published: u64,
+    pub rate_limited: u64,
+    pub retries: u64,
+    pub failures: u64,
+    pub reconciled: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventBus {
+    tx: broadcast::Sender<EngineEvent>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        EventBus {
+            tx: broadcast::channel(EVENT_BUFFER).0,
+        }
+    }
+}
+
+impl EventBus {
+    pub fn subscribe(&self) -> broadcast::Receiver<EngineEvent> {
+        self.tx.subscribe()
+    }
+    /// Publishes; with no subscriber the event is simply dropped.
+    pub fn emit(&self, event: EngineEvent) {
+        let _ = self.tx.send(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_burst_does_not_flood_a_slow_subscriber() {
+        let bus = EventBus::default();
+        let mut rx = bus.subscribe();
+        for i in 0..10_000 {
+            bus.emit(EngineEvent::JobChanged {
+                job_id: i,
+                account_id: None,
+                from: JobState::Due,
+                to: JobState::InFlight,
+                reason: "x".into(),
+            });
+        }
+        match rx.recv().await {
+            Err(broadcast::error::RecvError::Lagged(n)) => {
+                assert_eq!(n as usize, 10_000 - EVENT_BUFFER)
+            }
+            other => panic!("expected Lagged, got {other:?}"),
+        }
+        let mut kept = 0;
+        while rx.try_recv().is_ok() {
+            kept += 1;
+        }
+        assert_eq!(kept, EVENT_BUFFER);
+    }
+}

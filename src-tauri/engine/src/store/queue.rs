@@ -1,0 +1,144 @@
+//! The scheduler's reads and the request log. The scheduler asks three questions of the queue:
+//! when is the next thing due, which jobs are due now (per account, oldest first), and which jobs
+//! were in flight when the app last stopped. The request log records every request sent, so the
+//! pacer's windows can be rebuilt after a restart instead of spending a quota twice.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rusqlite::params;
+
+use super::job_state::JobState;
+use super::jobs::Job;
+use super::time::{from_db, to_db};
+use super::Store;
+use crate::error::EngineError;
+use crate::pinterest::types::Category;
+
+fn storage(e: rusqlite::Error) -> EngineError {
+    super::open::classify(e)
+}
+
+impl Store {
+    /// The earliest time a scheduled job or a retry comes due, if any.
+    pub fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
+        let t: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT MIN(t) FROM (SELECT MIN(due_at) AS t FROM jobs WHERE state = 'scheduled' \
+                 UNION ALL SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'waiting_retry')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(storage)?;
+        t.as_deref().map(from_db).transpose()
+    }
+
+    /// Scheduled jobs and retries whose time has come, oldest first.
+    pub fn jobs_coming_due(&self, now: DateTime<Utc>) -> Result<Vec<Job>, EngineError> {
+        let now = to_db(now);
+        let mut out = Vec::new();
+        for job in self.jobs_in_state(JobState::Scheduled)? {
+            if job.due_at.map(to_db).is_some_and(|d| d <= now) {
+                out.push(job);
+            }
+        }
+        for job in self.jobs_in_state(JobState::WaitingRetry)? {
+            if job.next_attempt_at.map(to_db).is_some_and(|d| d <= now) {
+                out.push(job);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Accounts that have due jobs, with how many.
+    pub fn due_counts(&self) -> Result<Vec<(i64, i64)>, EngineError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT account_id, COUNT(*) FROM jobs WHERE state = 'due' GROUP BY account_id",
+            )
+            .map_err(storage)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(storage)?;
+        rows.map(|r| r.map_err(storage)).collect()
+    }
+
+    /// The oldest due job of an account.
+    pub fn oldest_due(&self, account_id: i64) -> Result<Option<Job>, EngineError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM jobs WHERE state = 'due' AND account_id = ?1 ORDER BY due_at, id LIMIT 1",
+                [account_id],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+            .map_err(storage)?;
+        id.map(|id| self.job(id)).transpose()
+    }
+
+    pub fn log_request(
+        &self,
+        account_id: i64,
+        category: Category,
+        at: DateTime<Utc>,
+    ) -> Result<i64, EngineError> {
+        self.conn
+            .execute(
+                "INSERT INTO request_log (account_id, category, sent_at) VALUES (?1, ?2, ?3)",
+                params![account_id, category.as_str(), to_db(at)],
+            )
+            .map_err(storage)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn set_request_status(&self, id: i64, status: Option<u16>) -> Result<(), EngineError> {
+        self.conn
+            .execute(
+                "UPDATE request_log SET status = ?2 WHERE id = ?1",
+                params![id, status],
+            )
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    /// Requests sent since `since` (oldest first), and deletes older ones: the longest window is
+    /// a day, so nothing older can matter to the pacer.
+    pub fn recent_requests(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(i64, Category, DateTime<Utc>, Option<u16>)>, EngineError> {
+        let since_db = to_db(since - TimeDelta::seconds(1));
+        self.conn
+            .execute("DELETE FROM request_log WHERE sent_at < ?1", [&since_db])
+            .map_err(storage)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT account_id, category, sent_at, status FROM request_log ORDER BY sent_at",
+            )
+            .map_err(storage)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get(3)?,
+                ))
+            })
+            .map_err(storage)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (account, category, at, status) = row.map_err(storage)?;
+            let category = if category == "org_read" {
+                Category::OrgRead
+            } else {
+                Category::OrgWrite
+            };
+            out.push((account, category, from_db(&at)?, status));
+        }
+        Ok(out)
+    }
+}
