@@ -11,7 +11,7 @@ pub mod jobs;
 pub mod media;
 mod open;
 pub mod pins;
-mod queue;
+pub mod queue;
 pub mod time;
 
 use std::path::{Path, PathBuf};

@@ -17,6 +17,15 @@ fn storage(e: rusqlite::Error) -> EngineError {
     super::open::classify(e)
 }
 
+/// One request from the log: who sent it, its category, when, and the HTTP status it got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedRequest {
+    pub account_id: i64,
+    pub category: Category,
+    pub sent_at: DateTime<Utc>,
+    pub status: Option<u16>,
+}
+
 impl Store {
     /// The earliest time a scheduled job or a retry comes due, if any.
     pub fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
@@ -105,10 +114,7 @@ impl Store {
 
     /// Requests sent since `since` (oldest first), and deletes older ones: the longest window is
     /// a day, so nothing older can matter to the pacer.
-    pub fn recent_requests(
-        &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<(i64, Category, DateTime<Utc>, Option<u16>)>, EngineError> {
+    pub fn recent_requests(&self, since: DateTime<Utc>) -> Result<Vec<LoggedRequest>, EngineError> {
         let since_db = to_db(since - TimeDelta::seconds(1));
         self.conn
             .execute("DELETE FROM request_log WHERE sent_at < ?1", [&since_db])
@@ -137,7 +143,12 @@ impl Store {
             } else {
                 Category::OrgWrite
             };
-            out.push((account, category, from_db(&at)?, status));
+            out.push(LoggedRequest {
+                account_id: account,
+                category,
+                sent_at: from_db(&at)?,
+                status,
+            });
         }
         Ok(out)
     }
