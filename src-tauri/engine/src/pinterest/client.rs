@@ -51,6 +51,11 @@ impl PinterestClient {
         &self.base
     }
 
+    /// Now, by the clock this client was given.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     pub(super) fn clock(&self) -> &SharedClock {
         &self.clock
     }

@@ -72,41 +72,12 @@ impl<T> Reply<T> {
     }
 
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Reply<U> {
+        let outcome = match self.outcome.split() {
+            Ok(v) => Outcome::Success(f(v)),
+            Err(failure) => failure,
+        };
         Reply {
-            outcome: match self.outcome {
-                Outcome::Success(v) => Outcome::Success(f(v)),
-                Outcome::RateLimited {
-                    category,
-                    retry_at,
-                    spam_block,
-                    message,
-                } => Outcome::RateLimited {
-                    category,
-                    retry_at,
-                    spam_block,
-                    message,
-                },
-                Outcome::Transient {
-                    reason,
-                    maybe_delivered,
-                    detail,
-                } => Outcome::Transient {
-                    reason,
-                    maybe_delivered,
-                    detail,
-                },
-                Outcome::Auth { code, message } => Outcome::Auth { code, message },
-                Outcome::Terminal {
-                    status,
-                    code,
-                    message,
-                } => Outcome::Terminal {
-                    status,
-                    code,
-                    message,
-                },
-                Outcome::Offline { detail } => Outcome::Offline { detail },
-            },
+            outcome,
             signals: self.signals,
             status: self.status,
             received_at: self.received_at,
@@ -115,6 +86,50 @@ impl<T> Reply<T> {
 }
 
 impl<T> Outcome<T> {
+    /// The success value, or the same failure retyped for any success type.
+    pub fn split<U>(self) -> Result<T, Outcome<U>> {
+        match self {
+            Outcome::Success(v) => Ok(v),
+            Outcome::RateLimited {
+                category,
+                retry_at,
+                spam_block,
+                message,
+            } => Err(Outcome::RateLimited {
+                category,
+                retry_at,
+                spam_block,
+                message,
+            }),
+            Outcome::Transient {
+                reason,
+                maybe_delivered,
+                detail,
+            } => Err(Outcome::Transient {
+                reason,
+                maybe_delivered,
+                detail,
+            }),
+            Outcome::Auth { code, message } => Err(Outcome::Auth { code, message }),
+            Outcome::Terminal {
+                status,
+                code,
+                message,
+            } => Err(Outcome::Terminal {
+                status,
+                code,
+                message,
+            }),
+            Outcome::Offline { detail } => Err(Outcome::Offline { detail }),
+        }
+    }
+
+    /// The same outcome without its success value.
+    pub fn without_value(self) -> Outcome<()> {
+        self.split()
+            .map_or_else(|failure| failure, |_| Outcome::Success(()))
+    }
+
     pub fn is_success(&self) -> bool {
         matches!(self, Outcome::Success(_))
     }

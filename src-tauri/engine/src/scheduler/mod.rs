@@ -1,7 +1,13 @@
 //! The scheduler: due jobs -> paced dispatch -> outcome -> retry or publish. `retry` decides
 //! backoff, `schedule_time` turns a user's zone and local time into UTC.
 
+pub mod dispatch;
+pub mod engine;
 pub mod events;
+pub mod reconcile;
 pub mod retry;
 pub mod schedule_time;
 pub mod tokens;
+mod transitions;
+
+pub use engine::{Engine, EngineConfig, EngineHandle};

@@ -1,0 +1,211 @@
+//! One attempt at publishing one job, run as its own task so that a slow answer for one account
+//! never holds another account's lane. Before sending again after an unconfirmed attempt it looks
+//! for the pin on the board (see `reconcile`). A 401 refreshes the token once and retries once; a
+//! refresh Pinterest refuses means the account must be reconnected. The attempt only reports what
+//! happened: every state change is applied by the engine loop, in the store, in order.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::reconcile::{is_same_pin, PINS_CHECKED};
+use super::tokens::{TokenSet, TokenStore};
+use crate::pinterest::types::{Category, Pin, PinCreate};
+use crate::pinterest::{Outcome, PageRequest, PinterestClient, RateLimitSignals, Reply};
+use crate::store::jobs::Job;
+use crate::store::pins::PinContent;
+
+pub struct AttemptInput {
+    pub job: Job,
+    pub content: PinContent,
+    pub request: PinCreate,
+    /// Pinterest ids already attributed to other jobs: never matched again.
+    pub claimed: HashSet<String>,
+    pub client: PinterestClient,
+    pub tokens: Arc<dyn TokenStore>,
+}
+
+#[derive(Debug)]
+pub enum AttemptResult {
+    Created(Pin),
+    FoundOnBoard(Pin),
+    /// The request (or the board check before it) did not succeed.
+    Failed(Outcome<()>),
+    /// The token was refused and Pinterest refused to refresh it.
+    NeedsReconnect(String),
+}
+
+#[derive(Debug)]
+pub struct AttemptReport {
+    pub job_id: i64,
+    pub account_id: i64,
+    pub result: AttemptResult,
+    /// Every response's rate-limit signals, with its category, for the pacer.
+    pub signals: Vec<(Category, RateLimitSignals, bool)>,
+    /// Extra requests sent besides the pin creation (board listings, token refreshes).
+    pub extra_requests: Vec<(Category, DateTime<Utc>)>,
+}
+
+pub async fn run_attempt(input: AttemptInput) -> AttemptReport {
+    let account_id = input.job.account_id.unwrap_or_default();
+    let mut report = AttemptReport {
+        job_id: input.job.id,
+        account_id,
+        result: AttemptResult::Failed(Outcome::Offline {
+            detail: "not started".into(),
+        }),
+        signals: Vec::new(),
+        extra_requests: Vec::new(),
+    };
+    report.result = attempt(&input, &mut report).await;
+    report
+}
+
+async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptResult {
+    let Some(mut tokens) = input.tokens.tokens(report.account_id) else {
+        return AttemptResult::NeedsReconnect("no token is stored for this account".into());
+    };
+    let board = input.job.board_id.clone().unwrap_or_default();
+    if input.job.needs_reconcile {
+        let first = PageRequest {
+            bookmark: None,
+            page_size: Some(PINS_CHECKED),
+        };
+        let listed = with_refresh(input, report, &mut tokens, Category::OrgRead, |c, t| {
+            let first = first.clone();
+            let board = board.clone();
+            async move { c.list_board_pins(&t, &board, first).await }
+        })
+        .await;
+        match listed {
+            Ok(page) => {
+                let found = page.items.into_iter().find(|p| {
+                    !input.claimed.contains(&p.id)
+                        && is_same_pin(p, &input.content, &board, input.job.sent_at)
+                });
+                if let Some(pin) = found {
+                    return AttemptResult::FoundOnBoard(pin);
+                }
+            }
+            Err(result) => return result,
+        }
+    }
+    let request = input.request.clone();
+    match with_refresh(input, report, &mut tokens, Category::OrgWrite, |c, t| {
+        let request = request.clone();
+        async move { c.create_pin(&t, &request).await }
+    })
+    .await
+    {
+        Ok(pin) => AttemptResult::Created(pin),
+        Err(result) => result,
+    }
+}
+
+/// Sends `call`; on a 401 refreshes the token once (storing the rotated one at once) and sends
+/// again. Records every response's signals in the report.
+async fn with_refresh<T, F, Fut>(
+    input: &AttemptInput,
+    report: &mut AttemptReport,
+    tokens: &mut TokenSet,
+    category: Category,
+    call: F,
+) -> Result<T, AttemptResult>
+where
+    F: Fn(PinterestClient, crate::pinterest::Secret) -> Fut,
+    Fut: std::future::Future<Output = Reply<T>>,
+{
+    let first = call(input.client.clone(), tokens.access.clone()).await;
+    let first = note(report, category, first);
+    match first.outcome {
+        Outcome::Success(v) => return Ok(v),
+        Outcome::Auth { .. } => {}
+        other => return Err(AttemptResult::Failed(unit(other))),
+    }
+    refresh(input, report, tokens).await?;
+    report.extra_requests.push((category, input.client_now()));
+    let second = note(
+        report,
+        category,
+        call(input.client.clone(), tokens.access.clone()).await,
+    );
+    match second.outcome {
+        Outcome::Success(v) => Ok(v),
+        Outcome::Auth { message, .. } => Err(AttemptResult::NeedsReconnect(format!(
+            "a fresh token was refused: {message}"
+        ))),
+        other => Err(AttemptResult::Failed(unit(other))),
+    }
+}
+
+async fn refresh(
+    input: &AttemptInput,
+    report: &mut AttemptReport,
+    tokens: &mut TokenSet,
+) -> Result<(), AttemptResult> {
+    let (Some(app), Some(refresh_token)) = (
+        input.tokens.app_credentials(report.account_id),
+        tokens.refresh.clone(),
+    ) else {
+        return Err(AttemptResult::NeedsReconnect(
+            "the token expired and cannot be refreshed here".into(),
+        ));
+    };
+    report
+        .extra_requests
+        .push((Category::OrgRead, input.client_now()));
+    let reply = note(
+        report,
+        Category::OrgRead,
+        input.client.refresh(&app, &refresh_token).await,
+    );
+    match reply.outcome {
+        Outcome::Success(t) => {
+            let now = reply.received_at;
+            let fresh = TokenSet {
+                access: t.access_token.into(),
+                refresh: t.refresh_token.map(Into::into).or(Some(refresh_token)),
+                expires_at: Some(now + chrono::TimeDelta::seconds(t.expires_in.max(0))),
+            };
+            input
+                .tokens
+                .store_tokens(report.account_id, fresh.clone())
+                .map_err(|e| {
+                    AttemptResult::Failed(Outcome::Transient {
+                        reason: crate::pinterest::TransientReason::ServerError(0),
+                        maybe_delivered: false,
+                        detail: format!("could not store the refreshed token: {}", e.message),
+                    })
+                })?;
+            *tokens = fresh;
+            Ok(())
+        }
+        Outcome::Auth { message, .. } | Outcome::Terminal { message, .. } => {
+            Err(AttemptResult::NeedsReconnect(format!(
+                "Pinterest refused to refresh the token: {message}"
+            )))
+        }
+        other => Err(AttemptResult::Failed(unit(other))),
+    }
+}
+
+fn note<T>(report: &mut AttemptReport, category: Category, reply: Reply<T>) -> Reply<T> {
+    let is_429 = matches!(reply.outcome, Outcome::RateLimited { .. });
+    if reply.status.is_some() {
+        report
+            .signals
+            .push((category, reply.signals.clone(), is_429));
+    }
+    reply
+}
+
+fn unit<T>(o: Outcome<T>) -> Outcome<()> {
+    o.without_value()
+}
+
+impl AttemptInput {
+    fn client_now(&self) -> DateTime<Utc> {
+        self.client.now()
+    }
+}

@@ -1,0 +1,261 @@
+//! The engine task. One loop owns the decisions: it promotes jobs whose time came, starts at most
+//! one attempt per account when that account's lane allows, applies each attempt's report as
+//! store transitions, and sleeps until the next thing can happen (a due time, a lane's next free
+//! slot, a pause's end) or a report or command arrives. There is no polling tick; the longest
+//! sleep is capped so a wall-clock jump (suspend, resume, clock change) is noticed within
+//! `max_sleep`. Dropping the handle stops the task.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::dispatch::{run_attempt, AttemptReport};
+use super::events::{Counters, EngineEvent, EventBus, LaneSnapshot};
+use super::retry::RetryPolicy;
+use super::tokens::TokenStore;
+use crate::clock::SharedClock;
+use crate::pacing::{LimitSpec, Pacer};
+use crate::pinterest::types::Category;
+use crate::pinterest::PinterestClient;
+use crate::store::Store;
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub retry: RetryPolicy,
+    /// A scheduled pin found late by less than this is still published; later, it is missed.
+    pub catch_up_grace: Duration,
+    /// Limits shared by every account of the Pinterest app (the trial app's daily quota).
+    pub app_limits: Vec<LimitSpec>,
+    /// How soon a lane that found the network down tries again.
+    pub offline_probe: Duration,
+    /// The longest the loop sleeps without looking at the clock again.
+    pub max_sleep: Duration,
+    pub seed: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            retry: RetryPolicy::default(),
+            catch_up_grace: Duration::from_secs(15 * 60),
+            app_limits: Vec::new(),
+            offline_probe: Duration::from_secs(2),
+            max_sleep: Duration::from_secs(30),
+            seed: rand::random(),
+        }
+    }
+}
+
+pub(super) enum Command {
+    Wake,
+    Stop(oneshot::Sender<()>),
+    Lanes(oneshot::Sender<Vec<LaneSnapshot>>),
+    Resume(i64),
+}
+
+/// Owns the engine task; dropping it stops the task.
+pub struct EngineHandle {
+    commands: mpsc::UnboundedSender<Command>,
+    events: EventBus,
+    store: Arc<Mutex<Store>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl EngineHandle {
+    /// Tells the engine the queue changed (a job was scheduled, edited or requeued).
+    pub fn wake(&self) {
+        let _ = self.commands.send(Command::Wake);
+    }
+
+    /// Clears a pause (spam block acknowledged, reconnected) on an account's lane.
+    pub fn resume(&self, account: i64) {
+        let _ = self.commands.send(Command::Resume(account));
+    }
+
+    pub fn events(&self) -> &EventBus {
+        &self.events
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Each account's pacing, now.
+    pub async fn lanes(&self) -> Vec<LaneSnapshot> {
+        let (tx, rx) = oneshot::channel();
+        let _ = self.commands.send(Command::Lanes(tx));
+        rx.await.unwrap_or_default()
+    }
+
+    /// Stops the loop after the attempts in flight have been applied.
+    pub async fn stop(mut self) {
+        let (tx, rx) = oneshot::channel();
+        if self.commands.send(Command::Stop(tx)).is_ok() {
+            let _ = rx.await;
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for EngineHandle {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+pub struct Engine {
+    pub(super) store: Arc<Mutex<Store>>,
+    pub(super) clock: SharedClock,
+    pub(super) tokens: Arc<dyn TokenStore>,
+    pub(super) config: EngineConfig,
+    pub(super) events: EventBus,
+    pub(super) pacer: Pacer,
+    pub(super) clients: HashMap<i64, PinterestClient>,
+    pub(super) in_flight: HashSet<i64>,
+    pub(super) counters: Counters,
+    pub(super) rng: StdRng,
+    reports: (
+        mpsc::UnboundedSender<AttemptReport>,
+        mpsc::UnboundedReceiver<AttemptReport>,
+    ),
+}
+
+impl Engine {
+    /// Starts the engine on `store`. It first reconciles what a previous run left in flight.
+    pub fn spawn(
+        store: Store,
+        clock: SharedClock,
+        tokens: Arc<dyn TokenStore>,
+        config: EngineConfig,
+    ) -> EngineHandle {
+        let store = Arc::new(Mutex::new(store));
+        let events = EventBus::default();
+        let (tx, rx) = mpsc::unbounded_channel();
+        let engine = Engine {
+            store: store.clone(),
+            clock,
+            tokens,
+            pacer: Pacer::new(&config.app_limits),
+            rng: StdRng::seed_from_u64(config.seed),
+            config,
+            events: events.clone(),
+            clients: HashMap::new(),
+            in_flight: HashSet::new(),
+            counters: Counters::default(),
+            reports: mpsc::unbounded_channel(),
+        };
+        let task = tokio::spawn(engine.run(rx));
+        EngineHandle {
+            commands: tx,
+            events,
+            store,
+            task: Some(task),
+        }
+    }
+
+    pub(super) fn db(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
+        self.start_up();
+        let mut stopping: Option<oneshot::Sender<()>> = None;
+        loop {
+            let now = self.clock.now();
+            if stopping.is_none() {
+                self.promote_due(now);
+                self.dispatch_ready(now);
+            }
+            if let Some(done) = stopping.take() {
+                if self.in_flight.is_empty() {
+                    let _ = done.send(());
+                    return;
+                }
+                stopping = Some(done);
+            }
+            let wake = self.next_wake(now);
+            let nap = (wake - now)
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .min(self.config.max_sleep);
+            let sleep = self.clock.sleep(nap);
+            tokio::select! {
+                _ = sleep => {}
+                Some(report) = self.reports.1.recv() => self.apply_report(report),
+                cmd = commands.recv() => match cmd {
+                    None => return,
+                    Some(Command::Stop(done)) => stopping = Some(done),
+                    Some(Command::Wake) => {}
+                    Some(Command::Resume(account)) => self.resume_account(account),
+                    Some(Command::Lanes(reply)) => {
+                        let _ = reply.send(self.lane_snapshots(now));
+                    }
+                },
+            }
+        }
+    }
+
+    /// When the loop must look again: the next due time, or a lane with due jobs freeing up.
+    fn next_wake(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let mut wake =
+            now + TimeDelta::from_std(self.config.max_sleep).unwrap_or(TimeDelta::seconds(30));
+        if let Ok(Some(t)) = self.db().next_wakeup() {
+            wake = wake.min(t.max(now));
+        }
+        let due = self.db().due_counts().unwrap_or_default();
+        for (account, _) in due {
+            if !self.in_flight.contains(&account) {
+                wake = wake.min(self.pacer.next_slot(account, Category::OrgWrite, now));
+            }
+        }
+        wake
+    }
+
+    /// Starts an attempt for every account whose lane is free and has a due job.
+    fn dispatch_ready(&mut self, now: DateTime<Utc>) {
+        let due = self.db().due_counts().unwrap_or_default();
+        for (account, _) in due {
+            if self.in_flight.contains(&account)
+                || self.pacer.next_slot(account, Category::OrgWrite, now) > now
+            {
+                continue;
+            }
+            match self.prepare_attempt(account, now) {
+                Some(input) => {
+                    self.in_flight.insert(account);
+                    self.pacer.record_send(account, Category::OrgWrite, now);
+                    self.counters.sent += 1;
+                    let reports = self.reports.0.clone();
+                    tokio::spawn(async move {
+                        let _ = reports.send(run_attempt(input).await);
+                    });
+                }
+                None => continue,
+            }
+        }
+    }
+
+    pub(super) fn client_for(&mut self, account: i64) -> Option<PinterestClient> {
+        if let Some(c) = self.clients.get(&account) {
+            return Some(c.clone());
+        }
+        let env = self.db().account(account).ok()?.environment;
+        let client = PinterestClient::new(env.api_base().ok()?, self.clock.clone());
+        self.clients.insert(account, client.clone());
+        Some(client)
+    }
+
+    pub(super) fn emit(&self, event: EngineEvent) {
+        self.events.emit(event);
+    }
+}

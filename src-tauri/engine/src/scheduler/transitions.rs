@@ -1,0 +1,511 @@
+//! How the engine changes jobs: start-up (rebuild the pacer from the request log, send nothing
+//! that may already exist, apply the catch-up policy), promotion of due jobs, the marking of a job
+//! in flight before its request leaves, and the application of each attempt's report. Every
+//! change is a store transition with its reason, and is also emitted as an event.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use base64::Engine as _;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::json;
+
+use super::dispatch::{AttemptInput, AttemptReport, AttemptResult};
+use super::engine::Engine;
+use super::events::{EngineEvent, LaneSnapshot};
+use super::retry::RetryDecision;
+use crate::pacing::PauseReason;
+use crate::pinterest::types::{Category, ImageContentType, MediaSource, PinCreate};
+use crate::pinterest::Outcome;
+use crate::store::accounts::AccountStatus;
+use crate::store::job_state::JobState;
+use crate::store::jobs::{Job, JobPatch};
+use crate::store::pins::PinContent;
+
+const DAY: TimeDelta = TimeDelta::days(1);
+
+impl Engine {
+    pub(super) fn move_job(
+        &mut self,
+        job: &Job,
+        to: JobState,
+        reason: &str,
+        detail: Option<serde_json::Value>,
+        patch: JobPatch,
+    ) -> bool {
+        let now = self.clock.now();
+        let moved = self
+            .db()
+            .transition(job.id, to, reason, detail.as_ref(), &patch, now);
+        match moved {
+            Ok(_) => {
+                self.emit(EngineEvent::JobChanged {
+                    job_id: job.id,
+                    account_id: job.account_id,
+                    from: job.state,
+                    to,
+                    reason: reason.to_string(),
+                });
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    pub(super) fn start_up(&mut self) {
+        let now = self.clock.now();
+        let accounts = self.db().accounts().unwrap_or_default();
+        for a in &accounts {
+            self.pacer.set_account_limits(a.id, &a.limits.specs());
+            match a.status {
+                AccountStatus::NeedsReconnect => {
+                    self.pacer
+                        .pause(a.id, now + DAY * 3650, PauseReason::NeedsReconnect)
+                }
+                AccountStatus::SpamBlocked => {
+                    self.pacer
+                        .pause(a.id, now + DAY * 3650, PauseReason::SpamBlock)
+                }
+                _ => {}
+            }
+        }
+        // Rebuild every window from what was really sent in the last day.
+        let sent = self.db().recent_requests(now - DAY).unwrap_or_default();
+        for r in sent {
+            self.pacer.record_send(r.account_id, r.category, r.sent_at);
+        }
+        // A job found in flight may have been created: check the board before sending again.
+        let in_flight = self
+            .db()
+            .jobs_in_state(JobState::InFlight)
+            .unwrap_or_default();
+        for job in in_flight {
+            let patch = JobPatch {
+                needs_reconcile: Some(true),
+                ..Default::default()
+            };
+            self.move_job(
+                &job,
+                JobState::Due,
+                "found in flight at start: the board is checked before any resend",
+                None,
+                patch,
+            );
+        }
+    }
+
+    /// Scheduled jobs and retries whose time came become due; a scheduled job later than the
+    /// catch-up grace (the app was closed, the laptop slept) is marked missed for the user.
+    pub(super) fn promote_due(&mut self, now: DateTime<Utc>) {
+        let grace = TimeDelta::from_std(self.config.catch_up_grace).unwrap_or(TimeDelta::MAX);
+        let coming = self.db().jobs_coming_due(now).unwrap_or_default();
+        for job in coming {
+            let account_blocked = job
+                .account_id
+                .and_then(|a| self.db().account(a).ok())
+                .is_some_and(|a| a.status == AccountStatus::NeedsReconnect);
+            let late = job.due_at.map(|d| now - d).unwrap_or_default();
+            if account_blocked {
+                self.move_job(
+                    &job,
+                    JobState::NeedsReconnect,
+                    "the account must be reconnected",
+                    None,
+                    JobPatch::default(),
+                );
+            } else if job.state == JobState::Scheduled && late > grace {
+                let detail = json!({ "late_seconds": late.num_seconds() });
+                self.move_job(
+                    &job,
+                    JobState::Missed,
+                    "its time passed while PinPace was not running",
+                    Some(detail),
+                    JobPatch::default(),
+                );
+            } else {
+                let reason = if job.state == JobState::WaitingRetry {
+                    "retry time reached"
+                } else {
+                    "publish time reached"
+                };
+                self.move_job(&job, JobState::Due, reason, None, JobPatch::default());
+            }
+        }
+    }
+
+    /// Builds the attempt for an account's oldest due job and marks the job in flight, with its
+    /// attempt number, before anything is sent (DESIGN invariant 3).
+    pub(super) fn prepare_attempt(
+        &mut self,
+        account: i64,
+        now: DateTime<Utc>,
+    ) -> Option<AttemptInput> {
+        let job = self.db().oldest_due(account).ok()??;
+        let content = self.db().pin(job.pin_id).ok()?;
+        let request = match self.pin_request(&job, &content) {
+            Ok(r) => r,
+            Err(message) => {
+                let patch = JobPatch {
+                    error: Some(Some(("invalid_pin".into(), message.clone()))),
+                    ..Default::default()
+                };
+                self.move_job(
+                    &job,
+                    JobState::InFlight,
+                    "checked before sending",
+                    None,
+                    JobPatch::default(),
+                );
+                let job = self.db().job(job.id).ok()?;
+                self.move_job(&job, JobState::Failed, &message, None, patch);
+                return None;
+            }
+        };
+        let client = self.client_for(account)?;
+        let patch = JobPatch {
+            attempt: Some(job.attempt + 1),
+            sent_at: Some(Some(now)),
+            ..Default::default()
+        };
+        if !self.move_job(
+            &job,
+            JobState::InFlight,
+            "sending to Pinterest",
+            None,
+            patch,
+        ) {
+            return None;
+        }
+        // The pacer's memory across restarts; a failed write costs only pacing precision.
+        let _ = self.db().log_request(account, Category::OrgWrite, now);
+        let job = self.db().job(job.id).ok()?;
+        let claimed: HashSet<String> = self
+            .db()
+            .jobs_in_state(JobState::Published)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|j| j.pinterest_pin_id)
+            .collect();
+        Some(AttemptInput {
+            job,
+            content,
+            request,
+            claimed,
+            client,
+            tokens: self.tokens.clone(),
+        })
+    }
+
+    fn pin_request(&self, job: &Job, content: &PinContent) -> Result<PinCreate, String> {
+        let media_source = if let Some(sha) = &content.media_sha256 {
+            let dir = self.db().media_dir().map_err(|e| e.message)?;
+            let found = ["png", "jpg"]
+                .iter()
+                .map(|ext| dir.join(&sha[..2]).join(format!("{sha}.{ext}")))
+                .find(|p| p.exists());
+            let path = found
+                .ok_or_else(|| "the pin's image is missing from the media folder".to_string())?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("cannot read the pin's image: {e}"))?;
+            let content_type = if path.extension().is_some_and(|e| e == "png") {
+                ImageContentType::Png
+            } else {
+                ImageContentType::Jpeg
+            };
+            MediaSource::ImageBase64 {
+                content_type,
+                data: base64::engine::general_purpose::STANDARD.encode(bytes),
+            }
+        } else if let Some(url) = &content.media_url {
+            MediaSource::ImageUrl { url: url.clone() }
+        } else {
+            return Err("the pin has no image".into());
+        };
+        Ok(PinCreate {
+            board_id: job.board_id.clone().ok_or("the job has no board")?,
+            board_section_id: job.section_id.clone(),
+            title: content.title.clone(),
+            description: content.description.clone(),
+            link: content.link.clone(),
+            alt_text: content.alt_text.clone(),
+            dominant_color: None,
+            media_source,
+        })
+    }
+
+    pub(super) fn apply_report(&mut self, report: AttemptReport) {
+        let now = self.clock.now();
+        let account = report.account_id;
+        self.in_flight.remove(&account);
+        for (category, at) in &report.extra_requests {
+            self.pacer.record_send(account, *category, *at);
+            let _ = self.db().log_request(account, *category, *at);
+        }
+        for (category, signals, is_429) in &report.signals {
+            if *is_429 {
+                self.pacer.observe_429(account, *category, signals, now);
+            } else {
+                self.pacer.observe(account, *category, signals, now);
+            }
+        }
+        let Ok(job) = self.db().job(report.job_id) else {
+            return;
+        };
+        match report.result {
+            AttemptResult::Created(pin) | AttemptResult::FoundOnBoard(pin) => {
+                let reconciled = job.needs_reconcile;
+                self.counters.published += 1;
+                if reconciled {
+                    self.counters.reconciled += 1;
+                }
+                let url = format!("https://www.pinterest.com/pin/{}/", pin.id);
+                let patch = JobPatch {
+                    pinterest_pin_id: Some(pin.id.clone()),
+                    pinterest_url: Some(url),
+                    needs_reconcile: Some(false),
+                    next_attempt_at: Some(None),
+                    error: Some(None),
+                    ..Default::default()
+                };
+                let reason = if reconciled {
+                    "published (confirmed on the board)"
+                } else {
+                    "published"
+                };
+                self.move_job(
+                    &job,
+                    JobState::Published,
+                    reason,
+                    Some(json!({ "pin_id": pin.id })),
+                    patch,
+                );
+            }
+            AttemptResult::NeedsReconnect(message) => self.needs_reconnect(&job, &message),
+            AttemptResult::Failed(outcome) => self.apply_failure(&job, outcome, now),
+        }
+        self.emit_lane(account, now);
+    }
+
+    fn apply_failure(&mut self, job: &Job, outcome: Outcome<()>, now: DateTime<Utc>) {
+        let account = job.account_id.unwrap_or_default();
+        // A request that was not counted against the budget hands its attempt number back.
+        let uncounted = JobPatch {
+            attempt: Some((job.attempt - 1).max(0)),
+            ..Default::default()
+        };
+        match outcome {
+            Outcome::Success(()) => {}
+            Outcome::RateLimited {
+                spam_block: true,
+                message,
+                ..
+            } => {
+                self.counters.rate_limited += 1;
+                let _ = self
+                    .db()
+                    .set_account_status(account, AccountStatus::SpamBlocked);
+                self.pacer
+                    .pause(account, now + DAY * 3650, PauseReason::SpamBlock);
+                let detail = json!({ "message": message });
+                self.move_job(
+                    job,
+                    JobState::Due,
+                    "Pinterest blocked the account for spam-like activity: paused",
+                    Some(detail),
+                    uncounted,
+                );
+            }
+            Outcome::RateLimited {
+                retry_at, message, ..
+            } => {
+                self.counters.rate_limited += 1;
+                let detail = json!({ "retry_at": retry_at, "message": message });
+                self.move_job(
+                    job,
+                    JobState::Due,
+                    "rate limited (429): the lane waits",
+                    Some(detail),
+                    uncounted,
+                );
+            }
+            Outcome::Offline { detail } => {
+                let probe =
+                    TimeDelta::from_std(self.config.offline_probe).unwrap_or(TimeDelta::seconds(2));
+                self.pacer.pause(account, now + probe, PauseReason::Offline);
+                self.move_job(
+                    job,
+                    JobState::Due,
+                    "offline: nothing reached Pinterest",
+                    Some(json!({ "detail": detail })),
+                    uncounted,
+                );
+            }
+            Outcome::Terminal {
+                status,
+                code,
+                message,
+            } => {
+                self.counters.failures += 1;
+                let code_text =
+                    code.map_or_else(|| format!("http_{status}"), |c| format!("pinterest_{c}"));
+                let patch = JobPatch {
+                    error: Some(Some((code_text, message.clone()))),
+                    needs_reconcile: Some(false),
+                    ..Default::default()
+                };
+                self.move_job(
+                    job,
+                    JobState::Failed,
+                    "Pinterest refused the pin",
+                    Some(json!({ "status": status, "code": code, "message": message })),
+                    patch,
+                );
+            }
+            Outcome::Auth { message, .. } => self.needs_reconnect(job, &message),
+            Outcome::Transient {
+                reason,
+                maybe_delivered,
+                detail,
+            } => {
+                let spent = Duration::from_millis(job.retry_delay_ms.max(0) as u64);
+                let attempt = u32::try_from(job.attempt).unwrap_or(u32::MAX);
+                let floor = self
+                    .pacer
+                    .paused(account, now)
+                    .map(|(until, _)| (until - now).to_std().unwrap_or_default());
+                let info = json!({ "reason": format!("{reason:?}"), "detail": detail, "maybe_delivered": maybe_delivered });
+                match self
+                    .config
+                    .retry
+                    .decide(attempt, spent, floor, &mut self.rng)
+                {
+                    RetryDecision::RetryAfter(wait) => {
+                        self.counters.retries += 1;
+                        let at = now + TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX);
+                        let patch = JobPatch {
+                            next_attempt_at: Some(Some(at)),
+                            retry_delay_ms: Some(job.retry_delay_ms + wait.as_millis() as i64),
+                            needs_reconcile: Some(job.needs_reconcile || maybe_delivered),
+                            error: Some(Some(("transient".into(), detail))),
+                            ..Default::default()
+                        };
+                        self.move_job(
+                            job,
+                            JobState::WaitingRetry,
+                            "temporary failure: retrying with backoff",
+                            Some(info),
+                            patch,
+                        );
+                    }
+                    RetryDecision::GiveUp => {
+                        self.counters.failures += 1;
+                        let msg = format!("gave up after {attempt} attempts: {detail}");
+                        let patch = JobPatch {
+                            error: Some(Some(("retry_budget_spent".into(), msg))),
+                            ..Default::default()
+                        };
+                        self.move_job(
+                            job,
+                            JobState::Failed,
+                            "the retry budget is spent",
+                            Some(info),
+                            patch,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The account's token is gone for good: its jobs wait (they do not fail) until reconnect.
+    fn needs_reconnect(&mut self, job: &Job, message: &str) {
+        let account = job.account_id.unwrap_or_default();
+        let now = self.clock.now();
+        let _ = self
+            .db()
+            .set_account_status(account, AccountStatus::NeedsReconnect);
+        self.pacer
+            .pause(account, now + DAY * 3650, PauseReason::NeedsReconnect);
+        let uncounted = JobPatch {
+            attempt: Some((job.attempt - 1).max(0)),
+            ..Default::default()
+        };
+        self.move_job(job, JobState::NeedsReconnect, message, None, uncounted);
+        let waiting: Vec<Job> = [JobState::Due, JobState::WaitingRetry]
+            .into_iter()
+            .flat_map(|s| self.db().jobs_in_state(s).unwrap_or_default())
+            .filter(|j| j.account_id == Some(account))
+            .collect();
+        for j in waiting {
+            self.move_job(
+                &j,
+                JobState::NeedsReconnect,
+                "the account must be reconnected",
+                None,
+                JobPatch::default(),
+            );
+        }
+    }
+
+    pub(super) fn resume_account(&mut self, account: i64) {
+        let _ = self.db().set_account_status(account, AccountStatus::Active);
+        self.pacer.resume(account);
+        let waiting = self
+            .db()
+            .jobs_in_state(JobState::NeedsReconnect)
+            .unwrap_or_default();
+        for j in waiting
+            .into_iter()
+            .filter(|j| j.account_id == Some(account))
+        {
+            self.move_job(
+                &j,
+                JobState::Due,
+                "the account is connected again",
+                None,
+                JobPatch::default(),
+            );
+        }
+    }
+
+    pub(super) fn lane_snapshots(&mut self, now: DateTime<Utc>) -> Vec<LaneSnapshot> {
+        let accounts: Vec<i64> = self
+            .db()
+            .accounts()
+            .unwrap_or_default()
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        accounts
+            .into_iter()
+            .map(|a| self.lane_snapshot(a, now))
+            .collect()
+    }
+
+    fn lane_snapshot(&mut self, account: i64, now: DateTime<Utc>) -> LaneSnapshot {
+        let due = self
+            .db()
+            .due_counts()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(a, _)| *a == account)
+            .map_or(0, |(_, n)| n);
+        let paused = self.pacer.paused(account, now);
+        LaneSnapshot {
+            account_id: account,
+            windows: self.pacer.usage(account, now),
+            paused_until: paused.map(|p| p.0),
+            pause_reason: paused.map(|p| p.1),
+            due,
+            in_flight: self.in_flight.contains(&account),
+            next_dispatch: (due > 0)
+                .then(|| self.pacer.next_slot(account, Category::OrgWrite, now)),
+        }
+    }
+
+    fn emit_lane(&mut self, account: i64, now: DateTime<Utc>) {
+        let snapshot = self.lane_snapshot(account, now);
+        self.emit(EngineEvent::Lane(snapshot));
+        self.emit(EngineEvent::Counters(self.counters.clone()));
+    }
+}
