@@ -6,6 +6,7 @@
 
 pub mod app_info;
 pub mod clock;
+pub mod compose;
 pub mod error;
 pub mod pacing;
 pub mod pinterest;

@@ -125,7 +125,7 @@ impl Store {
                 "a scheduled job needs an account, a board and a time",
             ));
         }
-        let tx = self.conn.transaction().map_err(storage)?;
+        let tx = self.conn.savepoint().map_err(storage)?;
         tx.execute(
             "INSERT INTO jobs (pin_id, account_id, board_id, section_id, state, due_at, schedule_tz, \
              schedule_local, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
@@ -191,7 +191,7 @@ impl Store {
         patch: &JobPatch,
         now: DateTime<Utc>,
     ) -> Result<Job, EngineError> {
-        let tx = self.conn.transaction().map_err(storage)?;
+        let tx = self.conn.savepoint().map_err(storage)?;
         let current: Option<String> = tx
             .query_row("SELECT state FROM jobs WHERE id = ?1", [id], |r| r.get(0))
             .optional()

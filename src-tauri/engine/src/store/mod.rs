@@ -105,6 +105,31 @@ impl Store {
             .unwrap_or(0)
     }
 
+    /// Runs `f` so that either everything it writes lands or nothing does. Store methods use
+    /// savepoints, which nest inside this one.
+    pub fn all_or_nothing<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        self.conn
+            .execute_batch("SAVEPOINT all_or_nothing")
+            .map_err(open::classify)?;
+        match f(self) {
+            Ok(v) => {
+                self.conn
+                    .execute_batch("RELEASE all_or_nothing")
+                    .map_err(open::classify)?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self
+                    .conn
+                    .execute_batch("ROLLBACK TO all_or_nothing; RELEASE all_or_nothing");
+                Err(e)
+            }
+        }
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -1,0 +1,200 @@
+//! Composing pins: the one entry point the desktop UI, the CLI and imports use to create a draft
+//! or schedule a pin on one or several boards. Everything is validated before anything is written
+//! (Pinterest's field limits, URL syntax, digit-only board ids, a known account, a time that is not
+//! in the past, a readable PNG/JPEG), and the pin with all its jobs is written all or nothing.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Deserialize;
+
+use crate::error::{EngineError, ErrorCode};
+use crate::pinterest::types::limits;
+use crate::store::job_state::JobState;
+use crate::store::jobs::NewJob;
+use crate::store::pins::PinContent;
+use crate::store::Store;
+
+/// A pin to create, as the UI, the CLI's JSON and imports describe it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComposeRequest {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub alt_text: Option<String>,
+    /// A local PNG or JPEG, copied into the data directory.
+    #[serde(default)]
+    pub image_path: Option<PathBuf>,
+    /// Or an image Pinterest fetches itself.
+    #[serde(default)]
+    pub image_url: Option<String>,
+    /// `None` saves a draft.
+    #[serde(default)]
+    pub account_id: Option<i64>,
+    #[serde(default)]
+    pub boards: Vec<BoardTarget>,
+    /// UTC publish time; `None` with an account and boards means "now".
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    /// Spacing between the boards of a multi-board pin, in seconds.
+    #[serde(default)]
+    pub interval_secs: u64,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardTarget {
+    pub board_id: String,
+    #[serde(default)]
+    pub section_id: Option<String>,
+}
+
+/// How far in the past a publish time may be before it is refused (clock slop, typing time).
+pub const PAST_TOLERANCE: TimeDelta = TimeDelta::minutes(1);
+
+fn invalid(field: &str, message: impl Into<String>) -> EngineError {
+    EngineError::new(
+        ErrorCode::InvalidInput,
+        format!("{field}: {}", message.into()),
+    )
+}
+
+fn check_len(field: &str, value: &Option<String>, max: usize) -> Result<(), EngineError> {
+    let n = value.as_deref().map_or(0, |v| v.chars().count());
+    if n > max {
+        return Err(invalid(
+            field,
+            format!("is {n} characters; Pinterest allows {max}"),
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_http_url(field: &str, value: &str) -> Result<(), EngineError> {
+    match url::Url::parse(value) {
+        Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => Ok(()),
+        _ => Err(invalid(field, format!("{value:?} is not an http(s) URL"))),
+    }
+}
+
+pub fn check_digits(field: &str, value: &str) -> Result<(), EngineError> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(
+            field,
+            format!(
+                "{value:?} is not a Pinterest id (digits only); pick the board by id, not by name"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a request; writes nothing.
+pub fn validate(
+    store: &Store,
+    req: &ComposeRequest,
+    now: DateTime<Utc>,
+) -> Result<(), EngineError> {
+    check_len("title", &req.title, limits::TITLE)?;
+    check_len("description", &req.description, limits::DESCRIPTION)?;
+    check_len("link", &req.link, limits::LINK)?;
+    check_len("alt_text", &req.alt_text, limits::ALT_TEXT)?;
+    if let Some(link) = &req.link {
+        check_http_url("link", link)?;
+    }
+    match (&req.image_path, &req.image_url) {
+        (Some(_), Some(_)) => return Err(invalid("image", "give a file or a URL, not both")),
+        (None, Some(url)) => check_http_url("image_url", url)?,
+        (Some(path), None) if !path.is_file() => {
+            return Err(invalid(
+                "image_path",
+                format!("{} cannot be read", path.display()),
+            ))
+        }
+        (None, None) if !req.draft => {
+            return Err(invalid("image", "a pin needs an image (a file or a URL)"))
+        }
+        _ => {}
+    }
+    if req.draft {
+        return Ok(());
+    }
+    let account = req
+        .account_id
+        .ok_or_else(|| invalid("account_id", "choose an account, or save a draft"))?;
+    store
+        .account(account)
+        .map_err(|_| invalid("account_id", format!("there is no account {account}")))?;
+    if req.boards.is_empty() {
+        return Err(invalid("boards", "choose at least one board"));
+    }
+    for b in &req.boards {
+        check_digits("board_id", &b.board_id)?;
+        if let Some(s) = &b.section_id {
+            check_digits("section_id", s)?;
+        }
+    }
+    if let Some(at) = req.at {
+        if at < now - PAST_TOLERANCE {
+            return Err(invalid("at", format!("{at} is in the past")));
+        }
+    }
+    Ok(())
+}
+
+/// Validates, then writes the pin and its jobs in one go. Returns the job ids.
+pub fn compose(
+    store: &mut Store,
+    req: &ComposeRequest,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, EngineError> {
+    validate(store, req, now)?;
+    store.all_or_nothing(|store| {
+        let media = match &req.image_path {
+            Some(path) => Some(store.import_image(path, now)?.sha256),
+            None => None,
+        };
+        let content = PinContent {
+            title: req.title.clone(),
+            description: req.description.clone(),
+            link: req.link.clone(),
+            alt_text: req.alt_text.clone(),
+            media_sha256: media,
+            media_url: req.image_url.clone(),
+        };
+        let pin_id = store.insert_pin(&content, now)?;
+        if req.draft {
+            let job = NewJob {
+                pin_id,
+                account_id: req.account_id,
+                ..Default::default()
+            };
+            return Ok(vec![store.create_job(&job, JobState::Draft, now)?]);
+        }
+        let start = req.at.unwrap_or(now);
+        let spacing = TimeDelta::seconds(i64::try_from(req.interval_secs).unwrap_or(i64::MAX / 2));
+        let mut ids = Vec::new();
+        for (i, board) in req.boards.iter().enumerate() {
+            let job = NewJob {
+                pin_id,
+                account_id: req.account_id,
+                board_id: Some(board.board_id.clone()),
+                section_id: board.section_id.clone(),
+                due_at: Some(start + spacing * i as i32),
+                ..Default::default()
+            };
+            ids.push(store.create_job(&job, JobState::Scheduled, now)?);
+        }
+        Ok(ids)
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,124 @@
+use super::*;
+use crate::pinterest::Environment;
+
+fn now() -> DateTime<Utc> {
+    "2026-11-23T12:00:00Z".parse().unwrap()
+}
+
+fn setup() -> (Store, i64) {
+    let mut store = Store::open_in_memory().unwrap();
+    let a = store
+        .insert_account("Studio", &Environment::Sandbox, now())
+        .unwrap();
+    (store, a)
+}
+
+fn good(account: i64) -> ComposeRequest {
+    ComposeRequest {
+        title: Some("Salad".into()),
+        link: Some("https://example.com/salad".into()),
+        image_url: Some("https://example.com/salad.jpg".into()),
+        account_id: Some(account),
+        boards: vec![
+            BoardTarget {
+                board_id: "111".into(),
+                section_id: None,
+            },
+            BoardTarget {
+                board_id: "222".into(),
+                section_id: Some("5".into()),
+            },
+        ],
+        at: Some(now() + TimeDelta::hours(2)),
+        interval_secs: 600,
+        ..Default::default()
+    }
+}
+
+fn job_count(store: &Store) -> i64 {
+    store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM jobs", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn one_job_per_board_spaced_by_the_interval() {
+    let (mut store, a) = setup();
+    let ids = compose(&mut store, &good(a), now()).unwrap();
+    assert_eq!(ids.len(), 2);
+    let (j1, j2) = (store.job(ids[0]).unwrap(), store.job(ids[1]).unwrap());
+    assert_eq!(
+        j2.due_at.unwrap() - j1.due_at.unwrap(),
+        TimeDelta::minutes(10)
+    );
+    assert_eq!(j2.section_id.as_deref(), Some("5"));
+}
+
+#[test]
+fn every_bad_field_is_refused_with_a_code_and_nothing_written() {
+    let (mut store, a) = setup();
+    let cases: Vec<(&str, Box<dyn Fn(&mut ComposeRequest)>)> = vec![
+        ("title", Box::new(|r| r.title = Some("x".repeat(101)))),
+        (
+            "description",
+            Box::new(|r| r.description = Some("x".repeat(801))),
+        ),
+        ("alt_text", Box::new(|r| r.alt_text = Some("x".repeat(501)))),
+        ("link", Box::new(|r| r.link = Some("not a url".into()))),
+        (
+            "link",
+            Box::new(|r| r.link = Some(format!("https://e.com/{}", "x".repeat(2048)))),
+        ),
+        (
+            "board_id",
+            Box::new(|r| r.boards[0].board_id = "My Recipes".into()),
+        ),
+        ("at", Box::new(|r| r.at = Some(now() - TimeDelta::hours(1)))),
+        ("account_id", Box::new(|r| r.account_id = Some(99))),
+        ("image", Box::new(|r| r.image_url = None)),
+        (
+            "image_path",
+            Box::new(|r| {
+                r.image_url = None;
+                r.image_path = Some("/nonexistent/p.png".into());
+            }),
+        ),
+    ];
+    for (field, mutate) in cases {
+        let mut req = good(a);
+        mutate(&mut req);
+        let err = compose(&mut store, &req, now()).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{field}");
+        assert!(err.message.starts_with(field), "{field}: {}", err.message);
+        assert_eq!(job_count(&store), 0, "{field} wrote something");
+    }
+}
+
+#[test]
+fn drafts_need_no_account_board_or_image() {
+    let (mut store, _) = setup();
+    let req = ComposeRequest {
+        title: Some("Idea".into()),
+        draft: true,
+        ..Default::default()
+    };
+    let ids = compose(&mut store, &req, now()).unwrap();
+    assert_eq!(store.job(ids[0]).unwrap().state, JobState::Draft);
+}
+
+#[test]
+fn a_failure_midway_leaves_nothing_behind() {
+    let (mut store, a) = setup();
+    let mut req = good(a);
+    // The same board twice violates UNIQUE(pin, account, board) on the second job.
+    req.boards[1].board_id = "111".into();
+    req.boards[1].section_id = None;
+    assert!(compose(&mut store, &req, now()).is_err());
+    assert_eq!(job_count(&store), 0);
+    let pins: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM pins", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(pins, 0);
+}
