@@ -35,6 +35,8 @@ fn good(account: i64) -> ComposeRequest {
     }
 }
 
+type Mutation = Box<dyn Fn(&mut ComposeRequest)>;
+
 fn job_count(store: &Store) -> i64 {
     store
         .conn()
@@ -58,7 +60,7 @@ fn one_job_per_board_spaced_by_the_interval() {
 #[test]
 fn every_bad_field_is_refused_with_a_code_and_nothing_written() {
     let (mut store, a) = setup();
-    let cases: Vec<(&str, Box<dyn Fn(&mut ComposeRequest)>)> = vec![
+    let cases: Vec<(&str, Mutation)> = vec![
         ("title", Box::new(|r| r.title = Some("x".repeat(101)))),
         (
             "description",
