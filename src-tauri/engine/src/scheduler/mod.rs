@@ -11,3 +11,4 @@ pub mod tokens;
 mod transitions;
 
 pub use engine::{Engine, EngineConfig, EngineHandle};
+pub use transitions::rebuild_pacer;

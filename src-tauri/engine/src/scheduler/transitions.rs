@@ -14,15 +14,39 @@ use super::dispatch::{AttemptInput, AttemptReport, AttemptResult};
 use super::engine::Engine;
 use super::events::{EngineEvent, LaneSnapshot};
 use super::retry::RetryDecision;
-use crate::pacing::PauseReason;
+use crate::pacing::{LimitSpec, Pacer, PauseReason};
 use crate::pinterest::types::{Category, ImageContentType, MediaSource, PinCreate};
 use crate::pinterest::Outcome;
 use crate::store::accounts::AccountStatus;
 use crate::store::job_state::JobState;
 use crate::store::jobs::{Job, JobPatch};
 use crate::store::pins::PinContent;
+use crate::store::Store;
 
 const DAY: TimeDelta = TimeDelta::days(1);
+
+/// The pacer as the database says it should be at `now`: every account's limits and pauses, and
+/// every window refilled with the requests really sent in the last day (so a restart neither
+/// spends a quota twice nor bursts into a window already used).
+pub fn rebuild_pacer(store: &Store, app_limits: &[LimitSpec], now: DateTime<Utc>) -> Pacer {
+    let mut pacer = Pacer::new(app_limits);
+    for a in store.accounts().unwrap_or_default() {
+        pacer.set_account_limits(a.id, &a.limits.specs());
+        match a.status {
+            AccountStatus::NeedsReconnect => {
+                pacer.pause(a.id, now + DAY * 3650, PauseReason::NeedsReconnect)
+            }
+            AccountStatus::SpamBlocked => {
+                pacer.pause(a.id, now + DAY * 3650, PauseReason::SpamBlock)
+            }
+            _ => {}
+        }
+    }
+    for r in store.recent_requests(now - DAY).unwrap_or_default() {
+        pacer.record_send(r.account_id, r.category, r.sent_at);
+    }
+    pacer
+}
 
 impl Engine {
     pub(super) fn move_job(
@@ -54,26 +78,8 @@ impl Engine {
 
     pub(super) fn start_up(&mut self) {
         let now = self.clock.now();
-        let accounts = self.db().accounts().unwrap_or_default();
-        for a in &accounts {
-            self.pacer.set_account_limits(a.id, &a.limits.specs());
-            match a.status {
-                AccountStatus::NeedsReconnect => {
-                    self.pacer
-                        .pause(a.id, now + DAY * 3650, PauseReason::NeedsReconnect)
-                }
-                AccountStatus::SpamBlocked => {
-                    self.pacer
-                        .pause(a.id, now + DAY * 3650, PauseReason::SpamBlock)
-                }
-                _ => {}
-            }
-        }
-        // Rebuild every window from what was really sent in the last day.
-        let sent = self.db().recent_requests(now - DAY).unwrap_or_default();
-        for r in sent {
-            self.pacer.record_send(r.account_id, r.category, r.sent_at);
-        }
+        let pacer = rebuild_pacer(&self.db(), &self.config.app_limits, now);
+        self.pacer = pacer;
         // A job found in flight may have been created: check the board before sending again.
         let in_flight = self
             .db()

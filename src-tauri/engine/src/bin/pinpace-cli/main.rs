@@ -1,0 +1,228 @@
+//! pinpace-cli: the whole scheduler without the desktop, over the same database, for scripts,
+//! servers and tests. Tokens are never taken from arguments (they would show in `ps` and shell
+//! history): `PINPACE_TOKENS` holds `{"<account id>": {"access": "...", "refresh": "..."}}`, or
+//! `--tokens-stdin` reads the same JSON from standard input. Output is JSON, one value per line.
+
+mod run;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use pinpace_engine::compose::{compose, ComposeRequest};
+use pinpace_engine::pacing::{AccountLimits, LimitSpec, Preset};
+use pinpace_engine::pinterest::Environment;
+use pinpace_engine::store::job_state::JobState;
+use pinpace_engine::{EngineError, ErrorCode, Store};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(name = "pinpace-cli", version, about = "PinPace's scheduler, headless")]
+struct Cli {
+    /// Data directory (database, media). Defaults to $PINPACE_DATA_DIR.
+    #[arg(long, env = "PINPACE_DATA_DIR")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database (or migrate an existing one) and print its path.
+    Init,
+    /// Manage accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Add pins from a JSON file: an array of pin requests (see the README).
+    AddPins { file: PathBuf },
+    /// Run the scheduler, printing every event as a JSON line.
+    Run(run::RunArgs),
+    /// Show jobs as JSON.
+    Jobs {
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Show each account's pacing as JSON.
+    Lanes,
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Add an account; prints its id.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        env: Env,
+        /// Base URL for `simulator` and `custom` (e.g. http://127.0.0.1:8787/v5).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Set an account's limits: a preset, or a JSON file with a list of limits.
+    Limits {
+        #[arg(long)]
+        account: i64,
+        #[arg(long, value_enum, conflicts_with = "custom")]
+        preset: Option<PresetArg>,
+        #[arg(long)]
+        custom: Option<PathBuf>,
+    },
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Env {
+    Production,
+    Sandbox,
+    Simulator,
+    Custom,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PresetArg {
+    Trial,
+    Standard,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = tokio::runtime::Runtime::new()
+        .map_err(|e| EngineError::new(ErrorCode::Storage, format!("cannot start the runtime: {e}")))
+        .and_then(|rt| rt.block_on(execute(cli)));
+    if let Err(e) = result {
+        eprintln!(
+            "{}",
+            json!({ "error": { "code": e.code, "message": e.message } })
+        );
+        std::process::exit(1);
+    }
+}
+
+fn invalid(message: String) -> EngineError {
+    EngineError::new(ErrorCode::InvalidInput, message)
+}
+
+async fn execute(cli: Cli) -> Result<(), EngineError> {
+    let mut store = Store::open_in_dir(&cli.data_dir)?;
+    let now = chrono::Utc::now();
+    match cli.command {
+        Command::Init => println!(
+            "{}",
+            json!({ "database": store.path(), "schema": store.schema_version() })
+        ),
+        Command::Account(AccountCommand::Add {
+            name,
+            env,
+            base_url,
+        }) => {
+            let environment = match (env, base_url) {
+                (Env::Production, None) => Environment::Production,
+                (Env::Sandbox, None) => Environment::Sandbox,
+                (Env::Simulator, Some(base_url)) => Environment::Simulator { base_url },
+                (Env::Custom, Some(base_url)) => Environment::Custom { base_url },
+                (Env::Production | Env::Sandbox, Some(_)) => {
+                    return Err(invalid(
+                        "--base-url is only for simulator and custom".into(),
+                    ))
+                }
+                (_, None) => {
+                    return Err(invalid(
+                        "--base-url is required for simulator and custom".into(),
+                    ))
+                }
+            };
+            environment
+                .api_base()
+                .map_err(|e| invalid(format!("--base-url is not a URL: {e}")))?;
+            let id = store.insert_account(&name, &environment, now)?;
+            println!("{}", json!({ "account_id": id }));
+        }
+        Command::Account(AccountCommand::Limits {
+            account,
+            preset,
+            custom,
+        }) => {
+            let limits = match (preset, custom) {
+                (Some(PresetArg::Trial), None) => AccountLimits::preset(Preset::Trial),
+                (Some(PresetArg::Standard), None) => AccountLimits::preset(Preset::Standard),
+                (None, Some(path)) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?;
+                    let list: Vec<LimitSpec> = serde_json::from_str(&text)
+                        .map_err(|e| invalid(format!("{}: {e}", path.display())))?;
+                    if list.iter().any(|l| l.limit == 0 || l.window_secs == 0) {
+                        return Err(invalid(
+                            "every limit needs a limit and a window above zero".into(),
+                        ));
+                    }
+                    AccountLimits {
+                        preset: None,
+                        custom: Some(list),
+                    }
+                }
+                _ => return Err(invalid("give --preset or --custom".into())),
+            };
+            store.set_account_limits(account, &limits)?;
+            println!(
+                "{}",
+                json!({ "account_id": account, "limits": limits.specs() })
+            );
+        }
+        Command::Account(AccountCommand::List) => println!(
+            "{}",
+            serde_json::to_string(&store.accounts()?).expect("json")
+        ),
+        Command::AddPins { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| invalid(format!("cannot read {}: {e}", file.display())))?;
+            let requests: Vec<ComposeRequest> = serde_json::from_str(&text)
+                .map_err(|e| invalid(format!("{}: {e}", file.display())))?;
+            let base = file.parent().map(PathBuf::from).unwrap_or_default();
+            // Validate every request before writing any, so a bad one changes nothing.
+            let requests: Vec<ComposeRequest> = requests
+                .into_iter()
+                .map(|mut r| {
+                    r.image_path = r
+                        .image_path
+                        .map(|p| if p.is_relative() { base.join(p) } else { p });
+                    r
+                })
+                .collect();
+            for (i, r) in requests.iter().enumerate() {
+                pinpace_engine::compose::validate(&store, r, now)
+                    .map_err(|e| invalid(format!("pin {}: {}", i + 1, e.message)))?;
+            }
+            let ids = store.all_or_nothing(|s| {
+                let mut ids = Vec::new();
+                for r in &requests {
+                    ids.extend(compose(s, r, now)?);
+                }
+                Ok(ids)
+            })?;
+            println!("{}", json!({ "jobs": ids }));
+        }
+        Command::Run(args) => run::run(store, args).await?,
+        Command::Jobs { state } => {
+            let states =
+                match state {
+                    Some(s) => vec![JobState::parse(&s)
+                        .ok_or_else(|| invalid(format!("unknown state {s:?}")))?],
+                    None => JobState::ALL.to_vec(),
+                };
+            let mut jobs = Vec::new();
+            for s in states {
+                jobs.extend(store.jobs_in_state(s)?);
+            }
+            println!("{}", serde_json::to_string(&jobs).expect("json"));
+        }
+        Command::Lanes => {
+            let mut pacer = pinpace_engine::scheduler::rebuild_pacer(&store, &[], now);
+            let lanes: Vec<_> = store
+                .accounts()?
+                .iter()
+                .map(|a| json!({ "account_id": a.id, "status": a.status, "windows": pacer.usage(a.id, now), "paused": pacer.paused(a.id, now) }))
+                .collect();
+            println!("{}", serde_json::to_string(&lanes).expect("json"));
+        }
+    }
+    Ok(())
+}
