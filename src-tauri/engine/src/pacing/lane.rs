@@ -55,7 +55,7 @@ pub struct WindowUsage {
     pub next_free: DateTime<Utc>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Pacer {
     lanes: HashMap<i64, Lane>,
     app: Vec<Limit>,
@@ -195,6 +195,23 @@ impl Pacer {
                 }
             }
         }
+    }
+
+    /// The limit that holds a `category` request of `account` back at `at`, if one does.
+    pub fn binding_limit(
+        &mut self,
+        account: i64,
+        category: Category,
+        at: DateTime<Utc>,
+    ) -> Option<WindowUsage> {
+        let slot = self.next_slot(account, category, at);
+        if slot <= at {
+            return None;
+        }
+        self.usage(account, at)
+            .into_iter()
+            .filter(|u| u.category.is_none_or(|c| c == category))
+            .max_by_key(|u| u.next_free)
     }
 
     pub fn pause(&mut self, account: i64, until: DateTime<Utc>, reason: PauseReason) {

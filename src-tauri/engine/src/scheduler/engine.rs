@@ -122,6 +122,10 @@ pub struct Engine {
     pub(super) pacer: Pacer,
     pub(super) clients: HashMap<i64, PinterestClient>,
     pub(super) in_flight: HashSet<i64>,
+    /// The turn at which each account last dispatched: when several lanes may send, the one
+    /// served least recently goes first (a fair share of limits shared by the app).
+    pub(super) last_turn: HashMap<i64, u64>,
+    pub(super) turn: u64,
     pub(super) counters: Counters,
     pub(super) rng: StdRng,
     reports: (
@@ -151,6 +155,8 @@ impl Engine {
             events: events.clone(),
             clients: HashMap::new(),
             in_flight: HashSet::new(),
+            last_turn: HashMap::new(),
+            turn: 0,
             counters: Counters::default(),
             reports: mpsc::unbounded_channel(),
         };
@@ -223,7 +229,8 @@ impl Engine {
 
     /// Starts an attempt for every account whose lane is free and has a due job.
     fn dispatch_ready(&mut self, now: DateTime<Utc>) {
-        let due = self.db().due_counts().unwrap_or_default();
+        let mut due = self.db().due_counts().unwrap_or_default();
+        due.sort_by_key(|(account, _)| self.last_turn.get(account).copied().unwrap_or(0));
         for (account, _) in due {
             if self.in_flight.contains(&account)
                 || self.pacer.next_slot(account, Category::OrgWrite, now) > now
@@ -233,6 +240,8 @@ impl Engine {
             match self.prepare_attempt(account, now) {
                 Some(input) => {
                     self.in_flight.insert(account);
+                    self.turn += 1;
+                    self.last_turn.insert(account, self.turn);
                     self.pacer.record_send(account, Category::OrgWrite, now);
                     self.counters.sent += 1;
                     let reports = self.reports.0.clone();

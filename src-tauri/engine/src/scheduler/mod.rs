@@ -4,6 +4,7 @@
 pub mod dispatch;
 pub mod engine;
 pub mod events;
+pub mod forecast;
 pub mod reconcile;
 pub mod retry;
 pub mod schedule_time;

@@ -43,6 +43,8 @@ enum Command {
     },
     /// Show each account's pacing as JSON.
     Lanes,
+    /// When each pending job will really go out, and which pins the limits make late.
+    Forecast,
 }
 
 #[derive(Subcommand)]
@@ -213,6 +215,15 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
                 jobs.extend(store.jobs_in_state(s)?);
             }
             println!("{}", serde_json::to_string(&jobs).expect("json"));
+        }
+        Command::Forecast => {
+            let pacer = pinpace_engine::scheduler::rebuild_pacer(&store, &[], now);
+            let mut pending = Vec::new();
+            for s in [JobState::Scheduled, JobState::Due, JobState::WaitingRetry] {
+                pending.extend(store.jobs_in_state(s)?);
+            }
+            let f = pinpace_engine::scheduler::forecast::forecast(&pending, &pacer, now);
+            println!("{}", serde_json::to_string(&f).expect("json"));
         }
         Command::Lanes => {
             let mut pacer = pinpace_engine::scheduler::rebuild_pacer(&store, &[], now);
