@@ -52,6 +52,21 @@ impl Default for EngineConfig {
     }
 }
 
+impl EngineConfig {
+    /// The defaults, overridden by what the user set in the settings table.
+    pub fn from_settings(store: &Store) -> Self {
+        use crate::store::settings::keys;
+        let mut config = EngineConfig::default();
+        if let Some(retry) = store.setting(keys::RETRY_POLICY) {
+            config.retry = retry;
+        }
+        if let Some(secs) = store.setting::<u64>(keys::CATCH_UP_GRACE_SECS) {
+            config.catch_up_grace = Duration::from_secs(secs);
+        }
+        config
+    }
+}
+
 pub(super) enum Command {
     Wake,
     Stop(oneshot::Sender<()>),

@@ -12,6 +12,7 @@ pub mod media;
 mod open;
 pub mod pins;
 pub mod queue;
+pub mod settings;
 pub mod time;
 
 use std::path::{Path, PathBuf};

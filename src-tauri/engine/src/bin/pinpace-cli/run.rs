@@ -28,9 +28,10 @@ pub struct RunArgs {
     /// Read the tokens JSON from standard input instead of PINPACE_TOKENS.
     #[arg(long)]
     tokens_stdin: bool,
-    /// Catch-up grace in seconds: later than this, a scheduled pin is marked missed.
-    #[arg(long, default_value_t = 900)]
-    grace_secs: u64,
+    /// Catch-up grace in seconds (default: the setting, else 900): a scheduled pin found later
+    /// than this is marked missed instead of being sent.
+    #[arg(long)]
+    grace_secs: Option<u64>,
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,65 @@
+//! Settings: typed values stored as JSON under a key. Unknown or unreadable values fall back to
+//! the default rather than stopping the app; writing validates by serialising a typed value.
+
+use rusqlite::{params, OptionalExtension};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::Store;
+use crate::error::EngineError;
+
+pub mod keys {
+    pub const RETRY_POLICY: &str = "retry_policy";
+    pub const CATCH_UP_GRACE_SECS: &str = "catch_up_grace_secs";
+}
+
+impl Store {
+    pub fn setting<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .ok()
+            .flatten();
+        text.and_then(|t| serde_json::from_str(&t).ok())
+    }
+
+    pub fn set_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), EngineError> {
+        let json = serde_json::to_string(value).expect("settings serialise");
+        self.conn
+            .execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, json],
+            )
+            .map_err(super::open::classify)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::retry::RetryPolicy;
+
+    #[test]
+    fn settings_round_trip_and_fall_back() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(store.setting::<RetryPolicy>(keys::RETRY_POLICY), None);
+        let p = RetryPolicy {
+            max_attempts: 3,
+            ..Default::default()
+        };
+        store.set_setting(keys::RETRY_POLICY, &p).unwrap();
+        assert_eq!(store.setting::<RetryPolicy>(keys::RETRY_POLICY), Some(p));
+        store
+            .conn()
+            .execute(
+                "UPDATE settings SET value = 'garbage' WHERE key = 'retry_policy'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(store.setting::<RetryPolicy>(keys::RETRY_POLICY), None);
+    }
+}
