@@ -103,10 +103,10 @@ fn pending(store: &Store) -> Result<usize, EngineError> {
 
 pub async fn run(store: Store, args: RunArgs) -> Result<(), EngineError> {
     let tokens = Arc::new(load_tokens(args.tokens_stdin)?);
-    let config = EngineConfig {
-        catch_up_grace: Duration::from_secs(args.grace_secs),
-        ..Default::default()
-    };
+    let mut config = EngineConfig::from_settings(&store);
+    if let Some(secs) = args.grace_secs {
+        config.catch_up_grace = Duration::from_secs(secs);
+    }
     let engine = Engine::spawn(store, Arc::new(SystemClock), tokens, config);
     let mut events = engine.events().subscribe();
     let deadline = args
