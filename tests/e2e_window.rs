@@ -26,8 +26,8 @@ async fn main_window_shows_what_the_engine_reports() {
         "tauri:options".into(),
         serde_json::json!({ "application": app }),
     );
-    let client = ClientBuilder::rustls()
-        .expect("TLS roots")
+    let http = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(http)
         .capabilities(caps)
         .connect(&webdriver)
         .await
