@@ -30,9 +30,18 @@ async fn boards_page_with_bookmarks_covering_every_item_once() {
     // page_size limits
     for bad in ["0", "251", "x"] {
         let r = e.get(&e.token, &format!("/boards?page_size={bad}")).await;
-        assert_eq!(status_code(r).await, (400, codes::INVALID_PARAMETERS), "{bad}");
+        assert_eq!(
+            status_code(r).await,
+            (400, codes::INVALID_PARAMETERS),
+            "{bad}"
+        );
     }
-    let full: Page<Board> = e.get(&e.token, "/boards?page_size=250").await.json().await.unwrap();
+    let full: Page<Board> = e
+        .get(&e.token, "/boards?page_size=250")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(full.items.len(), 250);
     assert!(full.bookmark.is_some());
     let first: Page<Board> = e.get(&e.token, "/boards").await.json().await.unwrap();
@@ -70,7 +79,9 @@ async fn sections_of_own_board_only() {
         .await
         .unwrap();
     assert_eq!(page.items, vec![e.section.clone()]);
-    let r = e.get(&e.token, &format!("/boards/{}/sections", e.other_board.id)).await;
+    let r = e
+        .get(&e.token, &format!("/boards/{}/sections", e.other_board.id))
+        .await;
     assert_eq!(status_code(r).await, (403, codes::NOT_AUTHORIZED));
     let r = e.get(&e.token, "/boards/999/sections").await;
     assert_eq!(status_code(r).await, (404, codes::BOARD_NOT_FOUND));
@@ -94,7 +105,12 @@ async fn create_get_list_delete_pins_and_the_record() {
         ids.push(pin.id);
         e.advance_secs(60);
     }
-    let got: Pin = e.get(&e.token, &format!("/pins/{}", ids[1])).await.json().await.unwrap();
+    let got: Pin = e
+        .get(&e.token, &format!("/pins/{}", ids[1]))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(got.board_section_id.as_deref(), Some(e.section.id.as_str()));
     // Newest first.
     let page: Page<Pin> = e
@@ -125,11 +141,17 @@ async fn create_get_list_delete_pins_and_the_record() {
     assert_eq!(rec.iter().map(|p| p.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
     assert!(rec[0].deleted && !rec[1].deleted);
     assert_eq!(rec[1].account_id, e.account);
-    assert_eq!(rec[1].board_section_id.as_deref(), Some(e.section.id.as_str()));
+    assert_eq!(
+        rec[1].board_section_id.as_deref(),
+        Some(e.section.id.as_str())
+    );
     assert_eq!(rec[1].link.as_deref(), Some("https://example.com/recipe"));
     assert_eq!(rec[1].alt_text.as_deref(), Some("soup"));
     assert!(rec[1].media_fingerprint.starts_with("png:"));
-    assert_eq!(rec[2].created_at - rec[0].created_at, chrono::TimeDelta::seconds(120));
+    assert_eq!(
+        rec[2].created_at - rec[0].created_at,
+        chrono::TimeDelta::seconds(120)
+    );
     let stats = e.sim.stats();
     assert_eq!(stats.count("POST /pins", 201), 3);
     assert_eq!(stats.count("DELETE /pins/{pin_id}", 204), 1);
@@ -155,7 +177,10 @@ async fn admin_api_drives_the_simulator() {
         .send()
         .await
         .unwrap();
-    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let board: Board = e
         .http
         .post(format!("{admin}/boards"))
@@ -179,8 +204,24 @@ async fn admin_api_drives_the_simulator() {
     let token = tokens["access_token"].as_str().unwrap();
     let r = e.post_pin(token, &pin_body(&board.id, "via admin")).await;
     assert_eq!(r.status(), 201);
-    let pins: serde_json::Value = e.http.get(format!("{admin}/pins")).send().await.unwrap().json().await.unwrap();
+    let pins: serde_json::Value = e
+        .http
+        .get(format!("{admin}/pins"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(pins[0]["title"], "via admin");
-    let stats: serde_json::Value = e.http.get(format!("{admin}/stats")).send().await.unwrap().json().await.unwrap();
+    let stats: serde_json::Value = e
+        .http
+        .get(format!("{admin}/stats"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(stats["by_endpoint"]["POST /pins"]["201"], 1);
 }

@@ -44,7 +44,9 @@ pub fn quiet() -> SimConfig {
 
 pub async fn env(config: SimConfig) -> Env {
     let clock = ManualClock::new(DateTime::UNIX_EPOCH + TimeDelta::days(20_000));
-    let sim = Simulator::start(config, Arc::new(clock.clone())).await.unwrap();
+    let sim = Simulator::start(config, Arc::new(clock.clone()))
+        .await
+        .unwrap();
     let account = sim.add_account("alice");
     let board = sim.add_board(&account, "Recipes").unwrap();
     let section = sim.add_section(&board.id, "Soups").unwrap();
@@ -66,7 +68,8 @@ pub async fn env(config: SimConfig) -> Env {
     }
 }
 
-pub const PNG_1PX: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+pub const PNG_1PX: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -89,7 +92,12 @@ impl Env {
         format!("{}{path}", self.sim.base_url())
     }
     pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
-        self.http.get(self.url(path)).bearer_auth(token).send().await.unwrap()
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
     }
     pub async fn post_pin(&self, token: &str, body: &Value) -> reqwest::Response {
         self.http
@@ -106,7 +114,9 @@ impl Env {
 }
 
 pub fn header(r: &reqwest::Response, name: &str) -> Option<String> {
-    r.headers().get(name).map(|v| v.to_str().unwrap().to_string())
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
 }
 
 /// Status and Pinterest error code of an error answer.
