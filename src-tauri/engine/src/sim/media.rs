@@ -173,5 +173,6 @@ pub async fn upload(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
         return (StatusCode::BAD_REQUEST, "missing file field").into_response();
     };
     m.uploaded_bytes = Some(file.len());
+    m.polls = 0; // processing is counted from the upload on
     StatusCode::NO_CONTENT.into_response()
 }
