@@ -1,1 +1,0 @@
-//! Placeholder: written in the rate-limit parsers change.
