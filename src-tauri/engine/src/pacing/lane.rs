@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::limits::{LimitScope, LimitSpec};
@@ -42,7 +42,13 @@ pub enum PauseReason {
 struct Lane {
     limits: Vec<Limit>,
     paused: Option<(DateTime<Utc>, PauseReason)>,
+    /// 429s in a row that carried no rate-limit information at all.
+    bare_429_streak: u32,
 }
+
+/// The first wait after a 429 that says nothing, doubled for each one in a row, up to the cap.
+pub const BARE_429_BACKOFF: TimeDelta = TimeDelta::seconds(5);
+pub const BARE_429_BACKOFF_CAP: TimeDelta = TimeDelta::minutes(5);
 
 /// One limit's state, for the live panel and the forecast.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -117,9 +123,11 @@ impl Pacer {
         }
     }
 
-    /// A 429 response: the server did not count it, so the send recorded for it is not undone
-    /// here (being conservative costs one slot); limits are learned and the lane pauses until the
-    /// server's Retry-After, or until the busiest window frees a slot when it gave none.
+    /// A 429 response. The send recorded for it stays counted (conservative by one slot). Limits
+    /// are learned from its headers; the lane then waits for the server's Retry-After, or, when
+    /// the answer carried nothing at all, either caps the busiest window at what it accepted (if
+    /// that window was at least half used: our model was too generous) or backs off with a
+    /// doubling wait (a burst from elsewhere is no reason to lower a limit for good).
     pub fn observe_429(
         &mut self,
         account: i64,
@@ -127,29 +135,50 @@ impl Pacer {
         signals: &RateLimitSignals,
         now: DateTime<Utc>,
     ) {
-        self.observe(account, category, signals, now);
+        self.learn(account, category, signals, now);
         let lane = self.lanes.entry(account).or_default();
-        if signals.policies.is_empty() && signals.remaining.is_none() {
-            // No headers: cap the busiest applicable window at what it accepted.
-            if let Some(busiest) = lane
+        let mut until = signals.retry_after_at.unwrap_or(now);
+        if signals.policies.is_empty()
+            && signals.remaining.is_none()
+            && signals.retry_after_at.is_none()
+        {
+            lane.bare_429_streak += 1;
+            let busiest = lane
                 .limits
                 .iter_mut()
                 .filter(|l| l.spec.applies_to(category))
-                .max_by(|a, b| ratio(a, now).total_cmp(&ratio(b, now)))
-            {
-                let accepted = busiest.window.used(now).saturating_sub(1);
-                busiest.window.lower_limit(accepted);
+                .max_by(|a, b| ratio(a, now).total_cmp(&ratio(b, now)));
+            match busiest {
+                Some(l) if ratio(l, now) >= 0.5 => {
+                    let accepted = l.window.used(now).saturating_sub(1);
+                    if l.window.lower_limit(accepted) {
+                        l.spec.limit = l.window.limit();
+                    }
+                }
+                _ => {
+                    let doublings = lane.bare_429_streak.saturating_sub(1).min(16);
+                    let wait = (BARE_429_BACKOFF * 2i32.pow(doublings)).min(BARE_429_BACKOFF_CAP);
+                    until = until.max(now + wait);
+                }
             }
         }
-        let until = signals
-            .retry_after_at
-            .unwrap_or(now)
-            .max(self.next_slot(account, category, now));
+        let until = until.max(self.next_slot(account, category, now));
         self.pause(account, until, PauseReason::RateLimited);
     }
 
-    /// Corrects the model from a response's rate-limit headers.
+    /// A response that was not a 429: corrects the model from its rate-limit headers.
     pub fn observe(
+        &mut self,
+        account: i64,
+        category: Category,
+        signals: &RateLimitSignals,
+        now: DateTime<Utc>,
+    ) {
+        self.lanes.entry(account).or_default().bare_429_streak = 0;
+        self.learn(account, category, signals, now);
+    }
+
+    fn learn(
         &mut self,
         account: i64,
         category: Category,

@@ -148,3 +148,31 @@ fn remaining_goes_to_the_window_the_policy_list_names() {
         .unwrap();
     assert_eq!(write.used, 0);
 }
+
+#[test]
+fn a_bare_429_at_low_usage_backs_off_without_lowering_any_limit() {
+    let mut p = standard();
+    p.record_send(1, Category::OrgWrite, t(0));
+    p.observe_429(1, Category::OrgWrite, &RateLimitSignals::default(), t(0));
+    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(5));
+    p.record_send(1, Category::OrgWrite, t(5));
+    p.observe_429(1, Category::OrgWrite, &RateLimitSignals::default(), t(5));
+    assert_eq!(p.next_slot(1, Category::OrgWrite, t(5)), t(15), "doubled");
+    let write = p
+        .usage(1, t(5))
+        .into_iter()
+        .find(|u| u.category == Some(Category::OrgWrite))
+        .unwrap();
+    assert_eq!(
+        write.limit, 100,
+        "nothing learned from a 429 that said nothing"
+    );
+    p.observe(1, Category::OrgWrite, &RateLimitSignals::default(), t(20));
+    p.record_send(1, Category::OrgWrite, t(20));
+    p.observe_429(1, Category::OrgWrite, &RateLimitSignals::default(), t(20));
+    assert_eq!(
+        p.next_slot(1, Category::OrgWrite, t(20)),
+        t(25),
+        "a success resets the streak"
+    );
+}
