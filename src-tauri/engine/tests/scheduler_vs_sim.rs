@@ -6,6 +6,7 @@
 mod support;
 
 use chrono::TimeDelta;
+use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::sim::{FaultKind, FaultRule, LimitCategory, SimConfig};
 use pinpace_engine::store::job_state::JobState;
 use support::engine_env::{t0, test_config, world, World};
@@ -139,5 +140,222 @@ async fn terminal_errors_are_never_retried() {
     let job = w.engine().store().job(ids[0]).unwrap();
     assert_eq!(job.attempt, 1);
     assert_eq!(job.error_code.as_deref(), Some("pinterest_29"));
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn offline_pauses_without_spending_budget_and_resumes_within_seconds() {
+    let mut w = world(SimConfig::default(), 1).await;
+    let ids = w.queue(0, 1, t0(), "p");
+    w.sim.stop().await;
+    w.start(test_config());
+    w.advance_for(TimeDelta::minutes(10), TimeDelta::seconds(1))
+        .await;
+    let job = w.engine().store().job(ids[0]).unwrap();
+    assert_eq!(job.state, JobState::Due, "offline: waiting, not failed");
+    assert_eq!(job.attempt, 0, "no budget spent while offline");
+    w.sim.restart().await.unwrap();
+    let back = w.clock_now();
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(1), |w| {
+        w.count(JobState::Published) == 1
+    })
+    .await;
+    assert!(
+        w.clock_now() - back <= TimeDelta::seconds(3),
+        "resumed {} after",
+        w.clock_now() - back
+    );
+    assert_each_title_once(&w, 1);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_once_and_the_rotated_one_kept() {
+    let mut w = world(SimConfig::default(), 1).await;
+    let acct = w.lanes[0].sim_account.clone();
+    let before = w.tokens.tokens(w.lanes[0].id).unwrap();
+    w.sim.expire_access_tokens(&acct);
+    w.queue(0, 2, t0(), "p");
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(5), |w| {
+        w.count(JobState::Published) == 2
+    })
+    .await;
+    let after = w.tokens.tokens(w.lanes[0].id).unwrap();
+    assert_ne!(before.access.expose(), after.access.expose());
+    assert_ne!(
+        before.refresh.unwrap().expose(),
+        after.refresh.unwrap().expose(),
+        "rotated refresh token stored"
+    );
+    assert_eq!(
+        w.sim.stats().count("POST /oauth/token", 200),
+        1,
+        "one refresh, not one per pin"
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_refresh_moves_jobs_to_needs_reconnect_not_failed() {
+    let mut w = world(SimConfig::default(), 2).await;
+    let acct = w.lanes[0].sim_account.clone();
+    w.sim.expire_access_tokens(&acct);
+    w.sim.revoke_refresh_tokens(&acct);
+    w.queue(0, 3, t0(), "a");
+    w.queue(1, 3, t0(), "b");
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(5), |w| {
+        w.count(JobState::NeedsReconnect) == 3
+    })
+    .await;
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(5), |w| {
+        w.count(JobState::Published) == 3
+    })
+    .await;
+    assert_eq!(w.count(JobState::Failed), 0);
+    let status = w.engine().store().account(w.lanes[0].id).unwrap().status;
+    assert_eq!(
+        status,
+        pinpace_engine::store::accounts::AccountStatus::NeedsReconnect
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_hot_account_does_not_slow_the_others() {
+    let mut w = world(SimConfig::default(), 3).await;
+    let hot = w.lanes[0].sim_account.clone();
+    w.sim.set_spam_block(&hot, true);
+    for lane in 0..3 {
+        w.queue(lane, 150, t0(), &format!("l{lane}"));
+    }
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(10), |w| {
+        w.count(JobState::Published) == 300
+    })
+    .await;
+    // 150 pins at 100/min each: one minute and a moment, as if the hot account did not exist.
+    assert!(
+        w.clock_now() - t0() <= TimeDelta::seconds(62),
+        "{}",
+        w.clock_now() - t0()
+    );
+    let spam_blocked = w.engine().store().account(w.lanes[0].id).unwrap().status;
+    assert_eq!(
+        spam_blocked,
+        pinpace_engine::store::accounts::AccountStatus::SpamBlocked
+    );
+    assert_eq!(
+        w.sim.stats().rate_limited_by_account.get(&hot).copied(),
+        Some(1),
+        "stopped after the first"
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn the_catch_up_policy_sends_recent_pins_and_marks_old_ones_missed() {
+    let mut w = world(SimConfig::default(), 1).await;
+    let late = w.queue(0, 1, t0() + TimeDelta::minutes(10), "late");
+    let old = w.queue(0, 1, t0() + TimeDelta::minutes(1), "old");
+    // The app was closed for twenty minutes: one pin is 10 min late, the other 19 (grace: 15).
+    w.clock.advance(TimeDelta::minutes(20));
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(1), |w| {
+        w.count(JobState::Published) == 1
+    })
+    .await;
+    let store = w.engine().store();
+    assert_eq!(
+        store.job(late[0]).unwrap().state,
+        JobState::Published,
+        "10 min late: within the grace"
+    );
+    assert_eq!(
+        store.job(old[0]).unwrap().state,
+        JobState::Missed,
+        "late beyond the grace"
+    );
+    drop(store);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_reconciled_from_the_board_not_sent_again() {
+    let mut w = world(SimConfig::default(), 1).await;
+    w.sim.add_fault(
+        FaultRule::always(FaultKind::CreatedButLost)
+            .on("POST /pins")
+            .times(1),
+    );
+    let ids = w.queue(0, 3, t0(), "p");
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(30), |w| {
+        w.count(JobState::Published) == 3
+    })
+    .await;
+    assert_each_title_once(&w, 3);
+    let ids_on_pinterest: Vec<String> = w.sim.created_pins().iter().map(|p| p.id.clone()).collect();
+    for id in ids {
+        let job = w.engine().store().job(id).unwrap();
+        assert!(ids_on_pinterest.contains(job.pinterest_pin_id.as_ref().unwrap()));
+    }
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_job_left_in_flight_by_a_crash_is_checked_on_the_board_before_any_resend() {
+    let mut w = world(SimConfig::default(), 1).await;
+    let ids = w.queue(0, 1, t0(), "p");
+    // A previous run marked the job in flight and the pin reached Pinterest, then PinPace died.
+    {
+        let mut store = w.store();
+        let patch = |attempt| pinpace_engine::store::jobs::JobPatch {
+            attempt: Some(attempt),
+            sent_at: Some(Some(t0())),
+            ..Default::default()
+        };
+        store
+            .transition(
+                ids[0],
+                JobState::Due,
+                "test",
+                None,
+                &Default::default(),
+                t0(),
+            )
+            .unwrap();
+        store
+            .transition(ids[0], JobState::InFlight, "test", None, &patch(1), t0())
+            .unwrap();
+    }
+    let token = w
+        .sim
+        .issue_tokens(&w.lanes[0].sim_account)
+        .unwrap()
+        .access_token;
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let body = serde_json::json!({"board_id": w.lanes[0].board.id, "title": "p 0", "link": "https://example.com/p/0",
+        "media_source": {"source_type": "image_url", "url": "https://example.com/p.jpg"}});
+    let resp = client
+        .post(format!("{}/pins", w.sim.base_url()))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(5), |w| {
+        w.count(JobState::Published) == 1
+    })
+    .await;
+    assert_each_title_once(&w, 1);
+    assert_eq!(
+        w.sim.stats().count("POST /pins", 201),
+        1,
+        "found on the board, not resent"
+    );
     w.stop().await;
 }
