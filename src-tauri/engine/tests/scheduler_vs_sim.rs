@@ -266,18 +266,16 @@ async fn the_catch_up_policy_sends_recent_pins_and_marks_old_ones_missed() {
         w.count(JobState::Published) == 1
     })
     .await;
-    let store = w.engine().store();
     assert_eq!(
-        store.job(late[0]).unwrap().state,
+        w.engine().store().job(late[0]).unwrap().state,
         JobState::Published,
         "10 min late: within the grace"
     );
     assert_eq!(
-        store.job(old[0]).unwrap().state,
+        w.engine().store().job(old[0]).unwrap().state,
         JobState::Missed,
         "late beyond the grace"
     );
-    drop(store);
     w.stop().await;
 }
 
