@@ -357,3 +357,91 @@ async fn a_job_left_in_flight_by_a_crash_is_checked_on_the_board_before_any_rese
     );
     w.stop().await;
 }
+
+#[tokio::test]
+async fn a_wall_clock_jump_re_arms_the_timers() {
+    let mut w = world(SimConfig::default(), 1).await;
+    w.queue(0, 1, t0() + TimeDelta::minutes(30), "p");
+    w.start(test_config());
+    w.quiesce().await;
+    assert_eq!(w.count(JobState::Published), 0);
+    // The laptop slept through the publish time: time jumps 40 minutes at once.
+    w.clock.advance(TimeDelta::minutes(40));
+    w.run_until(TimeDelta::seconds(1), TimeDelta::seconds(5), |w| {
+        w.count(JobState::Published) == 1
+    })
+    .await;
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_does_not_burst_into_a_window_already_used() {
+    let mut w = world(SimConfig::default(), 1).await;
+    w.queue(0, 80, t0(), "first");
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(2), |w| {
+        w.count(JobState::Published) == 80
+    })
+    .await;
+    w.stop().await;
+    // Ten seconds later the app starts again with 50 more pins: only 20 fit this minute.
+    w.clock.advance(TimeDelta::seconds(10));
+    w.queue(0, 50, w.clock_now(), "second");
+    w.start(test_config());
+    w.quiesce().await;
+    assert_eq!(
+        w.count(JobState::Published),
+        100,
+        "the window's 80 sends were remembered"
+    );
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(3), |w| {
+        w.count(JobState::Published) == 130
+    })
+    .await;
+    assert_eq!(w.sim.stats().rate_limited, 0);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn an_app_wide_limit_is_shared_fairly() {
+    use pinpace_engine::pacing::{LimitScope, LimitSpec};
+    use pinpace_engine::pinterest::types::Category;
+    let mut config = SimConfig::default();
+    config.limits = vec![pinpace_engine::sim::LimitSpec {
+        scope: pinpace_engine::sim::Scope::App,
+        category: LimitCategory::OrgWrite,
+        limit: 12,
+        window_secs: 60,
+    }];
+    let mut w = world(config, 3).await;
+    for lane in 0..3 {
+        w.queue(lane, 20, t0(), &format!("l{lane}"));
+    }
+    let mut engine_config = test_config();
+    engine_config.app_limits = vec![LimitSpec {
+        scope: LimitScope::App,
+        category: Some(Category::OrgWrite),
+        limit: 12,
+        window_secs: 60,
+    }];
+    w.start(engine_config);
+    w.quiesce().await;
+    let per_account: Vec<usize> = w
+        .lanes
+        .iter()
+        .map(|l| {
+            w.sim
+                .created_pins()
+                .iter()
+                .filter(|p| p.account_id == l.sim_account)
+                .count()
+        })
+        .collect();
+    assert_eq!(
+        per_account,
+        vec![4, 4, 4],
+        "the first minute's 12 are split evenly"
+    );
+    assert_eq!(w.sim.stats().rate_limited, 0);
+    w.stop().await;
+}
