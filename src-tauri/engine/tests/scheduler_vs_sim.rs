@@ -406,13 +406,15 @@ async fn a_restart_does_not_burst_into_a_window_already_used() {
 async fn an_app_wide_limit_is_shared_fairly() {
     use pinpace_engine::pacing::{LimitScope, LimitSpec};
     use pinpace_engine::pinterest::types::Category;
-    let mut config = SimConfig::default();
-    config.limits = vec![pinpace_engine::sim::LimitSpec {
-        scope: pinpace_engine::sim::Scope::App,
-        category: LimitCategory::OrgWrite,
-        limit: 12,
-        window_secs: 60,
-    }];
+    let config = SimConfig {
+        limits: vec![pinpace_engine::sim::LimitSpec {
+            scope: pinpace_engine::sim::Scope::App,
+            category: LimitCategory::OrgWrite,
+            limit: 12,
+            window_secs: 60,
+        }],
+        ..SimConfig::default()
+    };
     let mut w = world(config, 3).await;
     for lane in 0..3 {
         w.queue(lane, 20, t0(), &format!("l{lane}"));
