@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::types::limits;
+use crate::scheduler::schedule_time;
 use crate::store::job_state::JobState;
 use crate::store::jobs::NewJob;
 use crate::store::pins::PinContent;
@@ -41,6 +42,12 @@ pub struct ComposeRequest {
     /// UTC publish time; `None` with an account and boards means "now".
     #[serde(default)]
     pub at: Option<DateTime<Utc>>,
+    /// Or a local date-time (`2026-12-01T09:00`) in `time_zone` (IANA, e.g. `Europe/Paris`);
+    /// stored as UTC, and kept as written so that the user sees what they chose.
+    #[serde(default)]
+    pub local_time: Option<String>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
     /// Spacing between the boards of a multi-board pin, in seconds.
     #[serde(default)]
     pub interval_secs: u64,
@@ -96,6 +103,26 @@ pub fn check_digits(field: &str, value: &str) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// The UTC publish time: `at`, or `local_time` read in `time_zone` (DST-correct), or none.
+pub fn publish_time(req: &ComposeRequest) -> Result<Option<DateTime<Utc>>, EngineError> {
+    match (&req.at, &req.local_time, &req.time_zone) {
+        (Some(_), Some(_), _) => Err(invalid("at", "give a UTC time or a local time, not both")),
+        (Some(at), None, _) => Ok(Some(*at)),
+        (None, Some(local), Some(zone)) => {
+            let zone =
+                schedule_time::parse_zone(zone).map_err(|e| invalid("time_zone", e.message))?;
+            let local =
+                schedule_time::parse_local(local).map_err(|e| invalid("local_time", e.message))?;
+            Ok(Some(schedule_time::to_utc(zone, local)))
+        }
+        (None, Some(_), None) => Err(invalid(
+            "time_zone",
+            "a local time needs its IANA time zone",
+        )),
+        (None, None, _) => Ok(None),
+    }
+}
+
 /// Checks a request; writes nothing.
 pub fn validate(
     store: &Store,
@@ -141,7 +168,7 @@ pub fn validate(
             check_digits("section_id", s)?;
         }
     }
-    if let Some(at) = req.at {
+    if let Some(at) = publish_time(req)? {
         if at < now - PAST_TOLERANCE {
             return Err(invalid("at", format!("{at} is in the past")));
         }
@@ -178,7 +205,7 @@ pub fn compose(
             };
             return Ok(vec![store.create_job(&job, JobState::Draft, now)?]);
         }
-        let start = req.at.unwrap_or(now);
+        let start = publish_time(req)?.unwrap_or(now);
         let spacing = TimeDelta::seconds(i64::try_from(req.interval_secs).unwrap_or(i64::MAX / 2));
         let mut ids = Vec::new();
         for (i, board) in req.boards.iter().enumerate() {
@@ -188,7 +215,8 @@ pub fn compose(
                 board_id: Some(board.board_id.clone()),
                 section_id: board.section_id.clone(),
                 due_at: Some(start + spacing * i as i32),
-                ..Default::default()
+                schedule_tz: req.time_zone.clone(),
+                schedule_local: req.local_time.clone(),
             };
             ids.push(store.create_job(&job, JobState::Scheduled, now)?);
         }

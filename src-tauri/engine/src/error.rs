@@ -27,6 +27,8 @@ pub enum ErrorCode {
     InvalidTransition,
     /// Input that failed validation; nothing was written.
     InvalidInput,
+    /// Pinterest (or the network to it) did not give the answer needed; nothing was changed.
+    PinterestUnavailable,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]

@@ -124,3 +124,29 @@ fn a_failure_midway_leaves_nothing_behind() {
         .unwrap();
     assert_eq!(pins, 0);
 }
+
+#[test]
+fn a_local_time_in_a_zone_is_stored_as_utc_across_dst() {
+    let (mut store, a) = setup();
+    let mut req = good(a);
+    req.at = None;
+    req.boards.truncate(1);
+    req.local_time = Some("2027-03-28T02:30".into()); // inside Paris's spring gap
+    req.time_zone = Some("Europe/Paris".into());
+    let ids = compose(&mut store, &req, now()).unwrap();
+    let due = store.job(ids[0]).unwrap().due_at.unwrap();
+    assert_eq!(
+        due,
+        "2027-03-28T01:30:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+    req.time_zone = Some("Mars/Base".into());
+    assert!(compose(&mut store, &req, now())
+        .unwrap_err()
+        .message
+        .starts_with("time_zone"));
+    req.time_zone = None;
+    assert!(compose(&mut store, &req, now())
+        .unwrap_err()
+        .message
+        .starts_with("time_zone"));
+}

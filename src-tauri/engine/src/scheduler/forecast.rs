@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
-use crate::pacing::{LimitScope, Pacer};
+use crate::pacing::{LimitScope, Pacer, WindowUsage};
 use crate::pinterest::types::Category;
 use crate::store::job_state::JobState;
 use crate::store::jobs::Job;
@@ -30,6 +30,26 @@ pub struct Forecast {
     pub entries: Vec<ForecastEntry>,
     /// One sentence per account and limit, e.g. "14 pins will be up to 22 min late: org_write limit".
     pub warnings: Vec<String>,
+    /// When the queue will use up a daily quota (a window of a day or more), per account.
+    pub quota_exhausted: Vec<QuotaExhaustion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotaExhaustion {
+    pub account_id: i64,
+    /// e.g. "org_write 300/86400s (app)".
+    pub limit: String,
+    pub at: DateTime<Utc>,
+}
+
+fn describe(u: &WindowUsage) -> String {
+    let category = u.category.map_or("all requests", |c| c.as_str());
+    let scope = if u.scope == LimitScope::App {
+        "app"
+    } else {
+        "user"
+    };
+    format!("{category} {}/{}s ({scope})", u.limit, u.window_secs)
 }
 
 /// Pins later than this are reported as late.
@@ -61,6 +81,7 @@ pub fn forecast(pending: &[Job], pacer: &Pacer, now: DateTime<Utc>) -> Forecast 
     let mut served: HashMap<i64, u64> = HashMap::new();
     let mut blame: HashMap<i64, String> = HashMap::new();
     let mut clock = now;
+    let mut exhausted: Vec<QuotaExhaustion> = Vec::new();
     for turn in 1u64.. {
         // The account whose next job can go out first goes next; on a tie, the account served
         // least recently (the engine's fair share of limits shared by the app).
@@ -89,19 +110,27 @@ pub fn forecast(pending: &[Job], pacer: &Pacer, now: DateTime<Utc>) -> Forecast 
             .expect("chosen from a non-empty queue");
         // Blame the limit that held the job back when it was ready, or the backlog's limit.
         if let Some(u) = pacer.binding_limit(account, Category::OrgWrite, ready) {
-            let category = u.category.map_or("all requests", |c| c.as_str());
-            let scope = if u.scope == LimitScope::App {
-                "app"
-            } else {
-                "user"
-            };
-            blame.insert(
-                account,
-                format!("{category} {}/{}s ({scope}) limit", u.limit, u.window_secs),
-            );
+            blame.insert(account, format!("{} limit", describe(&u)));
         }
         let held_by = blame.get(&account).cloned();
         pacer.record_send(account, Category::OrgWrite, at);
+        for u in pacer.usage(account, at) {
+            let daily =
+                u.window_secs >= 86_400 && u.category.is_none_or(|c| c == Category::OrgWrite);
+            let key = (account, describe(&u));
+            if daily
+                && u.used >= u.limit
+                && !exhausted
+                    .iter()
+                    .any(|e| (e.account_id, e.limit.clone()) == key)
+            {
+                exhausted.push(QuotaExhaustion {
+                    account_id: account,
+                    limit: key.1,
+                    at,
+                });
+            }
+        }
         last_sent.insert(account, at);
         let late = job
             .due_at
@@ -115,8 +144,20 @@ pub fn forecast(pending: &[Job], pacer: &Pacer, now: DateTime<Utc>) -> Forecast 
             held_by: (late > LATE_THRESHOLD).then_some(held_by).flatten(),
         });
     }
-    let warnings = summarize(&entries);
-    Forecast { entries, warnings }
+    let mut warnings = summarize(&entries);
+    for e in &exhausted {
+        warnings.push(format!(
+            "account {}: the queue uses up the {} quota at {}",
+            e.account_id,
+            e.limit,
+            e.at.format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
+    Forecast {
+        entries,
+        warnings,
+        quota_exhausted: exhausted,
+    }
 }
 
 fn effective_due(job: &Job, now: DateTime<Utc>) -> DateTime<Utc> {

@@ -3,6 +3,8 @@
 //! history): `PINPACE_TOKENS` holds `{"<account id>": {"access": "...", "refresh": "..."}}`, or
 //! `--tokens-stdin` reads the same JSON from standard input. Output is JSON, one value per line.
 
+mod boards;
+mod csv_input;
 mod run;
 
 use std::path::PathBuf;
@@ -32,8 +34,15 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     Account(AccountCommand),
-    /// Add pins from a JSON file: an array of pin requests (see the README).
+    /// Add pins from a JSON file (an array of pins) or a CSV file (a pin per row); see the README.
     AddPins { file: PathBuf },
+    /// List an account's boards and sections from Pinterest (token from PINPACE_TOKENS).
+    Boards {
+        #[arg(long)]
+        account: i64,
+        #[arg(long)]
+        tokens_stdin: bool,
+    },
     /// Run the scheduler, printing every event as a JSON line.
     Run(run::RunArgs),
     /// Show jobs as JSON.
@@ -176,8 +185,15 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
         Command::AddPins { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| invalid(format!("cannot read {}: {e}", file.display())))?;
-            let requests: Vec<ComposeRequest> = serde_json::from_str(&text)
-                .map_err(|e| invalid(format!("{}: {e}", file.display())))?;
+            let is_csv = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let requests = if is_csv {
+                csv_input::parse(&text).map_err(|e| invalid(format!("{}: {e}", file.display())))?
+            } else {
+                serde_json::from_str::<Vec<ComposeRequest>>(&text)
+                    .map_err(|e| invalid(format!("{}: {e}", file.display())))?
+            };
             let base = file.parent().map(PathBuf::from).unwrap_or_default();
             // Validate every request before writing any, so a bad one changes nothing.
             let requests: Vec<ComposeRequest> = requests
@@ -203,6 +219,10 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
             println!("{}", json!({ "jobs": ids }));
         }
         Command::Run(args) => run::run(store, args).await?,
+        Command::Boards {
+            account,
+            tokens_stdin,
+        } => boards::list(&store, account, tokens_stdin).await?,
         Command::Jobs { state } => {
             let states =
                 match state {

@@ -41,7 +41,7 @@ struct TokenEntry {
     refresh: Option<String>,
 }
 
-fn load_tokens(from_stdin: bool) -> Result<MemoryTokenStore, EngineError> {
+pub fn load_tokens(from_stdin: bool) -> Result<MemoryTokenStore, EngineError> {
     let bad = |m: String| EngineError::new(ErrorCode::InvalidInput, m);
     let text = if from_stdin {
         let mut s = String::new();

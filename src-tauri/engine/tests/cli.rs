@@ -1,0 +1,84 @@
+//! pinpace-cli as a user runs it: boards listed from the simulator, pins added from CSV (all or
+//! nothing), errors as JSON with a stable code, and no token ever taken from an argument.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use pinpace_engine::clock::SystemClock;
+use pinpace_engine::sim::{SimConfig, Simulator};
+use serde_json::{json, Value};
+
+const CLI: &str = env!("CARGO_BIN_EXE_pinpace-cli");
+
+fn cli(dir: &std::path::Path, args: &[&str], tokens: Option<&str>) -> (bool, Value, Value) {
+    let mut cmd = Command::new(CLI);
+    cmd.arg("--data-dir").arg(dir).args(args);
+    if let Some(t) = tokens {
+        cmd.env("PINPACE_TOKENS", t);
+    }
+    let out = cmd.output().unwrap();
+    let parse = |b: &[u8]| serde_json::from_slice(b).unwrap_or(Value::Null);
+    (out.status.success(), parse(&out.stdout), parse(&out.stderr))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boards_csv_and_errors() {
+    let sim = Simulator::start(SimConfig::default(), Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let account = sim.add_account("csv");
+    let board = sim.add_board(&account, "Recipes").unwrap();
+    sim.add_section(&board.id, "Soups").unwrap();
+    let token = sim.issue_tokens(&account).unwrap().access_token;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (ok, added, _) = cli(
+        d,
+        &[
+            "account",
+            "add",
+            "--name",
+            "Csv",
+            "--env",
+            "simulator",
+            "--base-url",
+            &sim.base_url(),
+        ],
+        None,
+    );
+    assert!(ok);
+    let id = added["account_id"].as_i64().unwrap();
+    let tokens = json!({ id.to_string(): { "access": token } }).to_string();
+
+    let (ok, boards, _) = cli(d, &["boards", "--account", &id.to_string()], Some(&tokens));
+    assert!(ok);
+    assert_eq!(boards[0]["id"], json!(board.id));
+    assert_eq!(boards[0]["sections"][0]["name"], "Soups");
+    let (ok, _, err) = cli(d, &["boards", "--account", &id.to_string()], Some("{}"));
+    assert!(!ok);
+    assert_eq!(err["error"]["code"], "invalid_input");
+
+    let good = format!("title,image_url,account_id,board_id,local_time,time_zone\nSoup,https://e.com/s.jpg,{id},{},2030-01-05T09:00,Europe/Paris\n", board.id);
+    let bad =
+        format!("{good}Stew,https://e.com/s.jpg,{id},Recipes,2030-01-05T09:00,Europe/Paris\n");
+    std::fs::write(d.join("bad.csv"), bad).unwrap();
+    let (ok, _, err) = cli(d, &["add-pins", d.join("bad.csv").to_str().unwrap()], None);
+    assert!(!ok);
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("pin 2: board_id"),
+        "{err}"
+    );
+    let (_, jobs, _) = cli(d, &["jobs"], None);
+    assert_eq!(jobs, json!([]), "a bad row adds nothing");
+    std::fs::write(d.join("good.csv"), good).unwrap();
+    let (ok, _, _) = cli(d, &["add-pins", d.join("good.csv").to_str().unwrap()], None);
+    assert!(ok);
+    let (_, jobs, _) = cli(d, &["jobs", "--state", "scheduled"], None);
+    assert_eq!(jobs[0]["dueAt"], "2030-01-05T08:00:00Z");
+
+    let (ok, _, err) = cli(d, &["jobs", "--state", "bogus"], None);
+    assert!(!ok && err["error"]["code"] == "invalid_input");
+}
