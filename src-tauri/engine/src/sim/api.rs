@@ -85,7 +85,11 @@ fn paginate<T>(items: Vec<(u64, T)>, q: &HashMap<String, String>) -> Result<Page
 pub fn to_pin(p: &CreatedPin) -> Pin {
     Pin {
         id: p.id.clone(),
-        created_at: Some(p.created_at.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        // RFC 3339 with its offset, as the spec's `date-time` format requires.
+        created_at: Some(
+            p.created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ),
         board_id: p.board_id.clone(),
         board_section_id: p.board_section_id.clone(),
         title: p.title.clone(),
