@@ -185,13 +185,17 @@ impl Engine {
         // The pacer's memory across restarts; a failed write costs only pacing precision.
         let _ = self.db().log_request(account, Category::OrgWrite, now);
         let job = self.db().job(job.id).ok()?;
-        let claimed: HashSet<String> = self
-            .db()
-            .jobs_in_state(JobState::Published)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|j| j.pinterest_pin_id)
-            .collect();
+        // Only a board check needs to know which pins other jobs already own.
+        let claimed: HashSet<String> = if job.needs_reconcile {
+            let board = job.board_id.clone().unwrap_or_default();
+            self.db()
+                .claimed_pin_ids(account, &board)
+                .unwrap_or_default()
+                .into_iter()
+                .collect()
+        } else {
+            HashSet::new()
+        };
         Some(AttemptInput {
             job,
             content,

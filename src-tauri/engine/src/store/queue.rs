@@ -6,7 +6,6 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::params;
 
-use super::job_state::JobState;
 use super::jobs::Job;
 use super::time::{from_db, to_db};
 use super::Store;
@@ -41,21 +40,48 @@ impl Store {
         t.as_deref().map(from_db).transpose()
     }
 
-    /// Scheduled jobs and retries whose time has come, oldest first.
+    /// Scheduled jobs and retries whose time has come, oldest first (served by the
+    /// (state, due_at) index: a queue of 100,000 future jobs costs nothing here).
     pub fn jobs_coming_due(&self, now: DateTime<Utc>) -> Result<Vec<Job>, EngineError> {
         let now = to_db(now);
-        let mut out = Vec::new();
-        for job in self.jobs_in_state(JobState::Scheduled)? {
-            if job.due_at.map(to_db).is_some_and(|d| d <= now) {
-                out.push(job);
-            }
-        }
-        for job in self.jobs_in_state(JobState::WaitingRetry)? {
-            if job.next_attempt_at.map(to_db).is_some_and(|d| d <= now) {
-                out.push(job);
-            }
-        }
-        Ok(out)
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM jobs WHERE state = 'scheduled' AND due_at <= ?1 \
+                 UNION ALL SELECT id FROM jobs WHERE state = 'waiting_retry' AND next_attempt_at <= ?1",
+            )
+            .map_err(storage)?;
+        let ids: Vec<i64> = stmt
+            .query_map([&now], |r| r.get(0))
+            .map_err(storage)?
+            .collect::<Result<_, _>>()
+            .map_err(storage)?;
+        let mut jobs: Vec<Job> = ids
+            .into_iter()
+            .map(|id| self.job(id))
+            .collect::<Result<_, _>>()?;
+        jobs.sort_by_key(|j| (j.due_at, j.id));
+        Ok(jobs)
+    }
+
+    /// Pinterest ids already attributed to published jobs on this account's board: a board
+    /// check after an unconfirmed attempt never claims one of them again.
+    pub fn claimed_pin_ids(
+        &self,
+        account_id: i64,
+        board_id: &str,
+    ) -> Result<Vec<String>, EngineError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT pinterest_pin_id FROM jobs WHERE state = 'published' AND account_id = ?1 \
+                 AND board_id = ?2 AND pinterest_pin_id IS NOT NULL",
+            )
+            .map_err(storage)?;
+        let rows = stmt
+            .query_map(params![account_id, board_id], |r| r.get(0))
+            .map_err(storage)?;
+        rows.map(|r| r.map_err(storage)).collect()
     }
 
     /// Accounts that have due jobs, with how many.

@@ -79,6 +79,7 @@ CREATE TABLE jobs (
 ) STRICT;
 
 CREATE INDEX jobs_by_state_due ON jobs(state, due_at);
+CREATE INDEX jobs_by_state_retry ON jobs(state, next_attempt_at);
 CREATE INDEX jobs_by_account_state ON jobs(account_id, state);
 
 CREATE TABLE job_events (
