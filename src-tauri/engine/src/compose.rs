@@ -63,6 +63,10 @@ pub struct BoardTarget {
     pub section_id: Option<String>,
 }
 
+/// How far ahead a pin may be scheduled, and the longest spacing between boards.
+pub const MAX_AHEAD: TimeDelta = TimeDelta::days(5 * 366);
+pub const MAX_INTERVAL_SECS: u64 = 30 * 86_400;
+
 /// How far in the past a publish time may be before it is refused (clock slop, typing time).
 pub const PAST_TOLERANCE: TimeDelta = TimeDelta::minutes(1);
 
@@ -159,6 +163,12 @@ pub fn validate(
     store
         .account(account)
         .map_err(|_| invalid("account_id", format!("there is no account {account}")))?;
+    if req.interval_secs > MAX_INTERVAL_SECS {
+        return Err(invalid(
+            "interval_secs",
+            format!("{} s is more than 30 days", req.interval_secs),
+        ));
+    }
     if req.boards.is_empty() {
         return Err(invalid("boards", "choose at least one board"));
     }
@@ -169,6 +179,9 @@ pub fn validate(
         }
     }
     if let Some(at) = publish_time(req)? {
+        if at > now + MAX_AHEAD {
+            return Err(invalid("at", format!("{at} is more than five years ahead")));
+        }
         if at < now - PAST_TOLERANCE {
             return Err(invalid("at", format!("{at} is in the past")));
         }

@@ -78,6 +78,14 @@ fn every_bad_field_is_refused_with_a_code_and_nothing_written() {
         ),
         ("at", Box::new(|r| r.at = Some(now() - TimeDelta::hours(1)))),
         ("account_id", Box::new(|r| r.account_id = Some(99))),
+        (
+            "at",
+            Box::new(|r| r.at = Some("+10000-01-01T00:00:00Z".parse().unwrap())),
+        ),
+        (
+            "interval_secs",
+            Box::new(|r| r.interval_secs = 300_000_000_000),
+        ),
         ("image", Box::new(|r| r.image_url = None)),
         (
             "image_path",

@@ -36,12 +36,17 @@ pub enum PauseReason {
     Offline,
     NeedsReconnect,
     User,
+    /// PinPace could not prepare the next pin (a local read failed); it tries again shortly.
+    LocalError,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Lane {
     limits: Vec<Limit>,
     paused: Option<(DateTime<Utc>, PauseReason)>,
+    /// The server's own "not before" (Retry-After, a 429's reset): kept apart from other pauses
+    /// so that a user's resume never shortens it.
+    server_floor: Option<DateTime<Utc>>,
     /// 429s in a row that carried no rate-limit information at all.
     bare_429_streak: u32,
 }
@@ -102,6 +107,9 @@ impl Pacer {
     ) -> DateTime<Utc> {
         let lane = self.lanes.entry(account).or_default();
         let mut at = now;
+        if let Some(floor) = lane.server_floor {
+            at = at.max(floor);
+        }
         if let Some((until, _)) = lane.paused {
             at = at.max(until);
         }
@@ -137,33 +145,34 @@ impl Pacer {
     ) {
         self.learn(account, category, signals, now);
         let lane = self.lanes.entry(account).or_default();
-        let mut until = signals.retry_after_at.unwrap_or(now);
-        if signals.policies.is_empty()
-            && signals.remaining.is_none()
-            && signals.retry_after_at.is_none()
-        {
-            lane.bare_429_streak += 1;
+        let told = signals.retry_after_at.or(signals.reset_at);
+        let bare = signals.policies.is_empty() && signals.remaining.is_none() && told.is_none();
+        lane.bare_429_streak += 1;
+        let mut learned = false;
+        if bare {
             let busiest = lane
                 .limits
                 .iter_mut()
                 .filter(|l| l.spec.applies_to(category))
                 .max_by(|a, b| ratio(a, now).total_cmp(&ratio(b, now)));
-            match busiest {
-                Some(l) if ratio(l, now) >= 0.5 => {
-                    let accepted = l.window.used(now).saturating_sub(1);
-                    if l.window.lower_limit(accepted) {
-                        l.spec.limit = l.window.limit();
-                    }
+            if let Some(l) = busiest.filter(|l| ratio(l, now) >= 0.5) {
+                let accepted = l.window.used(now).saturating_sub(1);
+                if l.window.lower_limit(accepted) {
+                    l.spec.limit = l.window.limit();
                 }
-                _ => {
-                    let doublings = lane.bare_429_streak.saturating_sub(1).min(16);
-                    let wait = (BARE_429_BACKOFF * 2i32.pow(doublings)).min(BARE_429_BACKOFF_CAP);
-                    until = until.max(now + wait);
-                }
+                learned = true;
             }
         }
-        let until = until.max(self.next_slot(account, category, now));
-        self.pause(account, until, PauseReason::RateLimited);
+        let streak = lane.bare_429_streak;
+        let mut until = told
+            .unwrap_or(now)
+            .max(self.next_slot(account, category, now));
+        if until <= now && !learned {
+            // Nothing says how long to wait: back off, doubling for each 429 in a row.
+            let doublings = streak.saturating_sub(1).min(16);
+            until = now + (BARE_429_BACKOFF * 2i32.pow(doublings)).min(BARE_429_BACKOFF_CAP);
+        }
+        self.hold_until(account, until);
     }
 
     /// A response that was not a 429: corrects the model from its rate-limit headers.
@@ -176,6 +185,21 @@ impl Pacer {
     ) {
         self.lanes.entry(account).or_default().bare_429_streak = 0;
         self.learn(account, category, signals, now);
+        // A Retry-After on any answer (a 503 too) is the server's floor.
+        if let Some(t) = signals.retry_after_at.filter(|t| *t > now) {
+            self.hold_until(account, t);
+        }
+    }
+
+    /// Raises the server's floor for `account` (never lowers it).
+    pub fn hold_until(&mut self, account: i64, until: DateTime<Utc>) {
+        let lane = self.lanes.entry(account).or_default();
+        lane.server_floor = Some(lane.server_floor.map_or(until, |f| f.max(until)));
+    }
+
+    /// The server's floor, if it is still ahead of `now` (persisted across restarts).
+    pub fn server_floor(&self, account: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.lanes.get(&account)?.server_floor.filter(|f| *f > now)
     }
 
     fn learn(
@@ -246,11 +270,10 @@ impl Pacer {
     pub fn pause(&mut self, account: i64, until: DateTime<Utc>, reason: PauseReason) {
         let lane = self.lanes.entry(account).or_default();
         // A pause only ever grows: the server's word is a floor.
-        let until = match lane.paused {
-            Some((old, _)) if old > until => old,
-            _ => until,
+        lane.paused = match lane.paused {
+            Some((old, old_reason)) if old > until => Some((old, old_reason)),
+            _ => Some((until, reason)),
         };
-        lane.paused = Some((until, reason));
     }
 
     pub fn resume(&mut self, account: i64) {
@@ -259,11 +282,15 @@ impl Pacer {
         }
     }
 
+    /// Why and until when the lane is held: its pause, or the server's floor, whichever ends later.
     pub fn paused(&self, account: i64, now: DateTime<Utc>) -> Option<(DateTime<Utc>, PauseReason)> {
-        self.lanes
-            .get(&account)?
-            .paused
-            .filter(|(until, _)| *until > now)
+        let lane = self.lanes.get(&account)?;
+        let floor = lane.server_floor.map(|f| (f, PauseReason::RateLimited));
+        match (lane.paused, floor) {
+            (Some(p), Some(f)) => Some(if f.0 > p.0 { f } else { p }),
+            (p, f) => p.or(f),
+        }
+        .filter(|(until, _)| *until > now)
     }
 
     /// Every window that applies to `account`, for display.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::reconcile::{is_same_pin, PINS_CHECKED};
+use super::reconcile::{created_before, is_same_pin, MAX_PAGES_CHECKED, PINS_CHECKED};
 use super::tokens::{TokenSet, TokenStore};
 use crate::pinterest::types::{Category, Pin, PinCreate};
 use crate::pinterest::{Outcome, PageRequest, PinterestClient, RateLimitSignals, Reply};
@@ -68,27 +68,43 @@ async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptRes
     };
     let board = input.job.board_id.clone().unwrap_or_default();
     if input.job.needs_reconcile {
-        let first = PageRequest {
-            bookmark: None,
-            page_size: Some(PINS_CHECKED),
-        };
-        let listed = with_refresh(input, report, &mut tokens, Category::OrgRead, |c, t| {
-            let first = first.clone();
-            let board = board.clone();
-            async move { c.list_board_pins(&t, &board, first).await }
-        })
-        .await;
-        match listed {
-            Ok(page) => {
-                let found = page.items.into_iter().find(|p| {
-                    !input.claimed.contains(&p.id)
-                        && is_same_pin(p, &input.content, &board, input.job.sent_at)
-                });
-                if let Some(pin) = found {
-                    return AttemptResult::FoundOnBoard(pin);
-                }
+        // Newest first, page after page, until the pins are older than the unconfirmed attempt
+        // (nothing older can be its pin) or the board ends.
+        let mut bookmark: Option<String> = None;
+        for _ in 0..MAX_PAGES_CHECKED {
+            let page = PageRequest {
+                bookmark: bookmark.clone(),
+                page_size: Some(PINS_CHECKED),
+            };
+            let listed = with_refresh(input, report, &mut tokens, Category::OrgRead, |c, t| {
+                let page = page.clone();
+                let board = board.clone();
+                async move { c.list_board_pins(&t, &board, page).await }
+            })
+            .await;
+            report
+                .extra_requests
+                .push((Category::OrgRead, input.client_now()));
+            let page = match listed {
+                Ok(page) => page,
+                Err(result) => return result,
+            };
+            if let Some(pin) = page.items.iter().find(|p| {
+                !input.claimed.contains(&p.id)
+                    && is_same_pin(p, &input.content, &board, input.job.sent_at)
+            }) {
+                return AttemptResult::FoundOnBoard(pin.clone());
             }
-            Err(result) => return result,
+            let reached_older = page
+                .items
+                .iter()
+                .any(|p| created_before(p, input.job.sent_at));
+            match page.bookmark.filter(|b| !b.is_empty()) {
+                Some(next) if !reached_older && Some(&next) != bookmark.as_ref() => {
+                    bookmark = Some(next)
+                }
+                _ => break,
+            }
         }
     }
     let request = input.request.clone();
@@ -166,7 +182,9 @@ async fn refresh(
             let fresh = TokenSet {
                 access: t.access_token.into(),
                 refresh: t.refresh_token.map(Into::into).or(Some(refresh_token)),
-                expires_at: Some(now + chrono::TimeDelta::seconds(t.expires_in.max(0))),
+                expires_at: Some(
+                    now + chrono::TimeDelta::seconds(t.expires_in.clamp(0, 10 * 365 * 86_400)),
+                ),
             };
             input
                 .tokens

@@ -15,14 +15,14 @@ use rand::SeedableRng;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::dispatch::{run_attempt, AttemptReport};
+use super::dispatch::{run_attempt, AttemptReport, AttemptResult};
 use super::events::{Counters, EngineEvent, EventBus, LaneSnapshot};
 use super::retry::RetryPolicy;
 use super::tokens::TokenStore;
 use crate::clock::SharedClock;
-use crate::pacing::{LimitSpec, Pacer};
+use crate::pacing::{LimitSpec, Pacer, PauseReason};
 use crate::pinterest::types::Category;
-use crate::pinterest::PinterestClient;
+use crate::pinterest::{Outcome, PinterestClient, TransientReason};
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -204,7 +204,7 @@ impl Engine {
                 }
                 stopping = Some(done);
             }
-            let wake = self.next_wake(now);
+            let wake = self.next_wake(now, stopping.is_some());
             let nap = (wake - now)
                 .to_std()
                 .unwrap_or(Duration::ZERO)
@@ -227,13 +227,18 @@ impl Engine {
     }
 
     /// When the loop must look again: the next due time, or a lane with due jobs freeing up.
-    fn next_wake(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
+    fn next_wake(&mut self, now: DateTime<Utc>, stopping: bool) -> DateTime<Utc> {
         let mut wake =
             now + TimeDelta::from_std(self.config.max_sleep).unwrap_or(TimeDelta::seconds(30));
         if let Ok(Some(t)) = self.db().next_wakeup() {
             wake = wake.min(t.max(now));
         }
-        let due = self.db().due_counts().unwrap_or_default();
+        // While stopping nothing new is sent, so due lanes are no reason to wake.
+        let due = if stopping {
+            Vec::new()
+        } else {
+            self.db().due_counts().unwrap_or_default()
+        };
         for (account, _) in due {
             if !self.in_flight.contains(&account) {
                 wake = wake.min(self.pacer.next_slot(account, Category::OrgWrite, now));
@@ -260,11 +265,33 @@ impl Engine {
                     self.pacer.record_send(account, Category::OrgWrite, now);
                     self.counters.sent += 1;
                     let reports = self.reports.0.clone();
+                    let job_id = input.job.id;
+                    let attempt = tokio::spawn(run_attempt(input));
+                    // A panicking attempt still reports, so its lane is never left marked busy.
                     tokio::spawn(async move {
-                        let _ = reports.send(run_attempt(input).await);
+                        let report = attempt.await.unwrap_or_else(|e| AttemptReport {
+                            job_id,
+                            account_id: account,
+                            result: AttemptResult::Failed(Outcome::Transient {
+                                reason: TransientReason::ConnectionReset,
+                                maybe_delivered: true,
+                                detail: format!("the attempt stopped unexpectedly: {e}"),
+                            }),
+                            signals: Vec::new(),
+                            extra_requests: Vec::new(),
+                        });
+                        let _ = reports.send(report);
                     });
                 }
-                None => continue,
+                None => {
+                    // The job could not be prepared (a read failed): try again shortly instead
+                    // of spinning on it.
+                    self.pacer.pause(
+                        account,
+                        now + TimeDelta::seconds(5),
+                        PauseReason::LocalError,
+                    );
+                }
             }
         }
     }

@@ -12,8 +12,20 @@ use crate::store::pins::PinContent;
 /// Allowance for the difference between our clock and Pinterest's.
 pub const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
 
-/// How many of the board's newest pins are checked.
+/// Page size of the board listing read by a check.
 pub const PINS_CHECKED: u32 = 100;
+
+/// A check reads at most this many pages (newest first) before it stops looking.
+pub const MAX_PAGES_CHECKED: usize = 20;
+
+/// True when `pin` was created before the attempt left (minus the skew allowance): pages past
+/// such a pin cannot hold the attempt's pin.
+pub fn created_before(pin: &Pin, sent_at: Option<DateTime<Utc>>) -> bool {
+    match (sent_at, pin.created_at.as_deref().and_then(parse_created)) {
+        (Some(sent), Some(created)) => created + CLOCK_SKEW < sent,
+        _ => false,
+    }
+}
 
 pub fn is_same_pin(
     candidate: &Pin,

@@ -14,7 +14,7 @@ use super::dispatch::{AttemptInput, AttemptReport, AttemptResult};
 use super::engine::Engine;
 use super::events::{EngineEvent, LaneSnapshot};
 use super::retry::RetryDecision;
-use crate::pacing::{LimitSpec, Pacer, PauseReason};
+use crate::pacing::{LimitScope, LimitSpec, Pacer, PauseReason};
 use crate::pinterest::types::{Category, ImageContentType, MediaSource, PinCreate};
 use crate::pinterest::Outcome;
 use crate::store::accounts::AccountStatus;
@@ -29,8 +29,20 @@ const DAY: TimeDelta = TimeDelta::days(1);
 /// every window refilled with the requests really sent in the last day (so a restart neither
 /// spends a quota twice nor bursts into a window already used).
 pub fn rebuild_pacer(store: &Store, app_limits: &[LimitSpec], now: DateTime<Utc>) -> Pacer {
-    let mut pacer = Pacer::new(app_limits);
-    for a in store.accounts().unwrap_or_default() {
+    let accounts = store.accounts().unwrap_or_default();
+    // App-wide limits: the configured ones plus those of each account's preset (trial access is
+    // per app), each once.
+    let mut app: Vec<LimitSpec> = app_limits.to_vec();
+    for spec in accounts.iter().flat_map(|a| a.limits.specs()) {
+        if spec.scope == LimitScope::App && !app.contains(&spec) {
+            app.push(spec);
+        }
+    }
+    let mut pacer = Pacer::new(&app);
+    for a in accounts {
+        if let Some(until) = a.held_until.filter(|t| *t > now) {
+            pacer.hold_until(a.id, until);
+        }
         pacer.set_account_limits(a.id, &a.limits.specs());
         match a.status {
             AccountStatus::NeedsReconnect => {
@@ -170,7 +182,13 @@ impl Engine {
         let client = self.client_for(account)?;
         let patch = JobPatch {
             attempt: Some(job.attempt + 1),
-            sent_at: Some(Some(now)),
+            // While a board check is pending, keep the time of the earliest unconfirmed attempt:
+            // the check must accept a pin created by that attempt, however long ago it was.
+            sent_at: if job.needs_reconcile {
+                None
+            } else {
+                Some(Some(now))
+            },
             ..Default::default()
         };
         if !self.move_job(
@@ -257,6 +275,9 @@ impl Engine {
             } else {
                 self.pacer.observe(account, *category, signals, now);
             }
+        }
+        if let Some(floor) = self.pacer.server_floor(account, now) {
+            let _ = self.db().set_account_hold(account, Some(floor));
         }
         let Ok(job) = self.db().job(report.job_id) else {
             return;
@@ -359,8 +380,9 @@ impl Engine {
                 let code_text =
                     code.map_or_else(|| format!("http_{status}"), |c| format!("pinterest_{c}"));
                 let patch = JobPatch {
+                    // An earlier unconfirmed attempt may still have created the pin: the flag stays
+                    // so that a requeue checks the board first.
                     error: Some(Some((code_text, message.clone()))),
-                    needs_reconcile: Some(false),
                     ..Default::default()
                 };
                 self.move_job(
@@ -409,9 +431,14 @@ impl Engine {
                     }
                     RetryDecision::GiveUp => {
                         self.counters.failures += 1;
-                        let msg = format!("gave up after {attempt} attempts: {detail}");
+                        let msg = if job.needs_reconcile || maybe_delivered {
+                            format!("gave up after {attempt} attempts; the pin may have been created, check the board: {detail}")
+                        } else {
+                            format!("gave up after {attempt} attempts: {detail}")
+                        };
                         let patch = JobPatch {
                             error: Some(Some(("retry_budget_spent".into(), msg))),
+                            needs_reconcile: Some(job.needs_reconcile || maybe_delivered),
                             ..Default::default()
                         };
                         self.move_job(

@@ -47,6 +47,8 @@ pub struct Account {
     pub username: Option<String>,
     pub limits: AccountLimits,
     pub status: AccountStatus,
+    /// The server's "not before" for this account (Retry-After), kept across restarts.
+    pub held_until: Option<DateTime<Utc>>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> EngineError {
@@ -56,7 +58,17 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> EngineError {
     )
 }
 
-fn read(row: &Row<'_>) -> rusqlite::Result<(i64, String, String, Option<String>, String, String)> {
+type RawAccount = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+);
+
+fn read(row: &Row<'_>) -> rusqlite::Result<RawAccount> {
     Ok((
         row.get(0)?,
         row.get(1)?,
@@ -64,13 +76,12 @@ fn read(row: &Row<'_>) -> rusqlite::Result<(i64, String, String, Option<String>,
         row.get(3)?,
         row.get(4)?,
         row.get(5)?,
+        row.get(6)?,
     ))
 }
 
-fn finish(
-    raw: (i64, String, String, Option<String>, String, String),
-) -> Result<Account, EngineError> {
-    let (id, name, env, username, limits, status) = raw;
+fn finish(raw: RawAccount) -> Result<Account, EngineError> {
+    let (id, name, env, username, limits, status, held) = raw;
     Ok(Account {
         id,
         name,
@@ -78,10 +89,11 @@ fn finish(
         username,
         limits: serde_json::from_str(&limits).map_err(|e| corrupt("limits", e))?,
         status: AccountStatus::parse(&status),
+        held_until: super::time::opt_from_db(held)?,
     })
 }
 
-const COLUMNS: &str = "id, name, environment, username, limits, status";
+const COLUMNS: &str = "id, name, environment, username, limits, status, paused_until";
 
 impl Store {
     pub fn insert_account(
@@ -155,6 +167,21 @@ impl Store {
                 format!("no account {id}"),
             ));
         }
+        Ok(())
+    }
+
+    /// Records the server's "not before" for an account (or clears it with `None`).
+    pub fn set_account_hold(
+        &self,
+        id: i64,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<(), EngineError> {
+        self.conn
+            .execute(
+                "UPDATE accounts SET paused_until = ?2, pause_reason = CASE WHEN ?2 IS NULL THEN NULL ELSE 'rate_limited' END WHERE id = ?1",
+                params![id, until.map(to_db)],
+            )
+            .map_err(super::open::classify)?;
         Ok(())
     }
 

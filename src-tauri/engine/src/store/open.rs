@@ -1,4 +1,5 @@
-//! Opening a database file: WAL, a busy timeout, foreign keys on, and SQLite's failures turned
+//! Opening a database file: WAL with `synchronous = FULL` (a job marked in flight must still be
+//! marked after a power loss, or its pin could be sent twice), a busy timeout, foreign keys on, and SQLite's failures turned
 //! into stable error codes (locked by another instance, not a database, anything else).
 
 use std::path::Path;
@@ -16,7 +17,7 @@ pub(super) fn connect(path: &Path) -> Result<Connection, EngineError> {
     let _: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
         .map_err(classify)?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
         .map_err(classify)?;
     Ok(conn)
 }

@@ -44,7 +44,12 @@ struct Bucket {
 
 impl Bucket {
     fn new(capacity: f64, per_sec: f64, now: DateTime<Utc>) -> Self {
-        Bucket { capacity, per_sec, tokens: capacity, at: now }
+        Bucket {
+            capacity,
+            per_sec,
+            tokens: capacity,
+            at: now,
+        }
     }
     /// Takes a token if there is one; otherwise says how long until there is.
     fn take(&mut self, now: DateTime<Utc>) -> Option<Duration> {
@@ -60,11 +65,24 @@ impl Bucket {
     }
 }
 
-pub async fn run(kind: Baseline, world: &World, pins: &[Pin], documented_per_minute: u32, limit: TimeDelta) {
+/// Runs `kind` on the workload. `per`/`window` is the limit the strategy believes: `per` requests
+/// per `window` per account.
+pub async fn run(
+    kind: Baseline,
+    world: &World,
+    pins: &[Pin],
+    per: u32,
+    window: TimeDelta,
+    limit: TimeDelta,
+) {
     let global = Arc::new(Mutex::new(Bucket::new(200.0, 3.0, world.now())));
     let mut tasks = Vec::new();
     for (lane_idx, lane) in world.lanes.iter().enumerate() {
-        let mut mine: Vec<Pin> = pins.iter().filter(|p| p.lane == lane_idx).cloned().collect();
+        let mut mine: Vec<Pin> = pins
+            .iter()
+            .filter(|p| p.lane == lane_idx)
+            .cloned()
+            .collect();
         mine.sort_by_key(|p| p.due);
         let ctx = Lane {
             kind,
@@ -72,7 +90,9 @@ pub async fn run(kind: Baseline, world: &World, pins: &[Pin], documented_per_min
             clock: world.shared_clock(),
             token: lane.token.clone(),
             board: lane.board_id.clone(),
-            interval: Duration::from_secs_f64(60.0 / (0.8 * f64::from(documented_per_minute))),
+            interval: Duration::from_secs_f64(
+                window.num_milliseconds() as f64 / 1000.0 / (0.8 * f64::from(per)),
+            ),
             own: Bucket::new(50.0, 1.0, world.now()),
             global: global.clone(),
             end: world.now() + limit,
@@ -118,7 +138,9 @@ impl Lane {
                 link: None,
                 alt_text: None,
                 dominant_color: None,
-                media_source: MediaSource::ImageUrl { url: "https://example.com/bench.jpg".into() },
+                media_source: MediaSource::ImageUrl {
+                    url: "https://example.com/bench.jpg".into(),
+                },
             };
             let max_retries = if self.kind == Baseline::Naive { 3 } else { 6 };
             for attempt in 0..=max_retries {
@@ -126,9 +148,9 @@ impl Lane {
                 let reply = self.client.create_pin(&self.token, &request).await;
                 let wait = match reply.outcome {
                     Outcome::Success(_) | Outcome::Terminal { .. } => break,
-                    Outcome::RateLimited { .. } if self.kind == Baseline::Naive => {
-                        reply.retry_after(self.clock.now()).unwrap_or(Duration::from_secs(1 << (attempt + 1)))
-                    }
+                    Outcome::RateLimited { .. } if self.kind == Baseline::Naive => reply
+                        .retry_after(self.clock.now())
+                        .unwrap_or(Duration::from_secs(1 << (attempt + 1))),
                     _ => Duration::from_secs(1 << (attempt + 1)),
                 };
                 if attempt == max_retries || self.clock.now() > self.end {

@@ -40,15 +40,26 @@ impl World {
     pub async fn new(config: SimConfig, accounts: usize, scale: f64) -> World {
         let start: DateTime<Utc> = "2026-11-23T00:00:00Z".parse().unwrap();
         let clock = Arc::new(ScaledClock::new(start, scale));
-        let sim = Simulator::start(config, clock.clone()).await.expect("simulator");
+        let sim = Simulator::start(config, clock.clone())
+            .await
+            .expect("simulator");
         let mut lanes = Vec::new();
         for i in 0..accounts {
             let sim_account = sim.add_account(&format!("bench{i}"));
             let board_id = sim.add_board(&sim_account, "Board").unwrap().id;
             let token = Secret::new(sim.issue_tokens(&sim_account).unwrap().access_token);
-            lanes.push(Lane { sim_account, board_id, token });
+            lanes.push(Lane {
+                sim_account,
+                board_id,
+                token,
+            });
         }
-        World { sim, clock, start, lanes }
+        World {
+            sim,
+            clock,
+            start,
+            lanes,
+        }
     }
 
     pub fn shared_clock(&self) -> SharedClock {
@@ -62,14 +73,6 @@ impl World {
     pub fn client(&self) -> PinterestClient {
         let base = url::Url::parse(&format!("{}/", self.sim.base_url())).unwrap();
         PinterestClient::new(base, self.shared_clock())
-    }
-
-    /// Waits (real time) until `n` pins exist at the simulator or `limit` of simulated time passed.
-    pub async fn wait_created(&self, n: usize, limit: TimeDelta) {
-        let end = self.now() + limit;
-        while self.sim.created_pins().len() < n && self.now() < end {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
     }
 }
 
@@ -88,11 +91,20 @@ impl Measured {
         let mut duplicates = 0;
         for p in pins {
             let account = &world.lanes[p.lane].sim_account;
-            let hits: Vec<_> = record.iter().filter(|c| &c.account_id == account && c.title.as_deref() == Some(p.title.as_str())).collect();
+            let hits: Vec<_> = record
+                .iter()
+                .filter(|c| {
+                    &c.account_id == account && c.title.as_deref() == Some(p.title.as_str())
+                })
+                .collect();
             duplicates += hits.len().saturating_sub(1);
             created.push(hits.iter().map(|c| c.created_at).min());
         }
-        Measured { created, rate_limited: world.sim.stats().rate_limited, duplicates }
+        Measured {
+            created,
+            rate_limited: world.sim.stats().rate_limited,
+            duplicates,
+        }
     }
 
     pub fn lost(&self) -> usize {
@@ -100,23 +112,48 @@ impl Measured {
     }
 
     pub fn makespan(&self, start: DateTime<Utc>) -> TimeDelta {
-        self.created.iter().flatten().max().map_or(TimeDelta::zero(), |last| *last - start)
+        self.created
+            .iter()
+            .flatten()
+            .max()
+            .map_or(TimeDelta::zero(), |last| *last - start)
     }
 }
 
 /// Runs PinPace's real engine (store, pacer, scheduler) on the workload until every pin is
 /// published or failed, or `limit` of simulated time passed.
-pub async fn run_pinpace(world: &World, pins: &[Pin], app_limits: Vec<LimitSpec>, preset: EnginePreset, limit: TimeDelta) {
+pub async fn run_pinpace(
+    world: &World,
+    pins: &[Pin],
+    app_limits: Vec<LimitSpec>,
+    preset: EnginePreset,
+    limit: TimeDelta,
+) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in_dir(dir.path()).unwrap();
     let tokens = Arc::new(MemoryTokenStore::default());
-    let env = Environment::Simulator { base_url: world.sim.base_url() };
+    let env = Environment::Simulator {
+        base_url: world.sim.base_url(),
+    };
     let now = world.now();
     let mut ids = Vec::new();
     for (i, lane) in world.lanes.iter().enumerate() {
-        let id = store.insert_account(&format!("Bench {i}"), &env, now).unwrap();
-        store.set_account_limits(id, &AccountLimits::preset(preset)).unwrap();
-        tokens.store_tokens(id, TokenSet { access: lane.token.clone(), refresh: None, expires_at: None }).unwrap();
+        let id = store
+            .insert_account(&format!("Bench {i}"), &env, now)
+            .unwrap();
+        store
+            .set_account_limits(id, &AccountLimits::preset(preset))
+            .unwrap();
+        tokens
+            .store_tokens(
+                id,
+                TokenSet {
+                    access: lane.token.clone(),
+                    refresh: None,
+                    expires_at: None,
+                },
+            )
+            .unwrap();
         ids.push(id);
     }
     store
@@ -126,7 +163,10 @@ pub async fn run_pinpace(world: &World, pins: &[Pin], app_limits: Vec<LimitSpec>
                     title: Some(p.title.clone()),
                     image_url: Some("https://example.com/bench.jpg".into()),
                     account_id: Some(ids[p.lane]),
-                    boards: vec![BoardTarget { board_id: world.lanes[p.lane].board_id.clone(), section_id: None }],
+                    boards: vec![BoardTarget {
+                        board_id: world.lanes[p.lane].board_id.clone(),
+                        section_id: None,
+                    }],
                     at: Some(p.due.max(now)),
                     ..Default::default()
                 };
@@ -135,15 +175,30 @@ pub async fn run_pinpace(world: &World, pins: &[Pin], app_limits: Vec<LimitSpec>
             Ok(())
         })
         .unwrap();
-    let config = EngineConfig { app_limits, seed: 5, ..EngineConfig::default() };
+    let config = EngineConfig {
+        app_limits,
+        seed: 5,
+        ..EngineConfig::default()
+    };
     let engine = Engine::spawn(store, world.shared_clock(), tokens, config);
     let end = world.now() + limit;
     loop {
         tokio::time::sleep(Duration::from_millis(20)).await;
-        let open: usize = [JobState::Scheduled, JobState::Due, JobState::InFlight, JobState::WaitingRetry]
-            .iter()
-            .map(|s| engine.store().jobs_in_state(*s).map(|j| j.len()).unwrap_or(0))
-            .sum();
+        let open: usize = [
+            JobState::Scheduled,
+            JobState::Due,
+            JobState::InFlight,
+            JobState::WaitingRetry,
+        ]
+        .iter()
+        .map(|s| {
+            engine
+                .store()
+                .jobs_in_state(*s)
+                .map(|j| j.len())
+                .unwrap_or(0)
+        })
+        .sum();
         if open == 0 || world.now() > end {
             break;
         }

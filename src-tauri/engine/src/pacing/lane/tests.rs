@@ -176,3 +176,48 @@ fn a_bare_429_at_low_usage_backs_off_without_lowering_any_limit() {
         "a success resets the streak"
     );
 }
+
+#[test]
+fn a_429_with_only_a_reset_waits_for_the_reset() {
+    let mut p = standard();
+    let signals = RateLimitSignals {
+        reset_at: Some(t(40)),
+        limit: Some(7),
+        remaining: Some(0),
+        ..Default::default()
+    };
+    p.observe_429(1, Category::OrgWrite, &signals, t(0));
+    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(40));
+}
+
+#[test]
+fn a_429_that_names_no_wait_still_backs_off() {
+    let mut p = standard();
+    // Headers that match none of our windows and no Retry-After: no reason to send at once.
+    let odd = RateLimitSignals {
+        limit: Some(7),
+        remaining: Some(3),
+        ..Default::default()
+    };
+    p.observe_429(1, Category::OrgWrite, &odd, t(0));
+    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(5));
+}
+
+#[test]
+fn retry_after_on_any_answer_is_a_floor_that_resume_keeps() {
+    let mut p = standard();
+    let busy = RateLimitSignals {
+        retry_after_at: Some(t(120)),
+        ..Default::default()
+    };
+    p.observe(1, Category::OrgWrite, &busy, t(0));
+    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(120));
+    p.pause(1, t(10), PauseReason::NeedsReconnect);
+    p.resume(1);
+    assert_eq!(
+        p.next_slot(1, Category::OrgWrite, t(0)),
+        t(120),
+        "the user's resume does not undercut the server"
+    );
+    assert_eq!(p.paused(1, t(0)), Some((t(120), PauseReason::RateLimited)));
+}

@@ -85,3 +85,27 @@ fn a_shared_daily_quota_is_split_and_reported() {
         f.warnings
     );
 }
+
+#[test]
+fn the_rebuilt_pacer_holds_trial_limits_and_the_servers_floor() {
+    use crate::pacing::AccountLimits;
+    use crate::pinterest::Environment;
+    use crate::store::Store;
+    let mut store = Store::open_in_memory().unwrap();
+    let a = store
+        .insert_account("Trial", &Environment::Sandbox, t(0))
+        .unwrap();
+    store
+        .set_account_limits(a, &AccountLimits::preset(Preset::Trial))
+        .unwrap();
+    store.set_account_hold(a, Some(t(500))).unwrap();
+    let mut pacer = crate::scheduler::rebuild_pacer(&store, &[], t(0));
+    let usage = pacer.usage(a, t(0));
+    assert!(
+        usage
+            .iter()
+            .any(|u| u.limit == 300 && u.window_secs == 86_400),
+        "{usage:?}"
+    );
+    assert_eq!(pacer.next_slot(a, Category::OrgWrite, t(0)), t(500));
+}

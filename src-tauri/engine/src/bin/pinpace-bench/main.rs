@@ -1,0 +1,62 @@
+//! pinpace-bench: PinPace against three baseline schedulers, side by side in one run, on the
+//! simulator with scaled time (`make bench`). Prints a table and writes it as markdown to
+//! target/bench/latest.md with the date and machine. `--quick` shortens the idle measurement.
+
+mod baselines;
+mod harness;
+mod report;
+mod scale;
+mod scenarios;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
+    let want = |n: &str| only.as_deref().is_none_or(|o| o == n);
+    let started = std::time::Instant::now();
+    let mut rows = Vec::new();
+    if want("1") {
+        rows.extend(scenarios::known_limits().await);
+    }
+    if want("2") {
+        rows.extend(scenarios::hidden_limit().await);
+    }
+    if want("3") {
+        rows.extend(scenarios::hot_account().await);
+    }
+    if want("4") {
+        rows.extend(scenarios::precision().await);
+    }
+    if want("5") {
+        rows.extend(scale::scale(if quick { 10 } else { 60 }).await);
+    }
+    if want("6") {
+        rows.extend(scenarios::trial_fairness().await);
+    }
+    report::print(&rows);
+    let machine = format!(
+        "{} cores, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(
+                |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
+                    .split(':')
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string())
+            )
+            .unwrap_or_else(|| "unknown CPU".into())
+    );
+    let header = format!(
+        "Measured {} on {machine}, in {:.0} s (simulated time scaled; every figure is simulated time)",
+        chrono::Utc::now().format("%Y-%m-%d"),
+        started.elapsed().as_secs_f64()
+    );
+    let md = report::markdown(&rows, &header);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    std::fs::create_dir_all(&dir).expect("target/bench");
+    std::fs::write(dir.join("latest.md"), &md).expect("write the report");
+    println!("\n{header}\nwritten to target/bench/latest.md");
+}
