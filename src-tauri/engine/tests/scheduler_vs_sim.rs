@@ -447,3 +447,28 @@ async fn an_app_wide_limit_is_shared_fairly() {
     assert_eq!(w.sim.stats().rate_limited, 0);
     w.stop().await;
 }
+
+#[tokio::test]
+async fn a_token_expiring_mid_run_with_requests_in_flight_is_refreshed_once() {
+    let mut w = world(SimConfig::default(), 1).await;
+    w.queue(0, 200, t0(), "p");
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(5), |w| {
+        w.count(JobState::Published) >= 50
+    })
+    .await;
+    let acct = w.lanes[0].sim_account.clone();
+    w.sim.expire_access_tokens(&acct);
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(5), |w| {
+        w.count(JobState::Published) == 200
+    })
+    .await;
+    assert_eq!(w.count(JobState::NeedsReconnect), 0);
+    assert_eq!(
+        w.sim.stats().count("POST /oauth/token", 200),
+        1,
+        "one refresh for all the 401s"
+    );
+    assert_each_title_once(&w, 200);
+    w.stop().await;
+}

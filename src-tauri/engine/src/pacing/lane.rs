@@ -87,6 +87,11 @@ impl Pacer {
         }
     }
 
+    /// True when some limit is shared by every account of the app.
+    pub fn has_app_limits(&self) -> bool {
+        !self.app.is_empty()
+    }
+
     /// Sets an account's own limits (its `User`-scoped entries); keeps nothing of the old ones.
     pub fn set_account_limits(&mut self, account: i64, specs: &[LimitSpec]) {
         let lane = self.lanes.entry(account).or_default();
@@ -119,6 +124,22 @@ impl Pacer {
             }
         }
         at
+    }
+
+    /// Moves a send recorded at `from` to `to`, when its answer arrived (see `RollingWindow::restamp`).
+    pub fn restamp_send(
+        &mut self,
+        account: i64,
+        category: Category,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) {
+        let lane = self.lanes.entry(account).or_default();
+        for l in lane.limits.iter_mut().chain(self.app.iter_mut()) {
+            if l.spec.applies_to(category) {
+                l.window.restamp(from, to);
+            }
+        }
     }
 
     /// Records that a request left at `at`.

@@ -72,6 +72,18 @@ impl RollingWindow {
         }
     }
 
+    /// Moves a recorded send from `from` to the later `to` (the time its answer came back, a
+    /// safe bound on when the server counted it). Does nothing if no send is recorded at `from`.
+    pub fn restamp(&mut self, from: DateTime<Utc>, to: DateTime<Utc>) {
+        if to <= from {
+            return;
+        }
+        if let Some(pos) = self.sent.iter().rposition(|&t| t == from) {
+            self.sent.remove(pos);
+            self.record(to);
+        }
+    }
+
     /// Lowers (never raises) the limit, e.g. after the server showed a smaller one.
     pub fn lower_limit(&mut self, limit: u32) -> bool {
         let limit = limit.max(1);

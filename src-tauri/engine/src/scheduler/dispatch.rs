@@ -24,6 +24,10 @@ pub struct AttemptInput {
     pub claimed: HashSet<String>,
     pub client: PinterestClient,
     pub tokens: Arc<dyn TokenStore>,
+    /// When the engine recorded this attempt's pin creation in the pacer.
+    pub dispatched_at: DateTime<Utc>,
+    /// Held while refreshing this account's token.
+    pub refresh_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug)]
@@ -45,6 +49,9 @@ pub struct AttemptReport {
     pub signals: Vec<(Category, RateLimitSignals, bool)>,
     /// Extra requests sent besides the pin creation (board listings, token refreshes).
     pub extra_requests: Vec<(Category, DateTime<Utc>)>,
+    /// When the pacer recorded the pin creation, and when its answer came back (if it did).
+    pub dispatched_at: DateTime<Utc>,
+    pub create_answered_at: Option<DateTime<Utc>>,
 }
 
 pub async fn run_attempt(input: AttemptInput) -> AttemptReport {
@@ -57,6 +64,8 @@ pub async fn run_attempt(input: AttemptInput) -> AttemptReport {
         }),
         signals: Vec::new(),
         extra_requests: Vec::new(),
+        dispatched_at: input.dispatched_at,
+        create_answered_at: None,
     };
     report.result = attempt(&input, &mut report).await;
     report
@@ -139,7 +148,15 @@ where
         Outcome::Auth { .. } => {}
         other => return Err(AttemptResult::Failed(unit(other))),
     }
-    refresh(input, report, tokens).await?;
+    {
+        // One refresh at a time per account; if another attempt refreshed while this one
+        // waited, its new token is used instead of spending the rotated refresh token again.
+        let _guard = input.refresh_lock.lock().await;
+        match input.tokens.tokens(report.account_id) {
+            Some(stored) if stored.access != tokens.access => *tokens = stored,
+            _ => refresh(input, report, tokens).await?,
+        }
+    }
     report.extra_requests.push((category, input.client_now()));
     let second = note(
         report,
@@ -210,6 +227,9 @@ async fn refresh(
 
 fn note<T>(report: &mut AttemptReport, category: Category, reply: Reply<T>) -> Reply<T> {
     let is_429 = matches!(reply.outcome, Outcome::RateLimited { .. });
+    if category == Category::OrgWrite && reply.status.is_some() {
+        report.create_answered_at = Some(reply.received_at);
+    }
     if reply.status.is_some() {
         report
             .signals

@@ -34,6 +34,8 @@ pub struct EngineConfig {
     pub app_limits: Vec<LimitSpec>,
     /// How soon a lane that found the network down tries again.
     pub offline_probe: Duration,
+    /// Requests one account may have out at once (each is paced and marked in flight first).
+    pub max_in_flight: usize,
     /// The longest the loop sleeps without looking at the clock again.
     pub max_sleep: Duration,
     pub seed: u64,
@@ -46,6 +48,7 @@ impl Default for EngineConfig {
             catch_up_grace: Duration::from_secs(15 * 60),
             app_limits: Vec::new(),
             offline_probe: Duration::from_secs(2),
+            max_in_flight: 4,
             max_sleep: Duration::from_secs(30),
             seed: rand::random(),
         }
@@ -136,7 +139,12 @@ pub struct Engine {
     pub(super) events: EventBus,
     pub(super) pacer: Pacer,
     pub(super) clients: HashMap<i64, PinterestClient>,
-    pub(super) in_flight: HashSet<i64>,
+    /// Attempts out per account (at most `max_in_flight` each).
+    pub(super) in_flight: HashMap<i64, usize>,
+    /// Accounts whose last answer was a success.
+    pub(super) healthy: HashSet<i64>,
+    /// One token refresh at a time per account: a rotated refresh token works once.
+    pub(super) refresh_locks: HashMap<i64, Arc<tokio::sync::Mutex<()>>>,
     /// The turn at which each account last dispatched: when several lanes may send, the one
     /// served least recently goes first (a fair share of limits shared by the app).
     pub(super) last_turn: HashMap<i64, u64>,
@@ -169,7 +177,9 @@ impl Engine {
             config,
             events: events.clone(),
             clients: HashMap::new(),
-            in_flight: HashSet::new(),
+            in_flight: HashMap::new(),
+            healthy: HashSet::new(),
+            refresh_locks: HashMap::new(),
             last_turn: HashMap::new(),
             turn: 0,
             counters: Counters::default(),
@@ -198,7 +208,7 @@ impl Engine {
                 self.dispatch_ready(now);
             }
             if let Some(done) = stopping.take() {
-                if self.in_flight.is_empty() {
+                if self.in_flight.values().all(|n| *n == 0) {
                     let _ = done.send(());
                     return;
                 }
@@ -240,58 +250,103 @@ impl Engine {
             self.db().due_counts().unwrap_or_default()
         };
         for (account, _) in due {
-            if !self.in_flight.contains(&account) {
+            if !self.lane_full(account) {
                 wake = wake.min(self.pacer.next_slot(account, Category::OrgWrite, now));
             }
         }
         wake
     }
 
-    /// Starts an attempt for every account whose lane is free and has a due job.
+    /// A lane sends one request at a time until its last answer was a success (slow start: no
+    /// burst into an account that is failing, blocked or whose token just expired), then up to
+    /// `max_in_flight`. Under a quota shared by the app (trial access) lanes take strict turns,
+    /// one request each, so the quota is split fairly; there, throughput is never the constraint.
+    fn lane_full(&self, account: i64) -> bool {
+        let parallel = self.healthy.contains(&account) && !self.pacer.has_app_limits();
+        let room = if parallel {
+            self.config.max_in_flight.max(1)
+        } else {
+            1
+        };
+        self.in_flight.get(&account).copied().unwrap_or(0) >= room
+    }
+
+    /// Starts attempts while lanes have room, due jobs and a free slot, one per account per
+    /// round, least recently served first, so a slot shared by the app goes round fairly.
     fn dispatch_ready(&mut self, now: DateTime<Utc>) {
-        let mut due = self.db().due_counts().unwrap_or_default();
-        due.sort_by_key(|(account, _)| self.last_turn.get(account).copied().unwrap_or(0));
-        for (account, _) in due {
-            if self.in_flight.contains(&account)
-                || self.pacer.next_slot(account, Category::OrgWrite, now) > now
-            {
-                continue;
+        let mut due: HashMap<i64, i64> = self
+            .db()
+            .due_counts()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        loop {
+            let mut order: Vec<i64> = due
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(a, _)| *a)
+                .collect();
+            order.sort_by_key(|account| self.last_turn.get(account).copied().unwrap_or(0));
+            let mut progressed = false;
+            for account in order {
+                if self.lane_full(account)
+                    || self.pacer.next_slot(account, Category::OrgWrite, now) > now
+                {
+                    continue;
+                }
+                if let Some(n) = due.get_mut(&account) {
+                    *n -= 1;
+                }
+                if self.start_attempt(account, now) {
+                    progressed = true;
+                }
             }
-            match self.prepare_attempt(account, now) {
-                Some(input) => {
-                    self.in_flight.insert(account);
-                    self.turn += 1;
-                    self.last_turn.insert(account, self.turn);
-                    self.pacer.record_send(account, Category::OrgWrite, now);
-                    self.counters.sent += 1;
-                    let reports = self.reports.0.clone();
-                    let job_id = input.job.id;
-                    let attempt = tokio::spawn(run_attempt(input));
-                    // A panicking attempt still reports, so its lane is never left marked busy.
-                    tokio::spawn(async move {
-                        let report = attempt.await.unwrap_or_else(|e| AttemptReport {
-                            job_id,
-                            account_id: account,
-                            result: AttemptResult::Failed(Outcome::Transient {
-                                reason: TransientReason::ConnectionReset,
-                                maybe_delivered: true,
-                                detail: format!("the attempt stopped unexpectedly: {e}"),
-                            }),
-                            signals: Vec::new(),
-                            extra_requests: Vec::new(),
-                        });
-                        let _ = reports.send(report);
+            if !progressed {
+                return;
+            }
+        }
+    }
+
+    /// Prepares and launches one attempt for `account`; false when nothing was sent.
+    fn start_attempt(&mut self, account: i64, now: DateTime<Utc>) -> bool {
+        match self.prepare_attempt(account, now) {
+            Some(input) => {
+                *self.in_flight.entry(account).or_insert(0) += 1;
+                self.turn += 1;
+                self.last_turn.insert(account, self.turn);
+                self.pacer.record_send(account, Category::OrgWrite, now);
+                self.counters.sent += 1;
+                let reports = self.reports.0.clone();
+                let job_id = input.job.id;
+                let attempt = tokio::spawn(run_attempt(input));
+                // A panicking attempt still reports, so its lane is never left marked busy.
+                tokio::spawn(async move {
+                    let report = attempt.await.unwrap_or_else(|e| AttemptReport {
+                        job_id,
+                        account_id: account,
+                        result: AttemptResult::Failed(Outcome::Transient {
+                            reason: TransientReason::ConnectionReset,
+                            maybe_delivered: true,
+                            detail: format!("the attempt stopped unexpectedly: {e}"),
+                        }),
+                        signals: Vec::new(),
+                        extra_requests: Vec::new(),
+                        dispatched_at: now,
+                        create_answered_at: None,
                     });
-                }
-                None => {
-                    // The job could not be prepared (a read failed): try again shortly instead
-                    // of spinning on it.
-                    self.pacer.pause(
-                        account,
-                        now + TimeDelta::seconds(5),
-                        PauseReason::LocalError,
-                    );
-                }
+                    let _ = reports.send(report);
+                });
+                true
+            }
+            None => {
+                // The job could not be prepared (a read failed): try again shortly instead
+                // of spinning on it.
+                self.pacer.pause(
+                    account,
+                    now + TimeDelta::seconds(5),
+                    PauseReason::LocalError,
+                );
+                false
             }
         }
     }

@@ -34,7 +34,7 @@ pub struct LaneSnapshot {
     pub paused_until: Option<DateTime<Utc>>,
     pub pause_reason: Option<PauseReason>,
     pub due: i64,
-    pub in_flight: bool,
+    pub in_flight: u32,
     pub next_dispatch: Option<DateTime<Utc>>,
 }
 

@@ -214,7 +214,10 @@ impl Engine {
         } else {
             HashSet::new()
         };
+        let refresh_lock = self.refresh_locks.entry(account).or_default().clone();
         Some(AttemptInput {
+            refresh_lock,
+            dispatched_at: now,
             job,
             content,
             request,
@@ -264,10 +267,24 @@ impl Engine {
     pub(super) fn apply_report(&mut self, report: AttemptReport) {
         let now = self.clock.now();
         let account = report.account_id;
-        self.in_flight.remove(&account);
+        if let Some(n) = self.in_flight.get_mut(&account) {
+            *n = n.saturating_sub(1);
+        }
         for (category, at) in &report.extra_requests {
             self.pacer.record_send(account, *category, *at);
             let _ = self.db().log_request(account, *category, *at);
+        }
+        if matches!(
+            report.result,
+            AttemptResult::Created(_) | AttemptResult::FoundOnBoard(_)
+        ) {
+            self.healthy.insert(account);
+        } else {
+            self.healthy.remove(&account);
+        }
+        if let Some(answered) = report.create_answered_at {
+            self.pacer
+                .restamp_send(account, Category::OrgWrite, report.dispatched_at, answered);
         }
         for (category, signals, is_429) in &report.signals {
             if *is_429 {
@@ -534,7 +551,7 @@ impl Engine {
             paused_until: paused.map(|p| p.0),
             pause_reason: paused.map(|p| p.1),
             due,
-            in_flight: self.in_flight.contains(&account),
+            in_flight: self.in_flight.get(&account).copied().unwrap_or(0) as u32,
             next_dispatch: (due > 0)
                 .then(|| self.pacer.next_slot(account, Category::OrgWrite, now)),
         }

@@ -84,6 +84,18 @@ impl Store {
         rows.map(|r| r.map_err(storage)).collect()
     }
 
+    /// Jobs not finished yet: scheduled, due, in flight or waiting to retry.
+    pub fn open_job_count(&self) -> Result<usize, EngineError> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM jobs WHERE state IN ('scheduled', 'due', 'in_flight', 'waiting_retry')",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as usize)
+            .map_err(storage)
+    }
+
     /// Accounts that have due jobs, with how many.
     pub fn due_counts(&self) -> Result<Vec<(i64, i64)>, EngineError> {
         let mut stmt = self

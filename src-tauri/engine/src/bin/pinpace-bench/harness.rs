@@ -13,7 +13,6 @@ use pinpace_engine::pinterest::{Environment, PinterestClient, Secret};
 use pinpace_engine::scheduler::tokens::{MemoryTokenStore, TokenSet, TokenStore};
 use pinpace_engine::scheduler::{Engine, EngineConfig};
 use pinpace_engine::sim::{SimConfig, SimHandle, Simulator};
-use pinpace_engine::store::job_state::JobState;
 use pinpace_engine::Store;
 
 #[derive(Clone)]
@@ -184,21 +183,7 @@ pub async fn run_pinpace(
     let end = world.now() + limit;
     loop {
         tokio::time::sleep(Duration::from_millis(20)).await;
-        let open: usize = [
-            JobState::Scheduled,
-            JobState::Due,
-            JobState::InFlight,
-            JobState::WaitingRetry,
-        ]
-        .iter()
-        .map(|s| {
-            engine
-                .store()
-                .jobs_in_state(*s)
-                .map(|j| j.len())
-                .unwrap_or(0)
-        })
-        .sum();
+        let open = engine.store().open_job_count().unwrap_or(0);
         if open == 0 || world.now() > end {
             break;
         }

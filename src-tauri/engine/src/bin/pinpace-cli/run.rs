@@ -89,16 +89,7 @@ pub fn load_tokens(from_stdin: bool) -> Result<MemoryTokenStore, EngineError> {
 }
 
 fn pending(store: &Store) -> Result<usize, EngineError> {
-    let mut n = 0;
-    for s in [
-        JobState::Scheduled,
-        JobState::Due,
-        JobState::InFlight,
-        JobState::WaitingRetry,
-    ] {
-        n += store.jobs_in_state(s)?.len();
-    }
-    Ok(n)
+    store.open_job_count()
 }
 
 pub async fn run(store: Store, args: RunArgs) -> Result<(), EngineError> {
