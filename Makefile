@@ -8,7 +8,7 @@ export CARGO_TERM_COLOR ?= never
 TAURI := ui/node_modules/.bin/tauri
 GUARD := target/real-data-dir.snapshot
 
-.PHONY: deps ui build run test lint rust-test ui-test e2e package icons
+.PHONY: deps ui build run test lint rust-test ui-test e2e package icons bench soak
 
 deps:
 	scripts/install-deps.sh
@@ -47,6 +47,17 @@ ui-test:
 
 e2e:
 	scripts/e2e.sh
+
+## make bench: PinPace against three baseline schedulers on the simulator, side by side in one
+## run (under 10 minutes); the table goes to target/bench/latest.md.
+bench: deps
+	cargo build --release -p pinpace-engine --bin pinpace-bench
+	target/release/pinpace-bench
+
+## make soak: 500 pins, 5 accounts, faults, a 60 s outage and 20 SIGKILLs; the exactly-once
+## check, with its counts in target/soak/full.md. (A short version runs in make test.)
+soak: deps
+	cargo test --release -p pinpace-engine --test soak -- --ignored --nocapture full_soak
 
 ## make package: an installable .deb under target/release/bundle/deb/ (not part of make test).
 package: ui

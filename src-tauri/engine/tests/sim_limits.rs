@@ -62,6 +62,12 @@ async fn rolling_window_429_with_retry_after_consumes_nothing() {
     assert_eq!(header(&r, "x-ratelimit-remaining").unwrap(), "0");
     assert_eq!(header(&r, "x-ratelimit-limit").unwrap(), "3, 3;w=60");
     assert_eq!(status_code(r).await, (429, codes::RATE_LIMITED));
+    // A request arriving at the same instant was on its way already: refused, not early.
+    let r = e.post_pin(&e.token, &pin_body(&e.board.id, "x")).await;
+    assert_eq!(r.status(), 429);
+    assert!(e.sim.stats().early_retries_by_account.is_empty());
+    // Past the grace for requests already on their way when the 429 left.
+    e.advance_secs(1);
     // Reads are another category.
     assert_eq!(e.get(&e.token, "/boards").await.status(), 200);
     // Hammering while limited: refused, not counted, and counted as early retries.
@@ -74,10 +80,10 @@ async fn rolling_window_429_with_retry_after_consumes_nothing() {
         );
     }
     let stats = e.sim.stats();
-    assert_eq!(stats.rate_limited, 6);
+    assert_eq!(stats.rate_limited, 7);
     assert_eq!(stats.early_retries_by_account[&e.account], 6); // 5 writes + 1 read
                                                                // Rolling: at t=60 exactly one slot is free (t=0 left), not three.
-    e.advance_secs(30);
+    e.advance_secs(29);
     assert_eq!(
         e.post_pin(&e.token, &pin_body(&e.board.id, "y"))
             .await

@@ -1,8 +1,9 @@
 //! The pacer: one lane per account with its own windows, plus the app-wide windows that every
 //! lane shares. It answers "when may this account send a request of this category?" and learns
-//! from each response: a policy the server lists with a lower limit than ours lowers ours; a
-//! `remaining` lower than our count implies is taken as sends we did not see; a 429 with no
-//! headers at all caps the busiest window at what it held when the server refused.
+//! from each response: a policy the server lists with a lower limit than ours lowers ours, and
+//! one with a window we do not have is added to the lane; a `remaining` lower than our count
+//! implies is taken as sends we did not see; a 429 with no headers at all caps the busiest
+//! window at what it held when the server refused.
 
 use std::collections::HashMap;
 
@@ -54,6 +55,10 @@ struct Lane {
 /// The first wait after a 429 that says nothing, doubled for each one in a row, up to the cap.
 pub const BARE_429_BACKOFF: TimeDelta = TimeDelta::seconds(5);
 pub const BARE_429_BACKOFF_CAP: TimeDelta = TimeDelta::minutes(5);
+
+/// The longest window the pacer takes on from a server's policy list (a day: Pinterest's
+/// longest documented window).
+const LONGEST_LEARNED_WINDOW_SECS: u64 = 86_400;
 
 /// One limit's state, for the live panel and the forecast.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -231,6 +236,24 @@ impl Pacer {
         now: DateTime<Utc>,
     ) {
         let lane = self.lanes.entry(account).or_default();
+        // A window the server enforces and we did not know of (a limit that is not in the
+        // preset): from now on the lane keeps it too.
+        for policy in &signals.policies {
+            let secs = policy.window.as_secs();
+            let known = lane
+                .limits
+                .iter()
+                .chain(self.app.iter())
+                .any(|l| l.spec.applies_to(category) && l.spec.window_secs == secs);
+            if !known && (1..=LONGEST_LEARNED_WINDOW_SECS).contains(&secs) {
+                lane.limits.push(Limit::new(LimitSpec {
+                    scope: LimitScope::User,
+                    category: Some(category),
+                    limit: u32::try_from(policy.limit).unwrap_or(u32::MAX),
+                    window_secs: secs,
+                }));
+            }
+        }
         let applicable = lane
             .limits
             .iter_mut()

@@ -8,6 +8,7 @@ pub mod forecast;
 pub mod reconcile;
 pub mod retry;
 pub mod schedule_time;
+pub mod token_file;
 pub mod tokens;
 mod transitions;
 

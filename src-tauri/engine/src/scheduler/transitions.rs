@@ -117,6 +117,9 @@ impl Engine {
     pub(super) fn promote_due(&mut self, now: DateTime<Utc>) {
         let grace = TimeDelta::from_std(self.config.catch_up_grace).unwrap_or(TimeDelta::MAX);
         let coming = self.db().jobs_coming_due(now).unwrap_or_default();
+        // All promotions of this instant in one commit (each move is still its own savepoint).
+        let batch =
+            !coming.is_empty() && self.db().conn().execute_batch("SAVEPOINT promote").is_ok();
         for job in coming {
             let account_blocked = job
                 .account_id
@@ -148,6 +151,9 @@ impl Engine {
                 };
                 self.move_job(&job, JobState::Due, reason, None, JobPatch::default());
             }
+        }
+        if batch {
+            let _ = self.db().conn().execute_batch("RELEASE promote");
         }
     }
 
@@ -191,18 +197,29 @@ impl Engine {
             },
             ..Default::default()
         };
-        if !self.move_job(
-            &job,
-            JobState::InFlight,
-            "sending to Pinterest",
-            None,
-            patch,
-        ) {
-            return None;
-        }
-        // The pacer's memory across restarts; a failed write costs only pacing precision.
-        let _ = self.db().log_request(account, Category::OrgWrite, now);
-        let job = self.db().job(job.id).ok()?;
+        // The in-flight mark (with its attempt) and the request-log row are one durable commit,
+        // made before the request leaves (DESIGN invariant 3).
+        let marked = self.db().durably(|s| {
+            let moved = s.transition(
+                job.id,
+                JobState::InFlight,
+                "sending to Pinterest",
+                None,
+                &patch,
+                now,
+            )?;
+            s.log_request(account, Category::OrgWrite, now)?;
+            Ok(moved)
+        });
+        let job = marked.ok()?;
+        self.emit(EngineEvent::JobChanged {
+            job_id: job.id,
+            account_id: job.account_id,
+            from: JobState::Due,
+            to: JobState::InFlight,
+            reason: "sending to Pinterest".into(),
+        });
+
         // Only a board check needs to know which pins other jobs already own.
         let claimed: HashSet<String> = if job.needs_reconcile {
             let board = job.board_id.clone().unwrap_or_default();

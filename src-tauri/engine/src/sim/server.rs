@@ -168,6 +168,11 @@ pub fn spam_response() -> Response {
     )
 }
 
+/// Requests that reach the server this soon after an account's first 429 were sent before the
+/// client could have read that 429 (several requests in flight at once): they are not counted
+/// as early retries. Anything later that arrives before the Retry-After ran out is.
+const EARLY_RETRY_GRACE: TimeDelta = TimeDelta::milliseconds(250);
+
 enum Pre {
     Answer(Response),
     Go {
@@ -280,7 +285,11 @@ fn pre_checks(
             "Authentication failed.",
         ));
     };
-    if rec.retry_after_until.is_some_and(|until| now < until) {
+    let waiting = rec.retry_after_until.is_some_and(|until| now < until);
+    let after_grace = rec
+        .retry_after_from
+        .is_some_and(|from| now >= from + EARLY_RETRY_GRACE);
+    if waiting && after_grace {
         *st.stats
             .early_retries_by_account
             .entry(account.clone())
@@ -308,6 +317,9 @@ fn pre_checks(
                 .or_default() += 1;
             if let Some(a) = st.accounts.get_mut(&account) {
                 let until = now + TimeDelta::seconds(retry_after_secs as i64);
+                if !waiting {
+                    a.retry_after_from = Some(now);
+                }
                 a.retry_after_until = Some(a.retry_after_until.map_or(until, |u| u.max(until)));
             }
             let mut r = error(

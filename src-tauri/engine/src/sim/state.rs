@@ -23,6 +23,8 @@ pub struct AccountRec {
     pub spam_blocked: bool,
     /// The latest Retry-After given to this account ends here.
     pub retry_after_until: Option<DateTime<Utc>>,
+    /// When the first 429 of that wait was answered.
+    pub retry_after_from: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -93,7 +95,8 @@ pub struct RequestStats {
     pub by_endpoint: BTreeMap<String, BTreeMap<u16, u64>>,
     pub rate_limited: u64,
     pub rate_limited_by_account: BTreeMap<String, u64>,
-    /// Requests an account sent while a Retry-After it was given had not yet run out.
+    /// Requests an account sent while a Retry-After it was given had not yet run out (those
+    /// arriving within `EARLY_RETRY_GRACE` of the 429 left before the client could read it).
     pub early_retries_by_account: BTreeMap<String, u64>,
 }
 
@@ -178,6 +181,7 @@ impl SimState {
                 username: username.to_string(),
                 spam_blocked: false,
                 retry_after_until: None,
+                retry_after_from: None,
             },
         );
         id

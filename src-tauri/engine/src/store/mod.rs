@@ -131,6 +131,28 @@ impl Store {
         }
     }
 
+    /// Runs `f` all or nothing, and makes its commit durable before returning (fsync of the
+    /// WAL, `synchronous = FULL` for this commit only). Used for marking a job in flight: after a
+    /// power loss that mark must still be there, or the pin could be sent twice. Every other
+    /// write may be lost to a power cut and is recovered (the board check at start finds pins
+    /// whose "published" was lost).
+    pub fn durably<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        self.conn
+            .execute_batch("PRAGMA synchronous = FULL")
+            .map_err(open::classify)?;
+        let result = self.all_or_nothing(f);
+        let restored = self
+            .conn
+            .execute_batch("PRAGMA synchronous = NORMAL")
+            .map_err(open::classify);
+        let value = result?;
+        restored?;
+        Ok(value)
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -1,5 +1,6 @@
-//! Opening a database file: WAL with `synchronous = FULL` (a job marked in flight must still be
-//! marked after a power loss, or its pin could be sent twice), a busy timeout, foreign keys on, and SQLite's failures turned
+//! Opening a database file: WAL with `synchronous = NORMAL` (commits that a power loss may undo
+//! are recovered: see `Store::durably`, used for the one write that must survive it), a busy
+//! timeout, foreign keys on, and SQLite's failures turned
 //! into stable error codes (locked by another instance, not a database, anything else).
 
 use std::path::Path;
@@ -17,7 +18,7 @@ pub(super) fn connect(path: &Path) -> Result<Connection, EngineError> {
     let _: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
         .map_err(classify)?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
         .map_err(classify)?;
     Ok(conn)
 }

@@ -1,7 +1,7 @@
-//! `pinpace-cli run`: starts the engine on the system clock with tokens from the environment or
-//! standard input, prints each event as a JSON line, and stops when the queue has drained (with
-//! `--until-drained`), after `--max-seconds`, or on Ctrl-C / SIGTERM, letting attempts in flight
-//! finish.
+//! `pinpace-cli run`: starts the engine on the system clock with tokens from the environment,
+//! standard input or a tokens file (`--tokens-file`, written back on every rotation), prints
+//! each event as a JSON line, and stops when the queue has drained (with `--until-drained`),
+//! after `--max-seconds`, or on Ctrl-C / SIGTERM, letting attempts in flight finish.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::Args;
 use pinpace_engine::clock::SystemClock;
 use pinpace_engine::pinterest::{AppCredentials, Secret};
+use pinpace_engine::scheduler::token_file::FileTokenStore;
 use pinpace_engine::scheduler::tokens::{MemoryTokenStore, TokenSet, TokenStore};
 use pinpace_engine::scheduler::{Engine, EngineConfig};
 use pinpace_engine::store::job_state::JobState;
@@ -26,8 +27,14 @@ pub struct RunArgs {
     #[arg(long)]
     max_seconds: Option<u64>,
     /// Read the tokens JSON from standard input instead of PINPACE_TOKENS.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tokens_file")]
     tokens_stdin: bool,
+    /// Keep tokens in this JSON file (same shape as PINPACE_TOKENS, owner-only permissions):
+    /// tokens are read from it and every rotated token is written back at once, so a restart
+    /// keeps the account connected. Plaintext: the explicit choice for machines without a
+    /// keychain service.
+    #[arg(long)]
+    tokens_file: Option<std::path::PathBuf>,
     /// Catch-up grace in seconds (default: the setting, else 900): a scheduled pin found later
     /// than this is marked missed instead of being sent.
     #[arg(long)]
@@ -39,6 +46,30 @@ struct TokenEntry {
     access: String,
     #[serde(default)]
     refresh: Option<String>,
+}
+
+/// Pinterest app credentials for refreshing tokens, from the environment.
+fn app_from_env() -> Option<AppCredentials> {
+    match (
+        std::env::var("PINPACE_CLIENT_ID"),
+        std::env::var("PINPACE_CLIENT_SECRET"),
+    ) {
+        (Ok(id), Ok(secret)) => Some(AppCredentials {
+            client_id: id,
+            client_secret: Secret::new(secret),
+        }),
+        _ => None,
+    }
+}
+
+fn tokens_from_file(path: &std::path::Path) -> Result<FileTokenStore, EngineError> {
+    let store = FileTokenStore::open(path)?;
+    if let Some(app) = app_from_env() {
+        for id in store.accounts() {
+            store.set_app(id, app.clone());
+        }
+    }
+    Ok(store)
 }
 
 pub fn load_tokens(from_stdin: bool) -> Result<MemoryTokenStore, EngineError> {
@@ -61,16 +92,7 @@ pub fn load_tokens(from_stdin: bool) -> Result<MemoryTokenStore, EngineError> {
         ))
     })?;
     let store = MemoryTokenStore::default();
-    let app = match (
-        std::env::var("PINPACE_CLIENT_ID"),
-        std::env::var("PINPACE_CLIENT_SECRET"),
-    ) {
-        (Ok(id), Ok(secret)) => Some(AppCredentials {
-            client_id: id,
-            client_secret: Secret::new(secret),
-        }),
-        _ => None,
-    };
+    let app = app_from_env();
     for (id, entry) in entries {
         let id: i64 = id
             .parse()
@@ -93,7 +115,10 @@ fn pending(store: &Store) -> Result<usize, EngineError> {
 }
 
 pub async fn run(store: Store, args: RunArgs) -> Result<(), EngineError> {
-    let tokens = Arc::new(load_tokens(args.tokens_stdin)?);
+    let tokens: Arc<dyn TokenStore> = match &args.tokens_file {
+        Some(path) => Arc::new(tokens_from_file(path)?),
+        None => Arc::new(load_tokens(args.tokens_stdin)?),
+    };
     let mut config = EngineConfig::from_settings(&store);
     if let Some(secs) = args.grace_secs {
         config.catch_up_grace = Duration::from_secs(secs);

@@ -221,3 +221,40 @@ fn retry_after_on_any_answer_is_a_floor_that_resume_keeps() {
     );
     assert_eq!(p.paused(1, t(0)), Some((t(120), PauseReason::RateLimited)));
 }
+
+#[test]
+fn a_window_the_server_lists_and_we_lack_is_taken_on() {
+    let mut p = standard();
+    // The server enforces 5 writes per 10 s, which no preset window covers.
+    let signals = RateLimitSignals {
+        limit: Some(5),
+        policies: vec![
+            RateLimitPolicy {
+                limit: 5,
+                window: Duration::from_secs(10),
+            },
+            RateLimitPolicy {
+                limit: 100,
+                window: Duration::from_secs(60),
+            },
+        ],
+        remaining: Some(0),
+        ..Default::default()
+    };
+    for _ in 0..5 {
+        p.record_send(1, Category::OrgWrite, t(0));
+    }
+    p.observe(1, Category::OrgWrite, &signals, t(0));
+    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(10));
+    // Only that account, only that category.
+    assert_eq!(p.next_slot(1, Category::OrgRead, t(0)), t(0));
+    assert_eq!(p.next_slot(2, Category::OrgWrite, t(0)), t(0));
+    // Seen twice, added once.
+    p.observe(1, Category::OrgWrite, &signals, t(1));
+    let tens = p
+        .usage(1, t(1))
+        .into_iter()
+        .filter(|u| u.window_secs == 10)
+        .count();
+    assert_eq!(tens, 1);
+}
