@@ -29,6 +29,20 @@ pub enum ErrorCode {
     InvalidInput,
     /// Pinterest (or the network to it) did not give the answer needed; nothing was changed.
     PinterestUnavailable,
+    /// The OS keychain did not answer; nothing was stored.
+    KeychainUnavailable,
+    /// Connecting: the redirect port is taken by another program.
+    PortInUse,
+    /// Connecting: the user (or Pinterest) refused access on the consent page.
+    ConsentDenied,
+    /// Connecting: the answer's `state` is not the one this app sent (a forged or stale redirect).
+    StateMismatch,
+    /// Connecting: no answer came back from the browser in time.
+    ConnectTimedOut,
+    /// Connecting: Pinterest refused the authorization code or the app's credentials.
+    CodeRejected,
+    /// Reconnecting: the browser signed in to a different Pinterest account.
+    WrongAccount,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]

@@ -75,6 +75,9 @@ async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptRes
     let Some(mut tokens) = input.tokens.tokens(report.account_id) else {
         return AttemptResult::NeedsReconnect("no token is stored for this account".into());
     };
+    if let Err(stop) = refresh_ahead(input, report, &mut tokens).await {
+        return stop;
+    }
     let board = input.job.board_id.clone().unwrap_or_default();
     if input.job.needs_reconcile {
         // Newest first, page after page, until the pins are older than the unconfirmed attempt
@@ -125,6 +128,37 @@ async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptRes
     {
         Ok(pin) => AttemptResult::Created(pin),
         Err(result) => result,
+    }
+}
+
+/// How long before its expiry an access token is refreshed, so that no request is sent with a
+/// token about to die (the 401 path stays for tokens revoked early).
+pub const REFRESH_AHEAD: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// Refreshes a token that expires within `REFRESH_AHEAD`. A failed refresh of a token that still
+/// works is not fatal: the request goes out with it.
+async fn refresh_ahead(
+    input: &AttemptInput,
+    report: &mut AttemptReport,
+    tokens: &mut TokenSet,
+) -> Result<(), AttemptResult> {
+    let now = input.client_now();
+    let expiring = |t: &TokenSet| t.expires_at.is_some_and(|e| e <= now + REFRESH_AHEAD);
+    if !expiring(tokens) || tokens.refresh.is_none() {
+        return Ok(());
+    }
+    let _guard = input.refresh_lock.lock().await;
+    if let Some(stored) = input.tokens.tokens(report.account_id) {
+        *tokens = stored;
+    }
+    if !expiring(tokens) {
+        return Ok(()); // another attempt refreshed it meanwhile
+    }
+    match refresh(input, report, tokens).await {
+        Ok(()) => Ok(()),
+        Err(e) if tokens.expires_at.is_some_and(|at| at <= now) => Err(e),
+        Err(AttemptResult::NeedsReconnect(m)) => Err(AttemptResult::NeedsReconnect(m)),
+        Err(_) => Ok(()),
     }
 }
 

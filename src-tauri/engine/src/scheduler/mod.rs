@@ -8,7 +8,6 @@ pub mod forecast;
 pub mod reconcile;
 pub mod retry;
 pub mod schedule_time;
-pub mod token_file;
 pub mod tokens;
 mod transitions;
 

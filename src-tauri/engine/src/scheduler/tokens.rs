@@ -1,6 +1,6 @@
 //! Where the scheduler gets each account's tokens. Secrets live outside SQLite (DESIGN invariant
-//! 8): the desktop app backs this trait with the OS keychain, tests with memory, the CLI with memory or a file the
-//! user chose (`token_file`). A
+//! 8): the desktop app backs this trait with the OS keychain, tests with memory, the CLI with memory or a secrets file
+//! the user chose (see `crate::secrets`). A
 //! rotated refresh token is stored the moment it arrives, because the old one stops working.
 
 use std::collections::HashMap;
@@ -39,26 +39,6 @@ impl MemoryTokenStore {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(account, app);
-    }
-
-    /// Accounts that have tokens, in ascending order.
-    pub fn accounts(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self
-            .tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .keys()
-            .copied()
-            .collect();
-        ids.sort_unstable();
-        ids
-    }
-
-    pub fn remove(&self, account: i64) {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&account);
     }
 }
 

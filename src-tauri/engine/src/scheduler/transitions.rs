@@ -45,7 +45,7 @@ pub fn rebuild_pacer(store: &Store, app_limits: &[LimitSpec], now: DateTime<Utc>
         }
         pacer.set_account_limits(a.id, &a.limits.specs());
         match a.status {
-            AccountStatus::NeedsReconnect => {
+            AccountStatus::NeedsReconnect | AccountStatus::Disconnected => {
                 pacer.pause(a.id, now + DAY * 3650, PauseReason::NeedsReconnect)
             }
             AccountStatus::SpamBlocked => {
@@ -124,7 +124,12 @@ impl Engine {
             let account_blocked = job
                 .account_id
                 .and_then(|a| self.db().account(a).ok())
-                .is_some_and(|a| a.status == AccountStatus::NeedsReconnect);
+                .is_some_and(|a| {
+                    matches!(
+                        a.status,
+                        AccountStatus::NeedsReconnect | AccountStatus::Disconnected
+                    )
+                });
             let late = job.due_at.map(|d| now - d).unwrap_or_default();
             if account_blocked {
                 self.move_job(

@@ -6,6 +6,7 @@
 //! arrive, with typed queries next to them.
 
 pub mod accounts;
+pub mod boards;
 pub mod job_state;
 pub mod jobs;
 pub mod media;

@@ -15,24 +15,31 @@ async fn main() {
     let want = |n: &str| only.as_deref().is_none_or(|o| o == n);
     let started = std::time::Instant::now();
     let mut rows = Vec::new();
+    // Each scenario's rows are printed as soon as it ends: the whole run takes minutes.
+    let mut done = |part: Vec<report::Row>| {
+        eprintln!("[{:>4.0} s]", started.elapsed().as_secs_f64());
+        report::print(&part);
+        rows.extend(part);
+    };
     if want("1") {
-        rows.extend(scenarios::known_limits().await);
+        done(scenarios::known_limits().await);
     }
     if want("2") {
-        rows.extend(scenarios::hidden_limit().await);
+        done(scenarios::hidden_limit().await);
     }
     if want("3") {
-        rows.extend(scenarios::hot_account().await);
+        done(scenarios::hot_account().await);
     }
     if want("4") {
-        rows.extend(scenarios::precision().await);
+        done(scenarios::precision().await);
     }
     if want("5") {
-        rows.extend(scale::scale(if quick { 10 } else { 60 }).await);
+        done(scale::scale(if quick { 10 } else { 60 }).await);
     }
     if want("6") {
-        rows.extend(scenarios::trial_fairness().await);
+        done(scenarios::trial_fairness().await);
     }
+    println!();
     report::print(&rows);
     let machine = format!(
         "{} cores, {}",

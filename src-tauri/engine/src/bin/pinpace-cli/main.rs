@@ -4,6 +4,7 @@
 //! `--tokens-stdin` reads the same JSON from standard input. Output is JSON, one value per line.
 
 mod boards;
+mod connect;
 mod csv_input;
 mod run;
 
@@ -58,15 +59,24 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AccountCommand {
-    /// Add an account; prints its id.
+    /// Add an account without connecting it (tokens come from PINPACE_TOKENS); prints its id.
     Add {
         #[arg(long)]
         name: String,
-        #[arg(long, value_enum)]
-        env: Env,
-        /// Base URL for `simulator` and `custom` (e.g. http://127.0.0.1:8787/v5).
+        #[command(flatten)]
+        env: EnvArgs,
+    },
+    /// Connect a Pinterest account through its consent page (OAuth), store its tokens in the
+    /// keychain (or --tokens-file) and sync its boards.
+    Connect(connect::ConnectArgs),
+    /// Forget an account's tokens; its queued pins wait for a reconnect or are cancelled.
+    Disconnect(connect::DisconnectArgs),
+    /// Refresh the cached board and section list of a connected account.
+    SyncBoards {
         #[arg(long)]
-        base_url: Option<String>,
+        account: i64,
+        #[command(flatten)]
+        secrets: connect::SecretsArgs,
     },
     /// Set an account's limits: a preset, or a JSON file with a list of limits.
     Limits {
@@ -78,6 +88,41 @@ enum AccountCommand {
         custom: Option<PathBuf>,
     },
     List,
+}
+
+/// Which Pinterest an account talks to.
+#[derive(clap::Args)]
+pub struct EnvArgs {
+    #[arg(long, value_enum)]
+    env: Env,
+    /// Base URL for `simulator` and `custom` (e.g. http://127.0.0.1:8787/v5).
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+impl EnvArgs {
+    pub fn environment(&self) -> Result<Environment, EngineError> {
+        let environment = match (self.env, self.base_url.clone()) {
+            (Env::Production, None) => Environment::Production,
+            (Env::Sandbox, None) => Environment::Sandbox,
+            (Env::Simulator, Some(base_url)) => Environment::Simulator { base_url },
+            (Env::Custom, Some(base_url)) => Environment::Custom { base_url },
+            (Env::Production | Env::Sandbox, Some(_)) => {
+                return Err(invalid(
+                    "--base-url is only for simulator and custom".into(),
+                ))
+            }
+            (_, None) => {
+                return Err(invalid(
+                    "--base-url is required for simulator and custom".into(),
+                ))
+            }
+        };
+        environment
+            .api_base()
+            .map_err(|e| invalid(format!("--base-url is not a URL: {e}")))?;
+        Ok(environment)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -120,30 +165,8 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
             "{}",
             json!({ "database": store.path(), "schema": store.schema_version() })
         ),
-        Command::Account(AccountCommand::Add {
-            name,
-            env,
-            base_url,
-        }) => {
-            let environment = match (env, base_url) {
-                (Env::Production, None) => Environment::Production,
-                (Env::Sandbox, None) => Environment::Sandbox,
-                (Env::Simulator, Some(base_url)) => Environment::Simulator { base_url },
-                (Env::Custom, Some(base_url)) => Environment::Custom { base_url },
-                (Env::Production | Env::Sandbox, Some(_)) => {
-                    return Err(invalid(
-                        "--base-url is only for simulator and custom".into(),
-                    ))
-                }
-                (_, None) => {
-                    return Err(invalid(
-                        "--base-url is required for simulator and custom".into(),
-                    ))
-                }
-            };
-            environment
-                .api_base()
-                .map_err(|e| invalid(format!("--base-url is not a URL: {e}")))?;
+        Command::Account(AccountCommand::Add { name, env }) => {
+            let environment = env.environment()?;
             let id = store.insert_account(&name, &environment, now)?;
             println!("{}", json!({ "account_id": id }));
         }
@@ -177,6 +200,15 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
                 "{}",
                 json!({ "account_id": account, "limits": limits.specs() })
             );
+        }
+        Command::Account(AccountCommand::Connect(args)) => {
+            connect::connect(&mut store, args).await?
+        }
+        Command::Account(AccountCommand::Disconnect(args)) => {
+            connect::disconnect_account(&mut store, args).await?
+        }
+        Command::Account(AccountCommand::SyncBoards { account, secrets }) => {
+            connect::sync_boards(&mut store, account, &secrets).await?
         }
         Command::Account(AccountCommand::List) => println!(
             "{}",

@@ -11,9 +11,9 @@ use std::time::Duration;
 use clap::Args;
 use pinpace_engine::clock::SystemClock;
 use pinpace_engine::pinterest::{AppCredentials, Secret};
-use pinpace_engine::scheduler::token_file::FileTokenStore;
 use pinpace_engine::scheduler::tokens::{MemoryTokenStore, TokenSet, TokenStore};
 use pinpace_engine::scheduler::{Engine, EngineConfig};
+use pinpace_engine::secrets::{FileVault, KeychainVault, VaultTokens};
 use pinpace_engine::store::job_state::JobState;
 use pinpace_engine::{EngineError, ErrorCode, Store};
 use serde::Deserialize;
@@ -49,7 +49,7 @@ struct TokenEntry {
 }
 
 /// Pinterest app credentials for refreshing tokens, from the environment.
-fn app_from_env() -> Option<AppCredentials> {
+pub fn app_from_env() -> Option<AppCredentials> {
     match (
         std::env::var("PINPACE_CLIENT_ID"),
         std::env::var("PINPACE_CLIENT_SECRET"),
@@ -62,14 +62,12 @@ fn app_from_env() -> Option<AppCredentials> {
     }
 }
 
-fn tokens_from_file(path: &std::path::Path) -> Result<FileTokenStore, EngineError> {
-    let store = FileTokenStore::open(path)?;
+fn tokens_from_file(path: &std::path::Path) -> Result<VaultTokens, EngineError> {
+    let tokens = VaultTokens::new(Arc::new(FileVault::open(path)?));
     if let Some(app) = app_from_env() {
-        for id in store.accounts() {
-            store.set_app(id, app.clone());
-        }
+        tokens.set_default_app(app);
     }
-    Ok(store)
+    Ok(tokens)
 }
 
 pub fn load_tokens(from_stdin: bool) -> Result<MemoryTokenStore, EngineError> {
@@ -115,9 +113,19 @@ fn pending(store: &Store) -> Result<usize, EngineError> {
 }
 
 pub async fn run(store: Store, args: RunArgs) -> Result<(), EngineError> {
+    // A file if one is named; tokens given for this run; else the OS keychain, where
+    // `account connect` put them.
+    let given = args.tokens_stdin || std::env::var_os("PINPACE_TOKENS").is_some();
     let tokens: Arc<dyn TokenStore> = match &args.tokens_file {
         Some(path) => Arc::new(tokens_from_file(path)?),
-        None => Arc::new(load_tokens(args.tokens_stdin)?),
+        None if given => Arc::new(load_tokens(args.tokens_stdin)?),
+        None => {
+            let tokens = VaultTokens::new(Arc::new(KeychainVault::default()));
+            if let Some(app) = app_from_env() {
+                tokens.set_default_app(app);
+            }
+            Arc::new(tokens)
+        }
     };
     let mut config = EngineConfig::from_settings(&store);
     if let Some(secs) = args.grace_secs {

@@ -1,0 +1,337 @@
+//! Connecting an account: OAuth 2's authorization-code flow as a desktop app runs it.
+//!
+//! 1. `PendingConnect::begin` binds a listener on `127.0.0.1:<port>` first (so a port in use is
+//!    known before the browser opens) and builds the consent page's URL with a fresh `state`
+//!    (the oauth2 crate, in `pinterest::oauth`).
+//! 2. The caller opens that URL in the system browser; `wait_for_code` serves exactly one
+//!    callback: it checks `state`, turns `error=access_denied` into a clear error, answers the
+//!    browser with a short page, and closes the listener, also on a timeout.
+//! 3. `exchange` trades the code for tokens (HTTP Basic client credentials, continuous refresh)
+//!    and reads `GET /user_account` for the account's name.
+//! 4. `register` writes the account row and the tokens (keychain or the chosen file) together:
+//!    if either fails, neither stays. Reconnecting keeps the account's id and its queue.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::Query;
+use axum::response::Html;
+use axum::routing::get;
+use chrono::{DateTime, TimeDelta, Utc};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use url::Url;
+
+use crate::error::{EngineError, ErrorCode};
+use crate::pinterest::oauth::authorize_url;
+use crate::pinterest::types::UserAccount;
+use crate::pinterest::{AppCredentials, Environment, Outcome, PinterestClient, Secret};
+use crate::scheduler::tokens::TokenSet;
+use crate::secrets::VaultTokens;
+use crate::store::accounts::AccountStatus;
+use crate::store::job_state::JobState;
+use crate::store::jobs::JobPatch;
+use crate::Store;
+
+/// The port PinPace suggests registering (`http://127.0.0.1:8085/callback`); any other works
+/// when it matches the redirect URI registered with the Pinterest app.
+pub const DEFAULT_REDIRECT_PORT: u16 = 8085;
+
+/// A connect waiting for the browser: the listener is bound, the consent URL is ready.
+pub struct PendingConnect {
+    pub authorize_url: Url,
+    pub redirect_uri: Url,
+    state: Secret,
+    listener: TcpListener,
+}
+
+impl PendingConnect {
+    /// Binds `127.0.0.1:port` (0 picks a free port: only for the simulator, whose redirect URIs
+    /// are not registered) and builds the consent URL.
+    pub async fn begin(
+        env: &Environment,
+        client_id: &str,
+        port: u16,
+    ) -> Result<PendingConnect, EngineError> {
+        if client_id.trim().is_empty() {
+            return Err(EngineError::new(
+                ErrorCode::InvalidInput,
+                "the Pinterest app's client id is empty: enter it in settings",
+            ));
+        }
+        let listener =
+            TcpListener::bind(("127.0.0.1", port))
+                .await
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AddrInUse => EngineError::new(
+                        ErrorCode::PortInUse,
+                        format!(
+                        "port {port} is used by another program; close it, or choose another \
+                         port and register http://127.0.0.1:<port>/callback with your Pinterest app"
+                    ),
+                    ),
+                    _ => EngineError::new(
+                        ErrorCode::PortInUse,
+                        format!("cannot listen on 127.0.0.1:{port}: {e}"),
+                    ),
+                })?;
+        let bound = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+        let redirect_uri = Url::parse(&format!("http://127.0.0.1:{bound}/callback"))
+            .expect("a loopback URL parses");
+        let page = env.authorize_url().map_err(|e| {
+            EngineError::new(
+                ErrorCode::InvalidInput,
+                format!("the environment's base URL is not valid: {e}"),
+            )
+        })?;
+        let (url, state) = authorize_url(&page, client_id, &redirect_uri).map_err(|e| {
+            EngineError::new(ErrorCode::InvalidInput, format!("bad consent URL: {e}"))
+        })?;
+        Ok(PendingConnect {
+            authorize_url: url,
+            redirect_uri,
+            state,
+            listener,
+        })
+    }
+
+    /// Serves the one callback and returns its code. The listener is closed when this returns,
+    /// whatever the result.
+    pub async fn wait_for_code(self, timeout: Duration) -> Result<Secret, EngineError> {
+        type Answer = Result<Secret, EngineError>;
+        let (tx, rx) = oneshot::channel::<Answer>();
+        let tx = Arc::new(Mutex::new(Some(tx)));
+        let expected = self.state.clone();
+        let handler = move |Query(q): Query<HashMap<String, String>>| {
+            let tx = tx.clone();
+            let expected = expected.clone();
+            async move {
+                let answer = judge_callback(&q, &expected);
+                let page = match &answer {
+                    Ok(_) => {
+                        "PinPace is connected to Pinterest. You can close this tab.".to_string()
+                    }
+                    Err(e) => format!("PinPace could not connect: {}", e.message),
+                };
+                if let Some(tx) = tx.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                    let _ = tx.send(answer);
+                }
+                Html(format!(
+                    "<!doctype html><meta charset=\"utf-8\"><title>PinPace</title>\
+                     <p style=\"font-family:sans-serif\">{}</p>",
+                    html_escape(&page)
+                ))
+            }
+        };
+        let router = axum::Router::new().route("/callback", get(handler));
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(self.listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stop_rx.await;
+                })
+                .await;
+        });
+        let result = match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(_)) => Err(EngineError::new(
+                ErrorCode::ConnectTimedOut,
+                "the browser's answer was lost; try connecting again",
+            )),
+            Err(_) => Err(EngineError::new(
+                ErrorCode::ConnectTimedOut,
+                format!(
+                    "no answer from the browser within {} s; nothing was connected",
+                    timeout.as_secs()
+                ),
+            )),
+        };
+        // Let the browser's page finish, then close the port.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let _ = stop_tx.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
+        result
+    }
+}
+
+fn judge_callback(q: &HashMap<String, String>, expected: &Secret) -> Result<Secret, EngineError> {
+    if q.get("state").map(String::as_str) != Some(expected.expose()) {
+        return Err(EngineError::new(
+            ErrorCode::StateMismatch,
+            "the answer from Pinterest does not belong to this connection attempt (its state \
+             differs); nothing was connected, try again",
+        ));
+    }
+    if let Some(error) = q.get("error") {
+        let denied = error == "access_denied";
+        return Err(EngineError::new(
+            ErrorCode::ConsentDenied,
+            if denied {
+                "access was denied on Pinterest's consent page; nothing was connected".to_string()
+            } else {
+                format!(
+                    "Pinterest answered with the error {:?}; nothing was connected",
+                    error
+                )
+            },
+        ));
+    }
+    match q.get("code").filter(|c| !c.is_empty()) {
+        Some(code) => Ok(Secret::new(code.clone())),
+        None => Err(EngineError::new(
+            ErrorCode::CodeRejected,
+            "Pinterest's answer carried no authorization code",
+        )),
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// What a successful exchange yields.
+#[derive(Debug)]
+pub struct Connection {
+    pub tokens: TokenSet,
+    pub user: UserAccount,
+}
+
+/// Trades the code for tokens and reads the account's name.
+pub async fn exchange(
+    client: &PinterestClient,
+    app: &AppCredentials,
+    code: &Secret,
+    redirect_uri: &Url,
+) -> Result<Connection, EngineError> {
+    let reply = client.exchange_code(app, code, redirect_uri.as_str()).await;
+    let now = reply.received_at;
+    let t = match reply.outcome {
+        Outcome::Success(t) => t,
+        Outcome::Auth { message, .. } | Outcome::Terminal { message, .. } => {
+            return Err(EngineError::new(
+                ErrorCode::CodeRejected,
+                format!(
+                    "Pinterest refused the code or the app's credentials ({message}); check the \
+                     client id and secret in settings and connect again"
+                ),
+            ))
+        }
+        other => return Err(unavailable(&other)),
+    };
+    let tokens = TokenSet {
+        access: Secret::new(t.access_token),
+        refresh: t.refresh_token.map(Secret::new),
+        expires_at: Some(expiry(now, t.expires_in)),
+    };
+    let user = match client.user_account(&tokens.access).await.outcome {
+        Outcome::Success(u) => u,
+        other => return Err(unavailable(&other)),
+    };
+    Ok(Connection { tokens, user })
+}
+
+fn expiry(now: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
+    now + TimeDelta::seconds(secs.clamp(0, 10 * 365 * 86_400))
+}
+
+fn unavailable<T>(outcome: &Outcome<T>) -> EngineError {
+    let why = match outcome {
+        Outcome::Offline { .. } => "Pinterest could not be reached".to_string(),
+        Outcome::RateLimited { .. } => "Pinterest asked to slow down".to_string(),
+        Outcome::Transient { detail, .. } => format!("Pinterest did not answer properly: {detail}"),
+        Outcome::Auth { message, .. } | Outcome::Terminal { message, .. } => message.clone(),
+        Outcome::Success(_) => "unexpected success".to_string(),
+    };
+    EngineError::new(
+        ErrorCode::PinterestUnavailable,
+        format!("{why}; nothing was connected, try again"),
+    )
+}
+
+/// Records a connection: a new account (or, with `reconnect`, the same account again, with its
+/// queue), its tokens in the vault, and the app it was connected through. All or nothing.
+/// Connecting a Pinterest account that is already here reconnects it instead of adding a twin.
+pub fn register(
+    store: &mut Store,
+    tokens: &VaultTokens,
+    env: &Environment,
+    app: &AppCredentials,
+    connection: Connection,
+    reconnect: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, EngineError> {
+    let username = connection.user.username.clone();
+    let existing = match reconnect {
+        Some(id) => {
+            let account = store.account(id)?;
+            if account.environment != *env {
+                return Err(EngineError::new(
+                    ErrorCode::InvalidInput,
+                    "an account is reconnected in the environment it was connected in",
+                ));
+            }
+            if account.username.as_deref().is_some_and(|u| u != username) {
+                return Err(EngineError::new(
+                    ErrorCode::WrongAccount,
+                    format!(
+                        "the browser signed in to Pinterest as {username}, but this account is {}; \
+                         sign in as {} and reconnect again (nothing was changed)",
+                        account.username.as_deref().unwrap_or("?"),
+                        account.username.as_deref().unwrap_or("?"),
+                    ),
+                ));
+            }
+            Some(id)
+        }
+        None => store
+            .accounts()?
+            .into_iter()
+            .find(|a| a.environment == *env && a.username.as_deref() == Some(username.as_str()))
+            .map(|a| a.id),
+    };
+    let previous = existing.and_then(|id| {
+        use crate::scheduler::tokens::TokenStore;
+        tokens.tokens(id)
+    });
+    let mut stored_for = None;
+    let result = store.all_or_nothing(|s| {
+        let id = match existing {
+            Some(id) => id,
+            None => s.insert_account(&username, env, now)?,
+        };
+        s.set_account_username(id, &username)?;
+        s.set_account_status(id, AccountStatus::Active)?;
+        for job in s.jobs_in_state(JobState::NeedsReconnect)? {
+            if job.account_id == Some(id) {
+                s.transition(
+                    job.id,
+                    JobState::Due,
+                    "the account is connected again",
+                    None,
+                    &JobPatch::default(),
+                    now,
+                )?;
+            }
+        }
+        // Last, so that a refused keychain write rolls the rows back.
+        tokens.save_app(app)?;
+        tokens.connect(id, connection.tokens.clone(), &app.client_id)?;
+        stored_for = Some(id);
+        Ok(id)
+    });
+    if result.is_err() {
+        // The tokens were written but the rows were not: put the vault back as it was.
+        if let Some(id) = stored_for {
+            use crate::scheduler::tokens::TokenStore;
+            let _ = match previous {
+                Some(p) => tokens.store_tokens(id, p),
+                None => tokens.forget(id),
+            };
+        }
+    }
+    result
+}

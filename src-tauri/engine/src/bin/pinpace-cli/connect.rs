@@ -1,0 +1,168 @@
+//! `pinpace-cli account connect | disconnect | sync-boards`: the accounts flow without the
+//! window. The consent page's URL is printed on standard error for the user to open (a headless
+//! machine may have no browser: open it anywhere that reaches this machine's loopback, e.g.
+//! through an SSH tunnel). Secrets go to the OS keychain, or to `--tokens-file` when chosen.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use pinpace_engine::accounts::boards::fetch_boards;
+use pinpace_engine::accounts::disconnect::{disconnect, QueuedJobs};
+use pinpace_engine::accounts::{exchange, register, PendingConnect, DEFAULT_REDIRECT_PORT};
+use pinpace_engine::clock::SystemClock;
+use pinpace_engine::pinterest::{Environment, PinterestClient};
+use pinpace_engine::scheduler::tokens::TokenStore;
+use pinpace_engine::secrets::{FileVault, KeychainVault, SecretVault, VaultTokens};
+use pinpace_engine::{EngineError, ErrorCode, Store};
+use serde_json::json;
+
+#[derive(Args)]
+pub struct ConnectArgs {
+    #[command(flatten)]
+    env: super::EnvArgs,
+    /// Loopback port of the redirect URI registered with the Pinterest app
+    /// (http://127.0.0.1:<port>/callback).
+    #[arg(long, default_value_t = DEFAULT_REDIRECT_PORT)]
+    port: u16,
+    /// Give up when the browser has not answered after this many seconds.
+    #[arg(long, default_value_t = 300)]
+    timeout_secs: u64,
+    /// Reconnect this account (its queue is kept) instead of adding one.
+    #[arg(long)]
+    reconnect: Option<i64>,
+    #[command(flatten)]
+    secrets: SecretsArgs,
+}
+
+#[derive(Args)]
+pub struct SecretsArgs {
+    /// Keep secrets in this file instead of the OS keychain (plaintext, owner-only: for
+    /// machines without a keychain service).
+    #[arg(long)]
+    pub tokens_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct DisconnectArgs {
+    #[arg(long)]
+    account: i64,
+    /// What to do with its queued pins: keep them waiting for a reconnect, or cancel them.
+    #[arg(long, value_enum)]
+    queued: QueuedArg,
+    #[command(flatten)]
+    secrets: SecretsArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum QueuedArg {
+    Keep,
+    Cancel,
+}
+
+/// The vault the user chose: the file given, else the OS keychain.
+pub fn vault(secrets: &SecretsArgs) -> Result<VaultTokens, EngineError> {
+    let vault: Arc<dyn SecretVault> = match &secrets.tokens_file {
+        Some(path) => Arc::new(FileVault::open(path)?),
+        None => Arc::new(KeychainVault::default()),
+    };
+    Ok(VaultTokens::new(vault))
+}
+
+pub async fn connect(store: &mut Store, args: ConnectArgs) -> Result<(), EngineError> {
+    let env = args.env.environment()?;
+    let app = super::run::app_from_env().ok_or_else(|| {
+        EngineError::new(
+            ErrorCode::InvalidInput,
+            "set PINPACE_CLIENT_ID and PINPACE_CLIENT_SECRET to your Pinterest app's credentials",
+        )
+    })?;
+    let tokens = vault(&args.secrets)?;
+    let pending = PendingConnect::begin(&env, &app.client_id, args.port).await?;
+    eprintln!(
+        "Open this page to connect your Pinterest account:\n{}",
+        pending.authorize_url
+    );
+    let redirect = pending.redirect_uri.clone();
+    let code = pending
+        .wait_for_code(Duration::from_secs(args.timeout_secs))
+        .await?;
+    let client = client(&env)?;
+    let connection = exchange(&client, &app, &code, &redirect).await?;
+    let username = connection.user.username.clone();
+    let access = connection.tokens.access.clone();
+    let id = register(
+        store,
+        &tokens,
+        &env,
+        &app,
+        connection,
+        args.reconnect,
+        chrono::Utc::now(),
+    )?;
+    let boards = sync(store, &client, id, &access).await;
+    println!(
+        "{}",
+        json!({ "account_id": id, "username": username, "boards": boards.as_ref().ok(),
+                "boards_error": boards.err().map(|e| e.message) })
+    );
+    Ok(())
+}
+
+pub async fn disconnect_account(
+    store: &mut Store,
+    args: DisconnectArgs,
+) -> Result<(), EngineError> {
+    let queued = match args.queued {
+        QueuedArg::Keep => QueuedJobs::Keep,
+        QueuedArg::Cancel => QueuedJobs::Cancel,
+    };
+    let tokens = vault(&args.secrets)?;
+    let summary = disconnect(store, &tokens, args.account, queued, chrono::Utc::now())?;
+    println!(
+        "{}",
+        json!({ "account_id": args.account, "kept": summary.kept, "cancelled": summary.cancelled,
+                "note": "PinPace's tokens were deleted; access is not revoked on Pinterest (do that in Pinterest's settings if you wish)" })
+    );
+    Ok(())
+}
+
+pub async fn sync_boards(
+    store: &mut Store,
+    account: i64,
+    secrets: &SecretsArgs,
+) -> Result<(), EngineError> {
+    let env = store.account(account)?.environment;
+    let tokens = vault(secrets)?;
+    let token = tokens
+        .tokens(account)
+        .ok_or_else(|| {
+            EngineError::new(
+                ErrorCode::InvalidInput,
+                format!("account {account} has no stored token: connect it first"),
+            )
+        })?
+        .access;
+    let n = sync(store, &client(&env)?, account, &token).await?;
+    println!("{}", json!({ "account_id": account, "boards": n }));
+    Ok(())
+}
+
+async fn sync(
+    store: &mut Store,
+    client: &PinterestClient,
+    account: i64,
+    token: &pinpace_engine::pinterest::Secret,
+) -> Result<usize, EngineError> {
+    let boards = fetch_boards(client, token).await?;
+    store.replace_boards(account, &boards, chrono::Utc::now())?;
+    Ok(boards.len())
+}
+
+fn client(env: &Environment) -> Result<PinterestClient, EngineError> {
+    let base = env
+        .api_base()
+        .map_err(|e| EngineError::new(ErrorCode::InvalidInput, format!("bad base URL: {e}")))?;
+    Ok(PinterestClient::new(base, Arc::new(SystemClock)))
+}

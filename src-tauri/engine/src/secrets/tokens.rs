@@ -1,0 +1,220 @@
+//! The scheduler's `TokenStore` on top of any `SecretVault`. Layout, one JSON value per key:
+//! `"<account id>"` -> `{"access", "refresh", "expires_at", "client_id"}` and
+//! `"app:<client id>"` -> `{"client_secret"}`. So a tokens file written by hand for the CLI,
+//! `{"1": {"access": "...", "refresh": "..."}}`, is a valid vault too.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::SecretVault;
+use crate::error::{EngineError, ErrorCode};
+use crate::pinterest::{AppCredentials, Secret};
+use crate::scheduler::tokens::{TokenSet, TokenStore};
+
+#[derive(Serialize, Deserialize)]
+struct TokenEntry {
+    access: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refresh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires_at: Option<DateTime<Utc>>,
+    /// The Pinterest app the account was connected through (not a secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AppEntry {
+    client_secret: String,
+}
+
+pub struct VaultTokens {
+    vault: Arc<dyn SecretVault>,
+    /// App credentials given for this run (the CLI's environment), used for every account.
+    default_app: Mutex<Option<AppCredentials>>,
+    /// One token write at a time, so that a read-modify-write keeps `client_id`.
+    write: Mutex<()>,
+}
+
+impl VaultTokens {
+    pub fn new(vault: Arc<dyn SecretVault>) -> Self {
+        VaultTokens {
+            vault,
+            default_app: Mutex::new(None),
+            write: Mutex::new(()),
+        }
+    }
+
+    pub fn vault(&self) -> &Arc<dyn SecretVault> {
+        &self.vault
+    }
+
+    /// App credentials to use for every account, ahead of what the vault holds.
+    pub fn set_default_app(&self, app: AppCredentials) {
+        *self.default_app.lock().unwrap_or_else(|p| p.into_inner()) = Some(app);
+    }
+
+    fn entry(&self, account: i64) -> Result<Option<TokenEntry>, EngineError> {
+        let Some(value) = self.vault.get(&account.to_string())? else {
+            return Ok(None);
+        };
+        serde_json::from_value(value).map(Some).map_err(|_| {
+            EngineError::new(
+                ErrorCode::InvalidInput,
+                format!("the stored tokens of account {account} are not in PinPace's format"),
+            )
+        })
+    }
+
+    /// Stores a Pinterest app's secret (the client id is not secret and names the item).
+    pub fn save_app(&self, app: &AppCredentials) -> Result<(), EngineError> {
+        let value = serde_json::to_value(AppEntry {
+            client_secret: app.client_secret.expose().to_string(),
+        })
+        .expect("serializes");
+        self.vault.set(&format!("app:{}", app.client_id), &value)
+    }
+
+    /// The app whose secret the vault holds under `client_id`.
+    pub fn app(&self, client_id: &str) -> Result<Option<AppCredentials>, EngineError> {
+        let Some(value) = self.vault.get(&format!("app:{client_id}"))? else {
+            return Ok(None);
+        };
+        let entry: AppEntry = serde_json::from_value(value).map_err(|_| {
+            EngineError::new(
+                ErrorCode::InvalidInput,
+                "the stored app secret is not in PinPace's format",
+            )
+        })?;
+        Ok(Some(AppCredentials {
+            client_id: client_id.to_string(),
+            client_secret: Secret::new(entry.client_secret),
+        }))
+    }
+
+    /// Stores an account's tokens along with the app they were issued to.
+    pub fn connect(
+        &self,
+        account: i64,
+        tokens: TokenSet,
+        client_id: &str,
+    ) -> Result<(), EngineError> {
+        self.put(account, tokens, Some(client_id.to_string()))
+    }
+
+    /// Removes an account's tokens (disconnect). The app's secret stays for other accounts.
+    pub fn forget(&self, account: i64) -> Result<(), EngineError> {
+        self.vault.delete(&account.to_string())
+    }
+
+    fn put(
+        &self,
+        account: i64,
+        tokens: TokenSet,
+        client_id: Option<String>,
+    ) -> Result<(), EngineError> {
+        let _one = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let client_id = match client_id {
+            Some(c) => Some(c),
+            None => self.entry(account)?.and_then(|e| e.client_id),
+        };
+        let entry = TokenEntry {
+            access: tokens.access.expose().to_string(),
+            refresh: tokens.refresh.map(|r| r.expose().to_string()),
+            expires_at: tokens.expires_at,
+            client_id,
+        };
+        self.vault.set(
+            &account.to_string(),
+            &serde_json::to_value(entry).expect("serializes"),
+        )
+    }
+}
+
+impl TokenStore for VaultTokens {
+    fn tokens(&self, account: i64) -> Option<TokenSet> {
+        let e = self.entry(account).ok()??;
+        Some(TokenSet {
+            access: Secret::new(e.access),
+            refresh: e.refresh.map(Secret::new),
+            expires_at: e.expires_at,
+        })
+    }
+    fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
+        self.put(account, tokens, None)
+    }
+    fn app_credentials(&self, account: i64) -> Option<AppCredentials> {
+        if let Some(app) = self
+            .default_app
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
+            return Some(app);
+        }
+        let client_id = self.entry(account).ok()??.client_id?;
+        self.app(&client_id).ok()?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::{FileVault, MemoryVault};
+
+    fn set(access: &str, refresh: &str) -> TokenSet {
+        TokenSet {
+            access: Secret::new(access),
+            refresh: Some(Secret::new(refresh)),
+            expires_at: Some("2026-11-23T10:00:00Z".parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn a_rotation_keeps_the_app_and_survives_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secrets.json");
+        let tokens = VaultTokens::new(Arc::new(FileVault::open(&path).unwrap()));
+        let app = AppCredentials {
+            client_id: "1484".into(),
+            client_secret: Secret::new("shh"),
+        };
+        tokens.save_app(&app).unwrap();
+        tokens.connect(7, set("a1", "r1"), "1484").unwrap();
+        tokens.store_tokens(7, set("a2", "r2")).unwrap();
+        let again = VaultTokens::new(Arc::new(FileVault::open(&path).unwrap()));
+        let t = again.tokens(7).unwrap();
+        assert_eq!(
+            (t.access.expose(), t.refresh.unwrap().expose()),
+            ("a2", "r2")
+        );
+        assert_eq!(t.expires_at, set("", "").expires_at);
+        let found = again.app_credentials(7).unwrap();
+        assert_eq!(found.client_id, "1484");
+        assert_eq!(found.client_secret.expose(), "shh");
+        again.forget(7).unwrap();
+        assert!(again.tokens(7).is_none());
+        assert!(again.app("1484").unwrap().is_some(), "the app stays");
+    }
+
+    #[test]
+    fn a_hand_written_cli_tokens_file_is_read() {
+        let vault = MemoryVault::default();
+        vault
+            .set(
+                "3",
+                &serde_json::json!({"access": "pina_a", "refresh": "pinr_b"}),
+            )
+            .unwrap();
+        let tokens = VaultTokens::new(Arc::new(vault));
+        assert_eq!(tokens.tokens(3).unwrap().access.expose(), "pina_a");
+        assert!(tokens.app_credentials(3).is_none());
+        tokens.set_default_app(AppCredentials {
+            client_id: "c".into(),
+            client_secret: Secret::new("s"),
+        });
+        assert_eq!(tokens.app_credentials(3).unwrap().client_id, "c");
+    }
+}
