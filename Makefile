@@ -37,9 +37,11 @@ lint:
 	cd ui && npm run --silent check
 
 # The Rust tests also regenerate the TypeScript bindings, which must then match the committed ones.
+# The keychain test runs against a real Secret Service in a private D-Bus session.
 rust-test:
 	rm -rf ui/src/lib/bindings
 	cargo test --workspace
+	scripts/keychain-test.sh
 	scripts/check-bindings.sh
 
 ui-test:

@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config
   xvfb xauth webkit2gtk-driver imagemagick fonts-dejavu-core
+  libdbus-1-dev dbus-daemon gnome-keyring
 )
 
 missing=()

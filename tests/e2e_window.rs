@@ -57,6 +57,16 @@ async fn main_window_shows_what_the_engine_reports() {
         .await
         .unwrap();
 
+    // Let the page paint what its DOM already holds: WebKitGTK under Xvfb can otherwise hand
+    // back the previous frame (the "Starting the engine…" one).
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));",
+            vec![],
+        )
+        .await
+        .expect("the page paints");
     let shot = client.screenshot().await.expect("screenshot");
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
     std::fs::create_dir_all(&out).unwrap();

@@ -312,7 +312,7 @@ async fn tokens_rotate_a_revoked_account_reconnects_with_its_queue_and_no_secret
     // Pinterest revokes the refresh token: the job waits as needs-reconnect, it does not fail.
     w.sim.revoke_refresh_tokens(&ana);
     w.sim.expire_access_tokens(&ana);
-    add(&mut *engine.store(), "second");
+    add(&mut engine.store(), "second");
     engine.wake();
     for _ in 0..200 {
         if wait_for(&engine, JobState::NeedsReconnect, 1) {

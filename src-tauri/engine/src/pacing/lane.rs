@@ -287,8 +287,17 @@ impl Pacer {
             {
                 let ours = l.window.remaining(now);
                 let theirs = u32::try_from(remaining).unwrap_or(u32::MAX);
+                // Sends the server counted and we did not see. When the server says when its
+                // window frees up, they are dated so that they leave our window then (a send of
+                // ours stamped a moment earlier than the server saw it would otherwise be
+                // counted twice, for a whole window); without a reset, they are dated now.
+                let at = signals
+                    .reset_at
+                    .map(|reset| reset - l.spec.window_delta())
+                    .filter(|t| *t <= now)
+                    .unwrap_or(now);
                 for _ in theirs..ours {
-                    l.window.record(now);
+                    l.window.record(at);
                 }
             }
         }

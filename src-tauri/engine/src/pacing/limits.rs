@@ -33,6 +33,9 @@ impl LimitSpec {
     pub fn window(&self) -> Duration {
         Duration::from_secs(self.window_secs)
     }
+    pub fn window_delta(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::seconds(i64::try_from(self.window_secs).unwrap_or(i64::MAX / 1000))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

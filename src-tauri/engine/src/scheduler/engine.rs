@@ -15,7 +15,7 @@ use rand::SeedableRng;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::dispatch::{run_attempt, AttemptReport, AttemptResult};
+use super::dispatch::{run_attempt, AttemptInput, AttemptReport, AttemptResult};
 use super::events::{Counters, EngineEvent, EventBus, LaneSnapshot};
 use super::retry::RetryPolicy;
 use super::tokens::TokenStore;
@@ -23,6 +23,7 @@ use crate::clock::SharedClock;
 use crate::pacing::{LimitSpec, Pacer, PauseReason};
 use crate::pinterest::types::Category;
 use crate::pinterest::{Outcome, PinterestClient, TransientReason};
+use crate::store::job_state::JobState;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -272,7 +273,8 @@ impl Engine {
     }
 
     /// Starts attempts while lanes have room, due jobs and a free slot, one per account per
-    /// round, least recently served first, so a slot shared by the app goes round fairly.
+    /// round, least recently served first, so a slot shared by the app goes round fairly. The
+    /// in-flight marks of one round are a single durable commit, made before any of them is sent.
     fn dispatch_ready(&mut self, now: DateTime<Utc>) {
         let mut due: HashMap<i64, i64> = self
             .db()
@@ -280,6 +282,8 @@ impl Engine {
             .unwrap_or_default()
             .into_iter()
             .collect();
+        let batch = self.db().begin_durable_batch().is_ok();
+        let mut ready = Vec::new();
         loop {
             let mut order: Vec<i64> = due
                 .iter()
@@ -297,58 +301,74 @@ impl Engine {
                 if let Some(n) = due.get_mut(&account) {
                     *n -= 1;
                 }
-                if self.start_attempt(account, now) {
-                    progressed = true;
+                match self.prepare_attempt(account, now) {
+                    Some(input) => {
+                        *self.in_flight.entry(account).or_insert(0) += 1;
+                        self.turn += 1;
+                        self.last_turn.insert(account, self.turn);
+                        self.pacer.record_send(account, Category::OrgWrite, now);
+                        ready.push(input);
+                        progressed = true;
+                    }
+                    // The job could not be prepared (a read failed): try again shortly
+                    // instead of spinning on it.
+                    None => self.pacer.pause(
+                        account,
+                        now + TimeDelta::seconds(5),
+                        PauseReason::LocalError,
+                    ),
                 }
             }
             if !progressed {
-                return;
+                break;
+            }
+        }
+        // Without a batch every mark was committed durably on its own.
+        let committed = !batch || self.db().end_durable_batch().is_ok();
+        for input in ready {
+            if committed {
+                self.launch(input, now);
+            } else {
+                // Nothing was marked: the jobs are still due. The pacer keeps the sends it
+                // counted (a safe over-estimate that runs out with its window).
+                if let Some(n) = self.in_flight.get_mut(&input.job.account_id.unwrap_or(0)) {
+                    *n = n.saturating_sub(1);
+                }
             }
         }
     }
 
-    /// Prepares and launches one attempt for `account`; false when nothing was sent.
-    fn start_attempt(&mut self, account: i64, now: DateTime<Utc>) -> bool {
-        match self.prepare_attempt(account, now) {
-            Some(input) => {
-                *self.in_flight.entry(account).or_insert(0) += 1;
-                self.turn += 1;
-                self.last_turn.insert(account, self.turn);
-                self.pacer.record_send(account, Category::OrgWrite, now);
-                self.counters.sent += 1;
-                let reports = self.reports.0.clone();
-                let job_id = input.job.id;
-                let attempt = tokio::spawn(run_attempt(input));
-                // A panicking attempt still reports, so its lane is never left marked busy.
-                tokio::spawn(async move {
-                    let report = attempt.await.unwrap_or_else(|e| AttemptReport {
-                        job_id,
-                        account_id: account,
-                        result: AttemptResult::Failed(Outcome::Transient {
-                            reason: TransientReason::ConnectionReset,
-                            maybe_delivered: true,
-                            detail: format!("the attempt stopped unexpectedly: {e}"),
-                        }),
-                        signals: Vec::new(),
-                        extra_requests: Vec::new(),
-                        dispatched_at: now,
-                        create_answered_at: None,
-                    });
-                    let _ = reports.send(report);
-                });
-                true
-            }
-            None => {
-                // The job could not be prepared (a read failed): try again shortly instead
-                // of spinning on it.
-                self.pacer.pause(
-                    account,
-                    now + TimeDelta::seconds(5),
-                    PauseReason::LocalError,
-                );
-                false
-            }
-        }
+    /// Sends a prepared attempt whose in-flight mark is committed.
+    fn launch(&mut self, input: AttemptInput, now: DateTime<Utc>) {
+        let account = input.job.account_id.unwrap_or(0);
+        self.counters.sent += 1;
+        self.emit(EngineEvent::JobChanged {
+            job_id: input.job.id,
+            account_id: input.job.account_id,
+            from: JobState::Due,
+            to: JobState::InFlight,
+            reason: "sending to Pinterest".into(),
+        });
+        let reports = self.reports.0.clone();
+        let job_id = input.job.id;
+        let attempt = tokio::spawn(run_attempt(input));
+        // A panicking attempt still reports, so its lane is never left marked busy.
+        tokio::spawn(async move {
+            let report = attempt.await.unwrap_or_else(|e| AttemptReport {
+                job_id,
+                account_id: account,
+                result: AttemptResult::Failed(Outcome::Transient {
+                    reason: TransientReason::ConnectionReset,
+                    maybe_delivered: true,
+                    detail: format!("the attempt stopped unexpectedly: {e}"),
+                }),
+                signals: Vec::new(),
+                extra_requests: Vec::new(),
+                dispatched_at: now,
+                create_answered_at: None,
+            });
+            let _ = reports.send(report);
+        });
     }
 
     pub(super) fn client_for(&mut self, account: i64) -> Option<PinterestClient> {

@@ -216,14 +216,8 @@ impl Engine {
             s.log_request(account, Category::OrgWrite, now)?;
             Ok(moved)
         });
+        // The event goes out when the attempt is launched, after the commit.
         let job = marked.ok()?;
-        self.emit(EngineEvent::JobChanged {
-            job_id: job.id,
-            account_id: job.account_id,
-            from: JobState::Due,
-            to: JobState::InFlight,
-            reason: "sending to Pinterest".into(),
-        });
 
         // Only a board check needs to know which pins other jobs already own.
         let claimed: HashSet<String> = if job.needs_reconcile {

@@ -117,10 +117,20 @@ struct Lane {
 }
 
 impl Lane {
+    /// Sleeps until `t`, or until the run's end if that comes first (a baseline told to wait a
+    /// day must not hold the bench for a day).
     async fn sleep_until(&self, t: DateTime<Utc>) {
-        if let Ok(d) = (t - self.clock.now()).to_std() {
+        if let Ok(d) = (t.min(self.end) - self.clock.now()).to_std() {
             self.clock.sleep(d).await;
         }
+    }
+
+    async fn sleep(&self, d: Duration) {
+        let until = TimeDelta::from_std(d)
+            .ok()
+            .and_then(|d| self.clock.now().checked_add_signed(d))
+            .unwrap_or(self.end);
+        self.sleep_until(until).await;
     }
 
     async fn run(mut self, pins: Vec<Pin>) {
@@ -156,7 +166,7 @@ impl Lane {
                 if attempt == max_retries || self.clock.now() > self.end {
                     break; // dropped: counted as lost
                 }
-                self.clock.sleep(wait).await;
+                self.sleep(wait).await;
             }
         }
     }
@@ -183,7 +193,8 @@ impl Lane {
                 };
                 match wait {
                     None => return,
-                    Some(w) => self.clock.sleep(w).await,
+                    Some(_) if self.clock.now() > self.end => return,
+                    Some(w) => self.sleep(w).await,
                 }
             },
         }
