@@ -120,8 +120,57 @@ async fn transient_failures_back_off_within_the_budget_then_fail() {
             .iter()
             .filter(|e| e.to_state == "waiting_retry")
             .count(),
-        3
+        4,
+        "three backoffs, then (a 5xx may have created the pin) one look at the board"
     );
+    assert_eq!(w.sim.stats().count("POST /pins", 503), 4, "no fifth send");
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_spent_budget_that_may_have_created_the_pin_checks_the_board_once_first() {
+    let mut w = world(SimConfig::default(), 1).await;
+    // Pin "a": its only attempt creates it and the answer is lost. Pin "b": its only attempt
+    // is dropped before anything happens. Neither may be sent again (budget of one attempt).
+    w.sim.add_fault(
+        FaultRule::always(FaultKind::CreatedButLost)
+            .on("POST /pins")
+            .times(1),
+    );
+    let a = w.queue(0, 1, t0(), "a");
+    let mut config = test_config();
+    config.retry.max_attempts = 1;
+    w.start(config);
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(30), |w| {
+        w.count(JobState::Published) == 1
+    })
+    .await;
+    let job = w.engine().store().job(a[0]).unwrap();
+    assert_eq!(job.attempt, 1, "the board check is not an attempt");
+    assert_eq!(w.sim.stats().count("POST /pins", 0), 1);
+    assert_each_title_once(&w, 1);
+
+    w.sim
+        .add_fault(FaultRule::always(FaultKind::Drop).on("POST /pins").times(1));
+    let b = w.queue(0, 1, w.clock_now(), "b");
+    w.engine().wake();
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(30), |w| {
+        w.count(JobState::Failed) == 1
+    })
+    .await;
+    let job = w.engine().store().job(b[0]).unwrap();
+    assert_eq!(job.attempt, 1);
+    assert_eq!(job.error_code.as_deref(), Some("retry_budget_spent"));
+    assert!(
+        job.error_message
+            .as_deref()
+            .unwrap_or("")
+            .contains("not there"),
+        "{:?}",
+        job.error_message
+    );
+    assert!(!job.needs_reconcile);
+    assert_eq!(w.sim.created_pins().len(), 1, "b was never sent again");
     w.stop().await;
 }
 

@@ -100,6 +100,8 @@ struct Counts {
     over_budget: usize,
     found_in_flight: i64,
     wall: Duration,
+    /// What each lost pin looked like, for the report.
+    lost_why: Vec<String>,
 }
 
 async fn soak(plan: &Plan) -> Counts {
@@ -314,11 +316,15 @@ async fn soak(plan: &Plan) -> Counts {
                     let id = job.pinterest_pin_id.clone().unwrap_or_default();
                     if !copies.contains(&id) {
                         counts.lost += 1;
+                        counts.lost_why.push(format!(
+                            "{title:?} published as {id} but Pinterest holds {copies:?}"
+                        ));
                     }
                 }
                 JobState::NeedsReconnect | JobState::Failed => {
                     if state == JobState::Failed {
                         counts.failed += 1;
+
                         assert!(job.error_message.is_some(), "failed without a reason");
                     } else {
                         counts.needs_reconnect += 1;
@@ -329,9 +335,21 @@ async fn soak(plan: &Plan) -> Counts {
                         );
                     }
                     // Not published here, so it must not exist there either.
-                    counts.lost += copies.len().min(1);
+                    if !copies.is_empty() {
+                        counts.lost += 1;
+                        counts.lost_why.push(format!(
+                            "{title:?} is {state:?} ({:?}) but Pinterest holds {copies:?}",
+                            job.error_message
+                        ));
+                    }
                 }
-                _ => counts.lost += 1, // should have drained
+                _ => {
+                    // Should have drained.
+                    counts.lost += 1;
+                    counts
+                        .lost_why
+                        .push(format!("{title:?} is still {state:?}"));
+                }
             }
         }
     }
@@ -382,6 +400,10 @@ fn report(plan: &Plan, c: &Counts) {
     for (k, v) in &rows {
         eprintln!("{k:>42}: {v}");
         md.push_str(&format!("| {k} | {v} |\n"));
+    }
+    for why in &c.lost_why {
+        eprintln!("lost: {why}");
+        md.push_str(&format!("\nlost: {why}\n"));
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/soak");
     std::fs::create_dir_all(&dir).unwrap();

@@ -28,6 +28,9 @@ pub struct AttemptInput {
     pub dispatched_at: DateTime<Utc>,
     /// Held while refreshing this account's token.
     pub refresh_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The retry budget is spent and an earlier attempt may have created the pin: look for it on
+    /// the board, and send nothing.
+    pub check_only: bool,
 }
 
 #[derive(Debug)]
@@ -38,6 +41,8 @@ pub enum AttemptResult {
     Failed(Outcome<()>),
     /// The token was refused and Pinterest refused to refresh it.
     NeedsReconnect(String),
+    /// A check-only attempt looked through the board and the pin is not there.
+    NotOnBoard,
 }
 
 #[derive(Debug)]
@@ -118,6 +123,9 @@ async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptRes
                 _ => break,
             }
         }
+    }
+    if input.check_only {
+        return AttemptResult::NotOnBoard;
     }
     let request = input.request.clone();
     match with_refresh(input, report, &mut tokens, Category::OrgWrite, |c, t| {

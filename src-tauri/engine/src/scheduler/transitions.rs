@@ -23,6 +23,10 @@ use crate::store::jobs::{Job, JobPatch};
 use crate::store::pins::PinContent;
 use crate::store::Store;
 
+/// The error code of a job whose budget is spent and whose board is checked once before it is
+/// called failed (an earlier attempt may have created the pin).
+const FINAL_CHECK: &str = "final_board_check";
+
 const DAY: TimeDelta = TimeDelta::days(1);
 
 /// The pacer as the database says it should be at `now`: every account's limits and pauses, and
@@ -191,8 +195,12 @@ impl Engine {
             }
         };
         let client = self.client_for(account)?;
+        // The last look: the budget is spent, but the pin may exist from an earlier attempt.
+        let check_only = job.needs_reconcile
+            && job.attempt >= i64::from(self.config.retry.max_attempts)
+            && job.error_code.as_deref() == Some(FINAL_CHECK);
         let patch = JobPatch {
-            attempt: Some(job.attempt + 1),
+            attempt: Some(job.attempt + i64::from(!check_only)),
             // While a board check is pending, keep the time of the earliest unconfirmed attempt:
             // the check must accept a pin created by that attempt, however long ago it was.
             sent_at: if job.needs_reconcile {
@@ -213,7 +221,9 @@ impl Engine {
                 &patch,
                 now,
             )?;
-            s.log_request(account, Category::OrgWrite, now)?;
+            if !check_only {
+                s.log_request(account, Category::OrgWrite, now)?;
+            }
             Ok(moved)
         });
         // The event goes out when the attempt is launched, after the commit.
@@ -240,6 +250,7 @@ impl Engine {
             claimed,
             client,
             tokens: self.tokens.clone(),
+            check_only,
         })
     }
 
@@ -345,6 +356,25 @@ impl Engine {
                 );
             }
             AttemptResult::NeedsReconnect(message) => self.needs_reconnect(&job, &message),
+            AttemptResult::NotOnBoard => {
+                self.counters.failures += 1;
+                let msg = format!(
+                    "gave up after {} attempts; the board was checked and the pin is not there",
+                    job.attempt
+                );
+                let patch = JobPatch {
+                    error: Some(Some(("retry_budget_spent".into(), msg))),
+                    needs_reconcile: Some(false),
+                    ..Default::default()
+                };
+                self.move_job(
+                    &job,
+                    JobState::Failed,
+                    "the retry budget is spent",
+                    None,
+                    patch,
+                );
+            }
             AttemptResult::Failed(outcome) => self.apply_failure(&job, outcome, now),
         }
         self.emit_lane(account, now);
@@ -458,6 +488,29 @@ impl Engine {
                             job,
                             JobState::WaitingRetry,
                             "temporary failure: retrying with backoff",
+                            Some(info),
+                            patch,
+                        );
+                    }
+                    RetryDecision::GiveUp
+                        if (job.needs_reconcile || maybe_delivered)
+                            && job.error_code.as_deref() != Some(FINAL_CHECK) =>
+                    {
+                        // Before calling it failed, look on the board once (a read, no send):
+                        // an earlier attempt may have created the pin.
+                        let at = now
+                            + TimeDelta::from_std(self.config.retry.base_delay)
+                                .unwrap_or(TimeDelta::seconds(2));
+                        let patch = JobPatch {
+                            next_attempt_at: Some(Some(at)),
+                            needs_reconcile: Some(true),
+                            error: Some(Some((FINAL_CHECK.into(), detail))),
+                            ..Default::default()
+                        };
+                        self.move_job(
+                            job,
+                            JobState::WaitingRetry,
+                            "the retry budget is spent: checking the board once before giving up",
                             Some(info),
                             patch,
                         );
