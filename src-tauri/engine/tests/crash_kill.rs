@@ -12,24 +12,12 @@ use pinpace_engine::sim::{FaultKind, FaultRule, Preset, SimConfig, Simulator};
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 
-const CLI: &str = env!("CARGO_BIN_EXE_pinpace-cli");
+#[path = "support/cli_run.rs"]
+mod cli_run;
+use cli_run::{cli, CLI};
+
 const PINS: usize = 60;
 const KILLS: usize = 6;
-
-fn cli(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
-    let out = Command::new(CLI)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_at_random_moments_loses_nothing_and_posts_nothing_twice() {

@@ -22,7 +22,9 @@ use pinpace_engine::store::job_state::JobState;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 
-const CLI: &str = env!("CARGO_BIN_EXE_pinpace-cli");
+#[path = "support/cli_run.rs"]
+mod cli_run;
+use cli_run::{cli, CLI};
 
 struct Plan {
     name: &'static str,
@@ -68,21 +70,6 @@ enum Event {
     Burst429,
     OutageStarts,
     OutageEnds,
-}
-
-fn cli(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
-    let out = Command::new(CLI)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[derive(Default, Debug)]
@@ -293,17 +280,7 @@ async fn soak(plan: &Plan) -> Counts {
     counts.duplicates = on_pinterest.values().map(|v| v.len() - 1).sum();
     let store = pinpace_engine::Store::open_in_dir(dir.path()).unwrap();
     let budget = RetryPolicy::default();
-    for state in [
-        JobState::Scheduled,
-        JobState::Due,
-        JobState::InFlight,
-        JobState::WaitingRetry,
-        JobState::Published,
-        JobState::Failed,
-        JobState::NeedsReconnect,
-        JobState::Missed,
-        JobState::Cancelled,
-    ] {
+    for state in JobState::ALL {
         for job in store.jobs_in_state(state).unwrap() {
             let title = store.pin(job.pin_id).unwrap().title.unwrap_or_default();
             let copies = on_pinterest.get(&title).map_or(&[][..], |v| &v[..]);

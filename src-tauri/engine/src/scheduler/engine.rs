@@ -49,7 +49,7 @@ impl Default for EngineConfig {
             catch_up_grace: Duration::from_secs(15 * 60),
             app_limits: Vec::new(),
             offline_probe: Duration::from_secs(2),
-            max_in_flight: 4,
+            max_in_flight: 8,
             max_sleep: Duration::from_secs(30),
             seed: rand::random(),
         }
