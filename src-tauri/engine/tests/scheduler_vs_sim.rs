@@ -268,6 +268,14 @@ async fn a_refused_refresh_moves_jobs_to_needs_reconnect_not_failed() {
         status,
         pinpace_engine::store::accounts::AccountStatus::NeedsReconnect
     );
+    // A pin scheduled for later waits too when its time comes.
+    let later = w.queue(0, 1, w.clock_now() + TimeDelta::minutes(10), "later");
+    w.run_until(TimeDelta::seconds(5), TimeDelta::minutes(15), |w| {
+        w.count(JobState::NeedsReconnect) == 4
+    })
+    .await;
+    let job = w.engine().store().job(later[0]).unwrap();
+    assert_eq!(job.state, JobState::NeedsReconnect);
     w.stop().await;
 }
 

@@ -73,7 +73,8 @@ impl JobState {
             (Scheduled, Due)
             | (Scheduled, Draft)
             | (Scheduled, Missed)
-            | (Scheduled, Scheduled) => true,
+            | (Scheduled, Scheduled)
+            | (Scheduled, NeedsReconnect) => true,
             (Due, InFlight) | (Due, Missed) | (Due, Scheduled) | (Due, NeedsReconnect) => true,
             (InFlight, Published) | (InFlight, WaitingRetry) | (InFlight, Failed) => true,
             (InFlight, NeedsReconnect) | (InFlight, Due) => true,
