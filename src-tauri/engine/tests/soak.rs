@@ -89,6 +89,8 @@ struct Counts {
     wall: Duration,
     /// What each lost pin looked like, for the report.
     lost_why: Vec<String>,
+    /// Why each failed job failed, for the report.
+    failed_why: Vec<String>,
 }
 
 async fn soak(plan: &Plan) -> Counts {
@@ -301,6 +303,11 @@ async fn soak(plan: &Plan) -> Counts {
                 JobState::NeedsReconnect | JobState::Failed => {
                     if state == JobState::Failed {
                         counts.failed += 1;
+                        counts.failed_why.push(format!(
+                            "{title:?}: {} ({})",
+                            job.error_message.clone().unwrap_or_default(),
+                            job.error_code.clone().unwrap_or_default()
+                        ));
 
                         assert!(job.error_message.is_some(), "failed without a reason");
                     } else {
@@ -378,6 +385,10 @@ fn report(plan: &Plan, c: &Counts) {
     for (k, v) in &rows {
         eprintln!("{k:>42}: {v}");
         md.push_str(&format!("| {k} | {v} |\n"));
+    }
+    for why in &c.failed_why {
+        eprintln!("failed: {why}");
+        md.push_str(&format!("\nfailed: {why}\n"));
     }
     for why in &c.lost_why {
         eprintln!("lost: {why}");
