@@ -189,6 +189,11 @@ async fn terminal_errors_are_never_retried() {
     let job = w.engine().store().job(ids[0]).unwrap();
     assert_eq!(job.attempt, 1);
     assert_eq!(job.error_code.as_deref(), Some("pinterest_29"));
+    let explained = job.error_message.unwrap_or_default();
+    assert!(
+        explained.contains("trial access") && explained.contains("sandbox"),
+        "{explained}"
+    );
     w.stop().await;
 }
 

@@ -15,6 +15,7 @@ use super::engine::Engine;
 use super::events::{EngineEvent, LaneSnapshot};
 use super::retry::RetryDecision;
 use crate::pacing::{LimitScope, LimitSpec, Pacer, PauseReason};
+use crate::pinterest::outcome::TRIAL_ACCESS_CODE;
 use crate::pinterest::types::{Category, ImageContentType, MediaSource, PinCreate};
 use crate::pinterest::Outcome;
 use crate::store::accounts::AccountStatus;
@@ -442,10 +443,20 @@ impl Engine {
                 self.counters.failures += 1;
                 let code_text =
                     code.map_or_else(|| format!("http_{status}"), |c| format!("pinterest_{c}"));
+                let shown = if code == Some(TRIAL_ACCESS_CODE) {
+                    format!(
+                        "Pinterest refused the pin because your Pinterest app has trial access, \
+                         which cannot create pins in production (code 29: {message}). Connect \
+                         the account in Pinterest's sandbox to try things out, or ask Pinterest \
+                         for standard access for your app."
+                    )
+                } else {
+                    message.clone()
+                };
                 let patch = JobPatch {
                     // An earlier unconfirmed attempt may still have created the pin: the flag stays
                     // so that a requeue checks the board first.
-                    error: Some(Some((code_text, message.clone()))),
+                    error: Some(Some((code_text, shown))),
                     ..Default::default()
                 };
                 self.move_job(
