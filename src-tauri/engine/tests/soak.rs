@@ -38,6 +38,9 @@ struct Plan {
     drain: Duration,
     /// Account 0's real write limit (requests, window seconds), below the preset's 100 a minute.
     hidden_limit: (u32, u64),
+    /// 429s without headers in each burst: the lane backs off 5 s, 10 s, 20 s... for each one
+    /// in a row, so the drain limit must leave room for the backoff this many of them cause.
+    burst: u32,
 }
 
 const SHORT: Plan = Plan {
@@ -47,8 +50,9 @@ const SHORT: Plan = Plan {
     kills: 4,
     spread: Duration::from_secs(20),
     outage: Duration::from_secs(5),
-    drain: Duration::from_secs(75),
+    drain: Duration::from_secs(90),
     hidden_limit: (5, 10),
+    burst: 3,
 };
 
 const FULL: Plan = Plan {
@@ -60,6 +64,7 @@ const FULL: Plan = Plan {
     outage: Duration::from_secs(60),
     drain: Duration::from_secs(300),
     hidden_limit: (30, 60),
+    burst: 6,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -240,7 +245,7 @@ async fn soak(plan: &Plan) -> Counts {
                 sim.add_fault(
                     FaultRule::always(FaultKind::Burst429)
                         .for_account(&sim_accounts[lane])
-                        .times(6),
+                        .times(plan.burst),
                 );
             }
             Event::OutageStarts => sim.stop().await,
