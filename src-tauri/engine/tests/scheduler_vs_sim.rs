@@ -6,6 +6,8 @@
 mod support;
 
 use chrono::TimeDelta;
+use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
+use pinpace_engine::scheduler::events::EngineEvent;
 use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::sim::{FaultKind, FaultRule, LimitCategory, SimConfig};
 use pinpace_engine::store::job_state::JobState;
@@ -532,5 +534,68 @@ async fn a_token_expiring_mid_run_with_requests_in_flight_is_refreshed_once() {
         "one refresh for all the 401s"
     );
     assert_each_title_once(&w, 200);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_board_gone_on_pinterest_fails_its_pin_clearly_and_refreshes_the_board_list() {
+    let mut w = world(SimConfig::default(), 1).await;
+    let lane_id = w.lanes[0].id;
+    // The account's cache knows one board that Pinterest no longer has, and not the real one.
+    let stale = pinpace_engine::pinterest::types::Board {
+        id: "999000111".into(),
+        name: "Deleted board".into(),
+        ..w.lanes[0].board.clone()
+    };
+    w.with_store(|s| s.replace_boards(lane_id, &[(stale.clone(), vec![])], t0()))
+        .unwrap();
+    let req = ComposeRequest {
+        title: Some("gone".into()),
+        image_url: Some("https://example.com/p.jpg".into()),
+        account_id: Some(lane_id),
+        boards: vec![BoardTarget {
+            board_id: stale.id.clone(),
+            section_id: None,
+        }],
+        at: Some(t0()),
+        ..Default::default()
+    };
+    let now = w.clock_now();
+    let ids = w.with_store(|s| compose(s, &req, now)).unwrap();
+    w.start(test_config());
+    let mut events = w.engine().events().subscribe();
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(5), |w| {
+        w.count(JobState::Failed) == 1
+    })
+    .await;
+    let job = w.engine().store().job(ids[0]).unwrap();
+    assert_eq!(job.attempt, 1, "a missing board is not retried");
+    assert_eq!(job.error_code.as_deref(), Some("pinterest_40"));
+    let shown = job.error_message.unwrap_or_default();
+    assert!(
+        shown.contains("no longer exists") && shown.contains("999000111"),
+        "{shown}"
+    );
+    let synced = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if let Ok(EngineEvent::BoardsSynced {
+                account_id,
+                boards,
+                error,
+            }) = events.recv().await
+            {
+                return (account_id, boards, error);
+            }
+        }
+    })
+    .await
+    .expect("the board list is fetched again");
+    assert_eq!(synced, (lane_id, Some(1), None));
+    let cached = w.engine().store().boards(lane_id).unwrap();
+    assert_eq!(cached.len(), 1);
+    assert_eq!(
+        cached[0].board_id, w.lanes[0].board.id,
+        "the stale board is gone"
+    );
     w.stop().await;
 }

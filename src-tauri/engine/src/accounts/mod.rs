@@ -7,5 +7,9 @@
 pub mod boards;
 pub mod connect;
 pub mod disconnect;
+pub mod flow;
+pub mod overview;
 
 pub use connect::{exchange, register, Connection, PendingConnect, DEFAULT_REDIRECT_PORT};
+pub use flow::{client_for, connect_account, sync_boards, ConnectRequest, ConnectSummary};
+pub use overview::{overview, AccountView};

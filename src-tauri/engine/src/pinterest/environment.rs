@@ -3,14 +3,16 @@
 //! www.pinterest.com for both real environments and on the simulator's own host for it.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use url::Url;
 
 pub const PRODUCTION_API: &str = "https://api.pinterest.com/v5";
 pub const SANDBOX_API: &str = "https://api-sandbox.pinterest.com/v5";
 pub const PINTEREST_AUTHORIZE: &str = "https://www.pinterest.com/oauth/";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
 pub enum Environment {
     Production,
     Sandbox,

@@ -13,6 +13,8 @@ use super::types::{ApiError, Category};
 
 /// Pinterest's error code for an app with trial access creating pins in production.
 pub const TRIAL_ACCESS_CODE: i64 = 29;
+/// Pinterest's code for a board that does not exist (deleted, or not the caller's).
+pub const BOARD_NOT_FOUND_CODE: i64 = 40;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome<T> {

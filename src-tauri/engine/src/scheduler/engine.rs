@@ -76,6 +76,7 @@ pub(super) enum Command {
     Stop(oneshot::Sender<()>),
     Lanes(oneshot::Sender<Vec<LaneSnapshot>>),
     Resume(i64),
+    BoardsRefreshed(i64),
 }
 
 /// Owns the engine task; dropping it stops the task.
@@ -152,6 +153,10 @@ pub struct Engine {
     pub(super) turn: u64,
     pub(super) counters: Counters,
     pub(super) rng: StdRng,
+    /// Accounts whose board list is being fetched again.
+    pub(super) refreshing_boards: HashSet<i64>,
+    /// The loop's own command channel, for background tasks that report back.
+    pub(super) commands_tx: mpsc::WeakUnboundedSender<Command>,
     reports: (
         mpsc::UnboundedSender<AttemptReport>,
         mpsc::UnboundedReceiver<AttemptReport>,
@@ -184,6 +189,8 @@ impl Engine {
             last_turn: HashMap::new(),
             turn: 0,
             counters: Counters::default(),
+            refreshing_boards: HashSet::new(),
+            commands_tx: tx.downgrade(),
             reports: mpsc::unbounded_channel(),
         };
         let task = tokio::spawn(engine.run(rx));
@@ -229,6 +236,9 @@ impl Engine {
                     Some(Command::Stop(done)) => stopping = Some(done),
                     Some(Command::Wake) => {}
                     Some(Command::Resume(account)) => self.resume_account(account),
+                    Some(Command::BoardsRefreshed(account)) => {
+                        self.refreshing_boards.remove(&account);
+                    }
                     Some(Command::Lanes(reply)) => {
                         let _ = reply.send(self.lane_snapshots(now));
                     }

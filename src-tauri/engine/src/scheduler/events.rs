@@ -25,6 +25,12 @@ pub enum EngineEvent {
     },
     Lane(LaneSnapshot),
     Counters(Counters),
+    /// An account's board list was fetched again (after Pinterest said a board was gone).
+    BoardsSynced {
+        account_id: i64,
+        boards: Option<u32>,
+        error: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,6 +1,7 @@
 //! The scheduler: due jobs -> paced dispatch -> outcome -> retry or publish. `retry` decides
 //! backoff, `schedule_time` turns a user's zone and local time into UTC.
 
+mod board_refresh;
 pub mod dispatch;
 pub mod engine;
 pub mod events;

@@ -15,7 +15,7 @@ use super::engine::Engine;
 use super::events::{EngineEvent, LaneSnapshot};
 use super::retry::RetryDecision;
 use crate::pacing::{LimitScope, LimitSpec, Pacer, PauseReason};
-use crate::pinterest::outcome::TRIAL_ACCESS_CODE;
+use crate::pinterest::outcome::{BOARD_NOT_FOUND_CODE, TRIAL_ACCESS_CODE};
 use crate::pinterest::types::{Category, ImageContentType, MediaSource, PinCreate};
 use crate::pinterest::Outcome;
 use crate::store::accounts::AccountStatus;
@@ -449,6 +449,15 @@ impl Engine {
                          which cannot create pins in production (code 29: {message}). Connect \
                          the account in Pinterest's sandbox to try things out, or ask Pinterest \
                          for standard access for your app."
+                    )
+                } else if code == Some(BOARD_NOT_FOUND_CODE) {
+                    self.refresh_boards(account);
+                    format!(
+                        "The board this pin was meant for (id {}) no longer exists on Pinterest, \
+                         or this account cannot reach it: it was deleted or moved. The board \
+                         list is being refreshed; pick another board and requeue the pin \
+                         (code 40: {message}).",
+                        job.board_id.as_deref().unwrap_or("?")
                     )
                 } else {
                     message.clone()

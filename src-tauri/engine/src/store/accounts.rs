@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::time::to_db;
 use super::Store;
@@ -11,8 +12,9 @@ use crate::error::{EngineError, ErrorCode};
 use crate::pacing::AccountLimits;
 use crate::pinterest::Environment;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum AccountStatus {
     Active,
     NeedsReconnect,
@@ -183,6 +185,23 @@ impl Store {
             )
             .map_err(super::open::classify)?;
         Ok(())
+    }
+
+    /// How many of `id`'s jobs are in one of `states`.
+    pub fn account_job_count(
+        &self,
+        id: i64,
+        states: &[crate::store::job_state::JobState],
+    ) -> Result<u32, EngineError> {
+        let list = states
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!("SELECT COUNT(*) FROM jobs WHERE account_id = ?1 AND state IN ({list})");
+        self.conn
+            .query_row(&sql, params![id], |r| r.get::<_, u32>(0))
+            .map_err(super::open::classify)
     }
 
     pub fn set_account_username(&self, id: i64, username: &str) -> Result<(), EngineError> {

@@ -4,15 +4,14 @@
 //! through an SSH tunnel). Secrets go to the OS keychain, or to `--tokens-file` when chosen.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Args;
-use pinpace_engine::accounts::boards::fetch_boards;
 use pinpace_engine::accounts::disconnect::{disconnect, QueuedJobs};
-use pinpace_engine::accounts::{exchange, register, PendingConnect, DEFAULT_REDIRECT_PORT};
-use pinpace_engine::clock::SystemClock;
-use pinpace_engine::pinterest::{Environment, PinterestClient};
+use pinpace_engine::accounts::{
+    client_for, connect_account, sync_boards as flow_sync, ConnectRequest, DEFAULT_REDIRECT_PORT,
+};
 use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::secrets::{FileVault, KeychainVault, SecretVault, VaultTokens};
 use pinpace_engine::{EngineError, ErrorCode, Store};
@@ -70,7 +69,7 @@ pub fn vault(secrets: &SecretsArgs) -> Result<VaultTokens, EngineError> {
     Ok(VaultTokens::new(vault))
 }
 
-pub async fn connect(store: &mut Store, args: ConnectArgs) -> Result<(), EngineError> {
+pub async fn connect(store: Store, args: ConnectArgs) -> Result<(), EngineError> {
     let env = args.env.environment()?;
     let app = super::run::app_from_env().ok_or_else(|| {
         EngineError::new(
@@ -79,33 +78,23 @@ pub async fn connect(store: &mut Store, args: ConnectArgs) -> Result<(), EngineE
         )
     })?;
     let tokens = vault(&args.secrets)?;
-    let pending = PendingConnect::begin(&env, &app.client_id, args.port).await?;
-    eprintln!(
-        "Open this page to connect your Pinterest account:\n{}",
-        pending.authorize_url
-    );
-    let redirect = pending.redirect_uri.clone();
-    let code = pending
-        .wait_for_code(Duration::from_secs(args.timeout_secs))
-        .await?;
-    let client = client(&env)?;
-    let connection = exchange(&client, &app, &code, &redirect).await?;
-    let username = connection.user.username.clone();
-    let access = connection.tokens.access.clone();
-    let id = register(
-        store,
-        &tokens,
-        &env,
-        &app,
-        connection,
-        args.reconnect,
-        chrono::Utc::now(),
-    )?;
-    let boards = sync(store, &client, id, &access).await;
+    let store = Mutex::new(store);
+    let request = ConnectRequest {
+        env: &env,
+        app: &app,
+        port: args.port,
+        reconnect: args.reconnect,
+        timeout: Duration::from_secs(args.timeout_secs),
+    };
+    let summary = connect_account(&store, &tokens, request, |url| {
+        eprintln!("Open this page to connect your Pinterest account:\n{url}");
+        Ok(())
+    })
+    .await?;
     println!(
         "{}",
-        json!({ "account_id": id, "username": username, "boards": boards.as_ref().ok(),
-                "boards_error": boards.err().map(|e| e.message) })
+        json!({ "account_id": summary.account_id, "username": summary.username,
+                "boards": summary.boards, "boards_error": summary.boards_error })
     );
     Ok(())
 }
@@ -129,7 +118,7 @@ pub async fn disconnect_account(
 }
 
 pub async fn sync_boards(
-    store: &mut Store,
+    store: Store,
     account: i64,
     secrets: &SecretsArgs,
 ) -> Result<(), EngineError> {
@@ -144,25 +133,8 @@ pub async fn sync_boards(
             )
         })?
         .access;
-    let n = sync(store, &client(&env)?, account, &token).await?;
+    let store = Mutex::new(store);
+    let n = flow_sync(&store, &client_for(&env)?, account, &token).await?;
     println!("{}", json!({ "account_id": account, "boards": n }));
     Ok(())
-}
-
-async fn sync(
-    store: &mut Store,
-    client: &PinterestClient,
-    account: i64,
-    token: &pinpace_engine::pinterest::Secret,
-) -> Result<usize, EngineError> {
-    let boards = fetch_boards(client, token).await?;
-    store.replace_boards(account, &boards, chrono::Utc::now())?;
-    Ok(boards.len())
-}
-
-fn client(env: &Environment) -> Result<PinterestClient, EngineError> {
-    let base = env
-        .api_base()
-        .map_err(|e| EngineError::new(ErrorCode::InvalidInput, format!("bad base URL: {e}")))?;
-    Ok(PinterestClient::new(base, Arc::new(SystemClock)))
 }

@@ -201,14 +201,12 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
                 json!({ "account_id": account, "limits": limits.specs() })
             );
         }
-        Command::Account(AccountCommand::Connect(args)) => {
-            connect::connect(&mut store, args).await?
-        }
+        Command::Account(AccountCommand::Connect(args)) => connect::connect(store, args).await?,
         Command::Account(AccountCommand::Disconnect(args)) => {
             connect::disconnect_account(&mut store, args).await?
         }
         Command::Account(AccountCommand::SyncBoards { account, secrets }) => {
-            connect::sync_boards(&mut store, account, &secrets).await?
+            connect::sync_boards(store, account, &secrets).await?
         }
         Command::Account(AccountCommand::List) => println!(
             "{}",

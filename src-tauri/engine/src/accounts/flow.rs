@@ -1,0 +1,107 @@
+//! The whole connect flow, in the order a person lives it: bind the loopback listener, open the
+//! consent page (the caller decides how: the desktop opens the system browser, the CLI prints the
+//! URL), wait for the one callback, exchange the code, record account and tokens all or nothing,
+//! then fetch the boards. The desktop and the CLI both run this, so they fail the same way.
+//!
+//! The store sits behind a mutex (the engine's, in the desktop) and is locked only for the
+//! synchronous writes, never across a network wait.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde::Serialize;
+use ts_rs::TS;
+use url::Url;
+
+use super::boards::fetch_boards;
+use super::connect::{exchange, register, PendingConnect};
+use crate::clock::SystemClock;
+use crate::error::{EngineError, ErrorCode};
+use crate::pinterest::{AppCredentials, Environment, PinterestClient, Secret};
+use crate::secrets::VaultTokens;
+use crate::Store;
+
+/// What to connect.
+pub struct ConnectRequest<'a> {
+    pub env: &'a Environment,
+    pub app: &'a AppCredentials,
+    /// Loopback port of the registered redirect URI (0: any free port, for the simulator).
+    pub port: u16,
+    /// Reconnect this account, keeping its queue.
+    pub reconnect: Option<i64>,
+    /// How long the browser has to come back.
+    pub timeout: Duration,
+}
+
+/// What a finished connect reports.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ConnectSummary {
+    pub account_id: i64,
+    pub username: String,
+    /// Boards fetched, or why the first sync failed (the account is connected either way).
+    pub boards: Option<u32>,
+    pub boards_error: Option<String>,
+}
+
+/// Runs the flow. `open` is handed the consent page's URL once the listener is ready.
+pub async fn connect_account(
+    store: &Mutex<Store>,
+    tokens: &VaultTokens,
+    req: ConnectRequest<'_>,
+    open: impl FnOnce(&Url) -> Result<(), EngineError>,
+) -> Result<ConnectSummary, EngineError> {
+    let pending = PendingConnect::begin(req.env, &req.app.client_id, req.port).await?;
+    let redirect = pending.redirect_uri.clone();
+    open(&pending.authorize_url)?;
+    let code = pending.wait_for_code(req.timeout).await?;
+    let client = client_for(req.env)?;
+    let connection = exchange(&client, req.app, &code, &redirect).await?;
+    let username = connection.user.username.clone();
+    let access = connection.tokens.access.clone();
+    let id = {
+        let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+        register(
+            &mut guard,
+            tokens,
+            req.env,
+            req.app,
+            connection,
+            req.reconnect,
+            Utc::now(),
+        )?
+    };
+    let boards = sync_boards(store, &client, id, &access).await;
+    Ok(ConnectSummary {
+        account_id: id,
+        username,
+        boards: boards.as_ref().ok().map(|n| *n as u32),
+        boards_error: boards.err().map(|e| e.message),
+    })
+}
+
+/// Fetches every board and section of `account` and replaces its cached list; returns how many
+/// boards it has. A failure leaves the old list and its sync time.
+pub async fn sync_boards(
+    store: &Mutex<Store>,
+    client: &PinterestClient,
+    account: i64,
+    token: &Secret,
+) -> Result<usize, EngineError> {
+    let boards = fetch_boards(client, token).await?;
+    let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+    guard.replace_boards(account, &boards, Utc::now())?;
+    Ok(boards.len())
+}
+
+/// A client for an environment on the system clock.
+pub fn client_for(env: &Environment) -> Result<PinterestClient, EngineError> {
+    let base = env.api_base().map_err(|e| {
+        EngineError::new(
+            ErrorCode::InvalidInput,
+            format!("the environment's base URL is not valid: {e}"),
+        )
+    })?;
+    Ok(PinterestClient::new(base, std::sync::Arc::new(SystemClock)))
+}
