@@ -4,6 +4,18 @@ fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/**/*")
-        .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"]));
+        .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "app_info",
+            "list_accounts",
+            "account_boards",
+            "refresh_boards",
+            "disconnect_account",
+            "connect_account",
+            "reconnect_account",
+            "cancel_connect",
+            "pinterest_app",
+            "save_pinterest_app",
+            "choose_secrets_backend",
+        ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -6,20 +6,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder, Locator};
 
 fn env(name: &str) -> String {
     std::env::var(name)
         .unwrap_or_else(|_| panic!("{name} is not set: run this through scripts/e2e.sh"))
 }
 
-#[tokio::test]
-#[ignore = "needs Xvfb and tauri-driver: run through scripts/e2e.sh (make test does)"]
-async fn main_window_shows_what_the_engine_reports() {
+async fn open_window() -> Client {
     let app = env("PINPACE_E2E_APP");
-    let data_dir = PathBuf::from(env("PINPACE_DATA_DIR"));
     let webdriver = env("PINPACE_WEBDRIVER_URL");
-
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "wry".into());
     caps.insert(
@@ -27,11 +23,45 @@ async fn main_window_shows_what_the_engine_reports() {
         serde_json::json!({ "application": app }),
     );
     let http = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(http)
+    ClientBuilder::new(http)
         .capabilities(caps)
         .connect(&webdriver)
         .await
-        .expect("connect to tauri-driver");
+        .expect("connect to tauri-driver")
+}
+
+/// Lets the page paint what its DOM already holds (WebKitGTK under Xvfb can otherwise hand
+/// back the previous frame), then saves a screenshot under target/e2e/.
+async fn screenshot(client: &Client, name: &str) -> Vec<u8> {
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));",
+            vec![],
+        )
+        .await
+        .expect("the page paints");
+    let shot = client.screenshot().await.expect("screenshot");
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(name), &shot).unwrap();
+    shot
+}
+
+async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb and tauri-driver: run through scripts/e2e.sh (make test does)"]
+async fn main_window_shows_what_the_engine_reports() {
+    let data_dir = PathBuf::from(env("PINPACE_DATA_DIR"));
+    let client = open_window().await;
 
     let version = client
         .wait()
@@ -57,20 +87,7 @@ async fn main_window_shows_what_the_engine_reports() {
         .await
         .unwrap();
 
-    // Let the page paint what its DOM already holds: WebKitGTK under Xvfb can otherwise hand
-    // back the previous frame (the "Starting the engine…" one).
-    client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];\
-             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));",
-            vec![],
-        )
-        .await
-        .expect("the page paints");
-    let shot = client.screenshot().await.expect("screenshot");
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("main-window.png"), &shot).unwrap();
+    let shot = screenshot(&client, "main-window.png").await;
     client.close().await.ok();
 
     assert_eq!(title, "PinPace");
@@ -82,4 +99,68 @@ async fn main_window_shows_what_the_engine_reports() {
         "the app created its database at {db_path}"
     );
     assert!(shot.starts_with(b"\x89PNG"), "the screenshot is a PNG");
+}
+
+/// Issue 6 in the real window: connect an account on the built-in simulator (its consent page
+/// approves at once), see it listed as connected with its boards, and read the settings guide.
+#[tokio::test]
+#[ignore = "needs Xvfb and tauri-driver: run through scripts/e2e.sh (make test does)"]
+async fn an_account_is_connected_on_the_built_in_simulator_from_the_window() {
+    let client = open_window().await;
+    wait_for(&client, "[data-testid=connect]").await;
+    let user = client
+        .find(Locator::Css(
+            "[data-testid=sim-user] option[value=demo_travel]",
+        ))
+        .await
+        .expect("the simulator's users are offered");
+    user.click().await.unwrap();
+    client
+        .find(Locator::Css("[data-testid=connect]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = wait_for(&client, "[data-testid=accounts-notice]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        notice.starts_with("Connected demo_travel with "),
+        "the connect reports its result: {notice}"
+    );
+    let row = wait_for(&client, "[data-testid=account-row][data-status=active]").await;
+    let row_text = row.text().await.unwrap();
+    assert!(row_text.contains("demo_travel"), "{row_text}");
+    assert!(row_text.contains("Connected"), "{row_text}");
+    let boards = row
+        .find(Locator::Css("[data-testid=account-boards]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        boards, "2 boards",
+        "the simulator's demo_travel has two boards"
+    );
+    screenshot(&client, "accounts.png").await;
+
+    client
+        .find(Locator::Css("[data-testid=tab-settings]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let uri = wait_for(&client, "[data-testid=redirect-uri]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(uri, "http://127.0.0.1:8085/callback");
+    screenshot(&client, "settings.png").await;
+    client.close().await.ok();
 }

@@ -1,20 +1,34 @@
-//! The thin desktop shell: opens the engine in the app-data directory, exposes it to the web UI
-//! as typed commands, and nothing else. All behaviour lives in `pinpace-engine`.
+//! The thin desktop shell: starts the engine (with the built-in simulator) in the app-data
+//! directory, exposes it to the web UI as typed commands and batched events, and shows desktop
+//! notifications. All scheduling behaviour lives in `pinpace-engine`.
 //!
 //! The main window is created here rather than from tauri.conf.json so that the webview's own
 //! storage goes under the same data directory as the database: with `PINPACE_DATA_DIR` set
 //! (tests, the demo), nothing at all is written to the user's real app-data directory.
 
+mod builtin_sim;
 mod commands;
 mod data_dir;
+mod notify;
+mod secrets;
 mod state;
 
 use tauri::{Manager, WebviewWindowBuilder};
 
 pub use data_dir::DATA_DIR_ENV;
+pub use state::DEMO_ENV;
 
 pub fn run() {
     tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            // A second launch shows the running window instead of opening the database twice.
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let dir = data_dir::resolve(app.path().app_data_dir().ok());
             let window_config = app
@@ -29,11 +43,27 @@ pub fn run() {
             if let Some(dir) = &dir {
                 window = window.data_directory(dir.join("webview"));
             }
-            app.manage(state::AppState::open(dir));
+            let state = tauri::async_runtime::block_on(state::AppState::start(dir));
+            if let Ok(desktop) = state.desktop() {
+                notify::forward(app.handle().clone(), desktop.engine.events().subscribe());
+            }
+            app.manage(state);
             window.build()?;
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .invoke_handler(tauri::generate_handler![
+            commands::info::app_info,
+            commands::accounts::list_accounts,
+            commands::accounts::account_boards,
+            commands::accounts::refresh_boards,
+            commands::accounts::disconnect_account,
+            commands::connect::connect_account,
+            commands::connect::reconnect_account,
+            commands::connect::cancel_connect,
+            commands::settings::pinterest_app,
+            commands::settings::save_pinterest_app,
+            commands::settings::choose_secrets_backend,
+        ])
         .run(tauri::generate_context!())
         .expect("PinPace could not start its window");
 }

@@ -1,33 +1,100 @@
-//! The shell's managed state: the engine's store, or the error that kept it from opening.
-//! A failed open (locked by another instance, damaged file) is shown in the window rather than
-//! crashing the app, so the state keeps the error for the commands to return.
+//! The shell's managed state: the running engine with its store, the token vaults, and the
+//! built-in simulator, or the error that kept them from starting. A failed start (locked by
+//! another instance, damaged file) is shown in the window rather than crashing the app, so the
+//! state keeps the error for the commands to return.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use chrono::Utc;
+use pinpace_engine::clock::SystemClock;
+use pinpace_engine::demo::{issue_sim_tokens, seed_workspace, sim_environment};
+use pinpace_engine::scheduler::{Engine, EngineConfig, EngineHandle};
+use pinpace_engine::secrets::SecretsBackend;
+use pinpace_engine::sim::SimHandle;
+use pinpace_engine::store::settings::keys;
 use pinpace_engine::{EngineError, ErrorCode, Store};
 
+use crate::builtin_sim;
+use crate::secrets::AppSecrets;
+
+/// Set (to anything but 0) to fill an empty workspace with the demo (`make run` does).
+pub const DEMO_ENV: &str = "PINPACE_DEMO";
+
+pub struct Desktop {
+    pub engine: EngineHandle,
+    pub secrets: Arc<AppSecrets>,
+    pub sim: SimHandle,
+    /// One connect at a time: a second click while the browser is open is refused.
+    pub connecting: tokio::sync::Mutex<()>,
+    /// Wakes a connect waiting for the browser when the user cancels it.
+    pub cancel_connect: tokio::sync::Notify,
+}
+
 pub struct AppState {
-    store: Result<Mutex<Store>, EngineError>,
+    desktop: Result<Desktop, EngineError>,
 }
 
 impl AppState {
-    pub fn open(data_dir: Option<PathBuf>) -> Self {
-        let store = match data_dir {
-            Some(dir) => Store::open_in_dir(&dir).map(Mutex::new),
-            None => Err(EngineError::new(
-                ErrorCode::DataDirUnavailable,
-                "this platform reported no app-data directory; set PINPACE_DATA_DIR",
-            )),
-        };
-        AppState { store }
+    /// Opens the store, starts the built-in simulator and the engine. Runs on Tauri's runtime.
+    pub async fn start(data_dir: Option<PathBuf>) -> Self {
+        AppState {
+            desktop: Desktop::start(data_dir).await,
+        }
+    }
+
+    pub fn desktop(&self) -> Result<&Desktop, EngineError> {
+        self.desktop.as_ref().map_err(Clone::clone)
     }
 
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> Result<T, EngineError> {
-        let store = self.store.as_ref().map_err(Clone::clone)?;
-        let guard = store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(f(&guard))
+        Ok(f(&self.desktop()?.store()))
+    }
+}
+
+impl Desktop {
+    async fn start(data_dir: Option<PathBuf>) -> Result<Desktop, EngineError> {
+        let dir = data_dir.ok_or_else(|| {
+            EngineError::new(
+                ErrorCode::DataDirUnavailable,
+                "this platform reported no app-data directory; set PINPACE_DATA_DIR",
+            )
+        })?;
+        let store = Store::open_in_dir(&dir)?;
+        let backend: SecretsBackend = store.setting(keys::SECRETS_BACKEND).unwrap_or_default();
+        let secrets = Arc::new(AppSecrets::open(backend));
+        let sim = builtin_sim::start(&store).await?;
+        let shared = Mutex::new(store);
+        let demo = std::env::var(DEMO_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
+        if demo {
+            // A demo that cannot be seeded still opens the app; the accounts screen shows why.
+            if let Err(e) = seed_workspace(&shared, secrets.sim(), &sim, Utc::now()).await {
+                eprintln!(
+                    "PinPace: the demo workspace could not be prepared: {}",
+                    e.message
+                );
+            }
+        }
+        let store = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+        let env = sim_environment(&sim);
+        for account in store.accounts()? {
+            if account.environment == env {
+                secrets.mark_sim(account.id);
+            }
+        }
+        issue_sim_tokens(&store, secrets.sim(), &sim, Utc::now())?;
+        let config = EngineConfig::from_settings(&store);
+        let engine = Engine::spawn(store, Arc::new(SystemClock), secrets.clone(), config);
+        Ok(Desktop {
+            engine,
+            secrets,
+            sim,
+            connecting: tokio::sync::Mutex::new(()),
+            cancel_connect: tokio::sync::Notify::new(),
+        })
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.engine.store()
     }
 }

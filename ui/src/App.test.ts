@@ -5,7 +5,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('./lib/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./lib/api')>();
-  return { ...real, appInfo: vi.fn() };
+  return {
+    ...real,
+    appInfo: vi.fn(),
+    pinterestApp: vi.fn().mockRejectedValue({ code: 'storage', message: 'x' }),
+    listAccounts: vi.fn().mockResolvedValue([]),
+    onAccountsChanged: vi.fn().mockResolvedValue(() => {}),
+    onConnectUrl: vi.fn().mockResolvedValue(() => {}),
+  };
 });
 
 import App from './App.svelte';
@@ -23,6 +30,7 @@ describe('App', () => {
     render(App);
     expect(await screen.findByTestId('engine-version')).toHaveProperty('textContent', '9.8.7');
     expect(screen.getByTestId('database-path').textContent).toBe('/tmp/x/pinpace.sqlite3');
+    expect(await screen.findByTestId('no-accounts')).toBeTruthy();
   });
 
   it('shows an engine error with its code', async () => {

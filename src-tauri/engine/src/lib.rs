@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod app_info;
 pub mod clock;
 pub mod compose;
+pub mod demo;
 pub mod error;
 pub mod pacing;
 pub mod pinterest;

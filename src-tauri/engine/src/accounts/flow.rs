@@ -38,6 +38,7 @@ pub struct ConnectRequest<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct ConnectSummary {
+    #[ts(type = "number")]
     pub account_id: i64,
     pub username: String,
     /// Boards fetched, or why the first sync failed (the account is connected either way).

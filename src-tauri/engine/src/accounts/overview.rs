@@ -13,6 +13,7 @@ use crate::Store;
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct AccountView {
+    #[ts(type = "number")]
     pub id: i64,
     pub name: String,
     pub username: Option<String>,

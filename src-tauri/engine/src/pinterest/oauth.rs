@@ -24,6 +24,27 @@ pub const SCOPES: &[&str] = &[
     "user_accounts:read",
 ];
 
+/// Why each scope is asked for, as the settings guide and the README say it.
+pub const SCOPE_REASONS: &[(&str, &str)] = &[
+    (
+        "boards:read",
+        "list your boards and sections, so you pick where a pin goes",
+    ),
+    (
+        "boards:write",
+        "Pinterest requires it to add a pin to a board",
+    ),
+    (
+        "pins:read",
+        "check a board for a pin after a crash or a lost answer, so nothing is posted twice",
+    ),
+    ("pins:write", "create the pins you scheduled"),
+    (
+        "user_accounts:read",
+        "read the account's name, so a reconnect is sure to be the same account",
+    ),
+];
+
 /// A Pinterest developer app's credentials. The secret is never printed.
 #[derive(Debug, Clone)]
 pub struct AppCredentials {

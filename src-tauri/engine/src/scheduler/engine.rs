@@ -106,6 +106,11 @@ impl EngineHandle {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The store's mutex itself, for flows that lock it only between network waits.
+    pub fn shared_store(&self) -> Arc<Mutex<Store>> {
+        self.store.clone()
+    }
+
     /// Each account's pacing, now.
     pub async fn lanes(&self) -> Vec<LaneSnapshot> {
         let (tx, rx) = oneshot::channel();

@@ -6,11 +6,13 @@
 //! (`file`), and memory (tests, the simulator demo). `VaultTokens` puts the scheduler's
 //! `TokenStore` on top of any of them.
 
+mod backend;
 mod file;
 mod keychain;
 mod memory;
 mod tokens;
 
+pub use backend::SecretsBackend;
 pub use file::FileVault;
 pub use keychain::KeychainVault;
 pub use memory::MemoryVault;

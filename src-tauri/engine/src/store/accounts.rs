@@ -187,6 +187,18 @@ impl Store {
         Ok(())
     }
 
+    /// Moves an account to another address of the same server (the built-in simulator's port).
+    pub fn set_account_environment(&self, id: i64, env: &Environment) -> Result<(), EngineError> {
+        let json = serde_json::to_string(env).expect("environments serialise");
+        self.conn
+            .execute(
+                "UPDATE accounts SET environment = ?2 WHERE id = ?1",
+                params![id, json],
+            )
+            .map_err(super::open::classify)?;
+        Ok(())
+    }
+
     /// How many of `id`'s jobs are in one of `states`.
     pub fn account_job_count(
         &self,

@@ -11,6 +11,14 @@ use crate::error::EngineError;
 pub mod keys {
     pub const RETRY_POLICY: &str = "retry_policy";
     pub const CATCH_UP_GRACE_SECS: &str = "catch_up_grace_secs";
+    /// The user's Pinterest app: its client id (not secret; the secret is in the keychain).
+    pub const PINTEREST_CLIENT_ID: &str = "pinterest_client_id";
+    /// The loopback port of the redirect URI registered with that app.
+    pub const REDIRECT_PORT: &str = "redirect_port";
+    /// Where secrets live: the OS keychain, or a file the user chose (`SecretsBackend`).
+    pub const SECRETS_BACKEND: &str = "secrets_backend";
+    /// The port the desktop's built-in simulator last listened on.
+    pub const BUILTIN_SIM_PORT: &str = "builtin_sim_port";
 }
 
 impl Store {

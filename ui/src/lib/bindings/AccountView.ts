@@ -2,7 +2,7 @@
 import type { AccountStatus } from "./AccountStatus";
 import type { Environment } from "./Environment";
 
-export type AccountView = { id: bigint, name: string, username: string | null, environment: Environment, 
+export type AccountView = { id: number, name: string, username: string | null, environment: Environment, 
 /**
  * "Production", "Sandbox", "Simulator" or the custom base URL.
  */

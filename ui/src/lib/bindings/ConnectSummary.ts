@@ -3,7 +3,7 @@
 /**
  * What a finished connect reports.
  */
-export type ConnectSummary = { account_id: bigint, username: string, 
+export type ConnectSummary = { account_id: number, username: string, 
 /**
  * Boards fetched, or why the first sync failed (the account is connected either way).
  */

@@ -1,5 +1,4 @@
-//! Tauri commands: each adapts one engine call and returns engine types, whose TypeScript
-//! twins live in ui/src/lib/bindings. Errors reach the UI as `{code, message}`.
+//! What the engine says about itself (version, database, schema).
 
 use pinpace_engine::{AppInfo, EngineError};
 

@@ -1,0 +1,190 @@
+//! The demo workspace: what `make run` opens on a fresh machine. The desktop starts a simulator
+//! in-process (`builtin_sim_config`) with two demo Pinterest accounts; `seed_workspace` connects
+//! both (through the same `register` a real connect uses), fetches their boards, and adds a few
+//! drafts and scheduled pins, so the queue and the pacing have something to show.
+//!
+//! The built-in simulator keeps nothing when the app quits, so its accounts' tokens live in
+//! memory and `issue_sim_tokens` hands them fresh ones at every start (real accounts' tokens
+//! are in the keychain and never pass through here).
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+
+use crate::accounts::connect::{register, Connection};
+use crate::accounts::flow::{client_for, sync_boards};
+use crate::compose::{compose, BoardTarget, ComposeRequest};
+use crate::error::{EngineError, ErrorCode};
+use crate::pinterest::types::UserAccount;
+use crate::pinterest::{AppCredentials, Environment, Secret};
+use crate::scheduler::tokens::TokenSet;
+use crate::secrets::VaultTokens;
+use crate::sim::{SimConfig, SimHandle};
+use crate::Store;
+
+/// The built-in simulator: the demo accounts, consent granted at once, standard limits.
+pub fn builtin_sim_config(port: u16) -> SimConfig {
+    SimConfig {
+        port,
+        accounts: SimConfig::demo_accounts(),
+        auto_approve: true,
+        ..SimConfig::default()
+    }
+}
+
+/// The environment of accounts that live on `sim`.
+pub fn sim_environment(sim: &SimHandle) -> Environment {
+    Environment::Simulator {
+        base_url: sim.base_url(),
+    }
+}
+
+pub fn sim_app(sim: &SimHandle) -> AppCredentials {
+    let (client_id, secret) = sim.client_credentials();
+    AppCredentials {
+        client_id,
+        client_secret: Secret::new(secret),
+    }
+}
+
+fn sim_tokens(sim: &SimHandle, username: &str, now: DateTime<Utc>) -> Option<TokenSet> {
+    let t = sim.issue_tokens(username)?;
+    Some(TokenSet {
+        access: Secret::new(t.access_token),
+        refresh: t.refresh_token.map(Secret::new),
+        expires_at: Some(now + TimeDelta::seconds(t.expires_in)),
+    })
+}
+
+/// Gives every account on `sim` fresh tokens (after a restart the simulator knows none of the
+/// old ones). Returns the ids it served.
+pub fn issue_sim_tokens(
+    store: &Store,
+    tokens: &VaultTokens,
+    sim: &SimHandle,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, EngineError> {
+    let env = sim_environment(sim);
+    let app = sim_app(sim);
+    let mut served = Vec::new();
+    for account in store.accounts()? {
+        if account.environment != env {
+            continue;
+        }
+        let Some(username) = account.username.as_deref() else {
+            continue;
+        };
+        if let Some(set) = sim_tokens(sim, username, now) {
+            tokens.save_app(&app)?;
+            tokens.connect(account.id, set, &app.client_id)?;
+            served.push(account.id);
+        }
+    }
+    Ok(served)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummary {
+    pub accounts: Vec<i64>,
+    pub drafts: usize,
+    pub scheduled: usize,
+}
+
+const PINS: &[(&str, &str)] = &[
+    (
+        "Ten-minute tomato pasta",
+        "A weeknight pasta with one pan and five ingredients.",
+    ),
+    (
+        "Slow-rise sourdough",
+        "A loaf that fits around a working day.",
+    ),
+    (
+        "Knife care basics",
+        "Three habits that keep an edge for months.",
+    ),
+    (
+        "A weekend in Lisbon",
+        "Trams, tiles and the best custard tarts.",
+    ),
+    (
+        "Ridge walks near Kyoto",
+        "Quiet trails an hour from the station.",
+    ),
+    ("Lemon drizzle cake", "Bright, soft and ready in an hour."),
+];
+
+/// Connects the simulator's demo accounts and fills a small queue. Does nothing (returns
+/// `None`) when the workspace already has accounts: it is for a first run only.
+pub async fn seed_workspace(
+    store: &Mutex<Store>,
+    tokens: &VaultTokens,
+    sim: &SimHandle,
+    now: DateTime<Utc>,
+) -> Result<Option<DemoSummary>, EngineError> {
+    if !lock(store).accounts()?.is_empty() {
+        return Ok(None);
+    }
+    let env = sim_environment(sim);
+    let app = sim_app(sim);
+    let client = client_for(&env)?;
+    let mut ids = Vec::new();
+    for seed in SimConfig::demo_accounts() {
+        let set = sim_tokens(sim, &seed.username, now).ok_or_else(|| {
+            EngineError::new(ErrorCode::NotFound, "the simulator has no demo account")
+        })?;
+        let access = set.access.clone();
+        let connection = Connection {
+            tokens: set,
+            user: UserAccount {
+                id: None,
+                username: seed.username.clone(),
+                account_type: None,
+                business_name: None,
+            },
+        };
+        let id = register(&mut lock(store), tokens, &env, &app, connection, None, now)?;
+        sync_boards(store, &client, id, &access).await?;
+        ids.push(id);
+    }
+    let (mut drafts, mut scheduled) = (0, 0);
+    for (i, (title, description)) in PINS.iter().enumerate() {
+        let account = ids[i % ids.len()];
+        let board = lock(store).boards(account)?.into_iter().nth(i % 2);
+        let draft = i % 3 == 2;
+        let req = ComposeRequest {
+            title: Some(title.to_string()),
+            description: Some(description.to_string()),
+            link: Some(format!("https://example.com/demo/{}", i + 1)),
+            alt_text: Some(format!("Photo for \"{title}\"")),
+            image_url: Some(format!("https://example.com/demo/{}.jpg", i + 1)),
+            account_id: (!draft).then_some(account),
+            boards: match (&board, draft) {
+                (Some(b), false) => vec![BoardTarget {
+                    board_id: b.board_id.clone(),
+                    section_id: None,
+                }],
+                _ => vec![],
+            },
+            at: (!draft).then(|| now + TimeDelta::minutes(2 + 7 * i as i64)),
+            draft,
+            ..Default::default()
+        };
+        compose(&mut lock(store), &req, now)?;
+        if draft {
+            drafts += 1;
+        } else {
+            scheduled += 1;
+        }
+    }
+    Ok(Some(DemoSummary {
+        accounts: ids,
+        drafts,
+        scheduled,
+    }))
+}
+
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|p| p.into_inner())
+}

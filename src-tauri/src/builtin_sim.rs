@@ -1,0 +1,49 @@
+//! The simulator that ships inside the app: a new user can try everything with no Pinterest
+//! account, and the demo workspace lives on it. It listens on loopback on the port it used last
+//! time (so stored accounts keep their address); if that port is taken it takes another and
+//! moves its accounts there. It keeps nothing across restarts, so its accounts get fresh tokens
+//! at every start (`pinpace_engine::demo::issue_sim_tokens`).
+
+use std::sync::Arc;
+
+use pinpace_engine::clock::SystemClock;
+use pinpace_engine::demo::{builtin_sim_config, sim_environment};
+use pinpace_engine::pinterest::Environment;
+use pinpace_engine::sim::{SimHandle, Simulator};
+use pinpace_engine::store::settings::keys;
+use pinpace_engine::{EngineError, ErrorCode, Store};
+
+fn env_at(port: u16) -> Environment {
+    Environment::Simulator {
+        base_url: format!("http://127.0.0.1:{port}/v5"),
+    }
+}
+
+/// Starts the built-in simulator and keeps the workspace's simulator accounts pointed at it.
+pub async fn start(store: &Store) -> Result<SimHandle, EngineError> {
+    let last: Option<u16> = store.setting(keys::BUILTIN_SIM_PORT);
+    let clock = Arc::new(SystemClock);
+    let sim = match last {
+        Some(port) => match Simulator::start(builtin_sim_config(port), clock.clone()).await {
+            Ok(sim) => Ok(sim),
+            Err(_) => Simulator::start(builtin_sim_config(0), clock).await,
+        },
+        None => Simulator::start(builtin_sim_config(0), clock).await,
+    }
+    .map_err(|e| {
+        EngineError::new(
+            ErrorCode::PortInUse,
+            format!("the built-in simulator could not listen on loopback: {e}"),
+        )
+    })?;
+    let now = sim_environment(&sim);
+    if let Some(old) = last.filter(|p| *p != sim.port()) {
+        for account in store.accounts()? {
+            if account.environment == env_at(old) {
+                store.set_account_environment(account.id, &now)?;
+            }
+        }
+    }
+    store.set_setting(keys::BUILTIN_SIM_PORT, &sim.port())?;
+    Ok(sim)
+}

@@ -1,0 +1,11 @@
+//! Tauri commands: each adapts one engine call and returns engine types, whose TypeScript
+//! twins live in ui/src/lib/bindings. Errors reach the UI as `{code, message}`. One file per
+//! screen's concerns; the commands stay thin so the behaviour is tested in the engine.
+
+pub mod accounts;
+pub mod connect;
+pub mod info;
+pub mod settings;
+
+/// Tells the window the accounts list changed (connected, disconnected, boards synced).
+pub const ACCOUNTS_CHANGED: &str = "accounts-changed";

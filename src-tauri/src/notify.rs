@@ -1,0 +1,116 @@
+//! From the engine's event stream to the window and the desktop. The window gets the events in
+//! batches at most every 250 ms (a burst of thousands of transitions costs it one message per
+//! tick, and a subscriber that fell behind is told to re-read); the desktop gets a notification
+//! when an account needs a reconnect (once, until it is connected again) and when pins fail
+//! (at most one notification a minute, counting the others).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use pinpace_engine::scheduler::events::EngineEvent;
+use pinpace_engine::store::job_state::JobState;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter};
+use tauri_plugin_notification::NotificationExt;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::commands::ACCOUNTS_CHANGED;
+
+pub const ENGINE_EVENTS: &str = "engine-events";
+const TICK: Duration = Duration::from_millis(250);
+const FAILURE_QUIET: Duration = Duration::from_secs(60);
+const MAX_BATCH: usize = 500;
+
+#[derive(Serialize, Clone)]
+struct Batch {
+    events: Vec<EngineEvent>,
+    /// Events were dropped: re-read the state instead of patching it.
+    lagged: bool,
+}
+
+/// Runs until the engine's event stream closes.
+pub fn forward(app: AppHandle, mut rx: tokio::sync::broadcast::Receiver<EngineEvent>) {
+    tauri::async_runtime::spawn(async move {
+        let mut batch = Batch {
+            events: Vec::new(),
+            lagged: false,
+        };
+        let mut told_reconnect: HashSet<i64> = HashSet::new();
+        let mut last_failure_note: Option<tokio::time::Instant> = None;
+        let mut unreported_failures = 0u32;
+        let mut tick = tokio::time::interval(TICK);
+        loop {
+            tokio::select! {
+                ev = rx.recv() => match ev {
+                    Ok(ev) => {
+                        react(&app, &ev, &mut told_reconnect, &mut unreported_failures);
+                        if batch.events.len() < MAX_BATCH {
+                            batch.events.push(ev);
+                        } else {
+                            batch.lagged = true;
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => batch.lagged = true,
+                    Err(RecvError::Closed) => return,
+                },
+                _ = tick.tick() => {
+                    if !batch.events.is_empty() || batch.lagged {
+                        let _ = app.emit(ENGINE_EVENTS, &batch);
+                        batch.events.clear();
+                        batch.lagged = false;
+                    }
+                    let quiet = last_failure_note.is_none_or(|t| t.elapsed() >= FAILURE_QUIET);
+                    if unreported_failures > 0 && quiet {
+                        let body = if unreported_failures == 1 {
+                            "A pin could not be published. Open PinPace to see why and retry it."
+                                .to_string()
+                        } else {
+                            format!("{unreported_failures} pins could not be published. Open PinPace to see why and retry them.")
+                        };
+                        notify(&app, "Pins failed", &body);
+                        unreported_failures = 0;
+                        last_failure_note = Some(tokio::time::Instant::now());
+                    }
+                }
+            }
+        }
+    });
+}
+
+fn react(app: &AppHandle, ev: &EngineEvent, told: &mut HashSet<i64>, failures: &mut u32) {
+    match ev {
+        EngineEvent::JobChanged {
+            account_id: Some(account),
+            to,
+            from,
+            ..
+        } => {
+            if *to == JobState::NeedsReconnect && told.insert(*account) {
+                let _ = app.emit(ACCOUNTS_CHANGED, *account);
+                notify(
+                    app,
+                    "Reconnect a Pinterest account",
+                    "Pinterest no longer accepts PinPace's sign-in for one of your accounts. Its pins wait; open PinPace and click Reconnect.",
+                );
+            }
+            if *from == JobState::NeedsReconnect {
+                told.remove(account);
+                let _ = app.emit(ACCOUNTS_CHANGED, *account);
+            }
+            if *to == JobState::Failed {
+                *failures += 1;
+            }
+        }
+        EngineEvent::BoardsSynced { account_id, .. } => {
+            let _ = app.emit(ACCOUNTS_CHANGED, *account_id);
+        }
+        _ => {}
+    }
+}
+
+fn notify(app: &AppHandle, title: &str, body: &str) {
+    // No notification service (a headless session) is not an error worth more than a line.
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        eprintln!("PinPace: a desktop notification could not be shown ({e})");
+    }
+}

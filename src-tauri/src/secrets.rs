@@ -1,0 +1,105 @@
+//! The desktop's token store: one `TokenStore` for the engine over two vaults. Accounts on the
+//! built-in simulator keep their (throwaway) tokens in memory, because that simulator forgets
+//! them when the app quits anyway; every other account's secrets go to the vault the user chose
+//! (the OS keychain by default, or the secrets file they named). If the keychain does not
+//! answer, real accounts simply have no tokens until the user decides: no silent fallback.
+
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+
+use pinpace_engine::pinterest::AppCredentials;
+use pinpace_engine::scheduler::tokens::{TokenSet, TokenStore};
+use pinpace_engine::secrets::{MemoryVault, SecretsBackend, VaultTokens};
+use pinpace_engine::{EngineError, ErrorCode};
+
+pub struct AppSecrets {
+    sim: Arc<VaultTokens>,
+    real: RwLock<Result<Arc<VaultTokens>, EngineError>>,
+    backend: RwLock<SecretsBackend>,
+    sim_accounts: RwLock<HashSet<i64>>,
+}
+
+impl AppSecrets {
+    pub fn open(backend: SecretsBackend) -> AppSecrets {
+        let real = backend.open().map(|v| Arc::new(VaultTokens::new(v)));
+        AppSecrets {
+            sim: Arc::new(VaultTokens::new(Arc::new(MemoryVault::default()))),
+            real: RwLock::new(real),
+            backend: RwLock::new(backend),
+            sim_accounts: RwLock::new(HashSet::new()),
+        }
+    }
+
+    /// Switches the vault for real accounts (the user chose it in settings). Tokens are not
+    /// copied between vaults: accounts connected before reconnect once.
+    pub fn choose(&self, backend: SecretsBackend) -> Result<(), EngineError> {
+        let vault = backend.open()?;
+        *self.real.write().unwrap_or_else(|p| p.into_inner()) =
+            Ok(Arc::new(VaultTokens::new(vault)));
+        *self.backend.write().unwrap_or_else(|p| p.into_inner()) = backend;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> SecretsBackend {
+        self.backend
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The real accounts' vault, or why it cannot be used.
+    pub fn real(&self) -> Result<Arc<VaultTokens>, EngineError> {
+        self.real.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn sim(&self) -> &Arc<VaultTokens> {
+        &self.sim
+    }
+
+    /// Marks an account as living on the built-in simulator.
+    pub fn mark_sim(&self, account: i64) {
+        self.sim_accounts
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(account);
+    }
+
+    pub fn is_sim(&self, account: i64) -> bool {
+        self.sim_accounts
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&account)
+    }
+
+    fn vault_of(&self, account: i64) -> Result<Arc<VaultTokens>, EngineError> {
+        if self.is_sim(account) {
+            Ok(self.sim.clone())
+        } else {
+            self.real()
+        }
+    }
+}
+
+impl TokenStore for AppSecrets {
+    fn tokens(&self, account: i64) -> Option<TokenSet> {
+        self.vault_of(account).ok()?.tokens(account)
+    }
+    fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
+        self.vault_of(account)?.store_tokens(account, tokens)
+    }
+    fn app_credentials(&self, account: i64) -> Option<AppCredentials> {
+        self.vault_of(account).ok()?.app_credentials(account)
+    }
+}
+
+/// The error for a connect that needs the real vault while it is unusable.
+pub fn no_vault(e: &EngineError) -> EngineError {
+    EngineError::new(
+        ErrorCode::KeychainUnavailable,
+        format!(
+            "{}. Nothing was connected. In Settings, choose a secrets file, or start a keychain \
+             service, then connect again.",
+            e.message.trim_end_matches('.')
+        ),
+    )
+}
