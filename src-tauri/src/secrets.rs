@@ -103,3 +103,56 @@ pub fn no_vault(e: &EngineError) -> EngineError {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pinpace_engine::pinterest::Secret;
+
+    fn set(access: &str) -> TokenSet {
+        TokenSet {
+            access: Secret::new(access.to_string()),
+            refresh: None,
+            expires_at: None,
+        }
+    }
+
+    #[test]
+    fn simulator_accounts_stay_in_memory_and_real_ones_go_to_the_chosen_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secrets.json");
+        let secrets = AppSecrets::open(SecretsBackend::File {
+            path: path.to_string_lossy().into_owned(),
+        });
+        secrets.mark_sim(1);
+        secrets.store_tokens(1, set("sim-token")).unwrap();
+        secrets.store_tokens(2, set("real-token")).unwrap();
+        let file = std::fs::read_to_string(&path).unwrap();
+        assert!(file.contains("real-token"));
+        assert!(!file.contains("sim-token"), "simulator tokens never reach the file");
+        assert_eq!(secrets.tokens(1).unwrap().access.expose(), "sim-token");
+        assert_eq!(secrets.tokens(2).unwrap().access.expose(), "real-token");
+    }
+
+    #[test]
+    fn an_unusable_vault_is_reported_not_replaced() {
+        let secrets = AppSecrets::open(SecretsBackend::File {
+            path: "/proc/pinpace-cannot-write-here/secrets.json".into(),
+        });
+        let err = secrets.store_tokens(2, set("t")).unwrap_err();
+        assert!(secrets.tokens(2).is_none());
+        assert_eq!(no_vault(&err).code, ErrorCode::KeychainUnavailable);
+        // Choosing another unusable vault keeps the old choice.
+        let before = secrets.backend();
+        assert!(secrets
+            .choose(SecretsBackend::File {
+                path: "/proc/nope/s.json".into()
+            })
+            .is_err());
+        assert_eq!(secrets.backend(), before);
+        // Simulator accounts work whatever the real vault's state.
+        secrets.mark_sim(7);
+        secrets.store_tokens(7, set("s")).unwrap();
+        assert!(secrets.tokens(7).is_some());
+    }
+}

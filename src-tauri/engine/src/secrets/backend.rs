@@ -23,8 +23,8 @@ pub enum SecretsBackend {
 }
 
 impl SecretsBackend {
-    /// Opens the vault; the keychain is probed so that "no keychain service" is known now,
-    /// not at the first token write.
+    /// Opens the vault and probes it with a write, so that "no keychain service" or "cannot
+    /// write that file" is known now, not at the first token write.
     pub fn open(&self) -> Result<Arc<dyn SecretVault>, EngineError> {
         match self {
             SecretsBackend::Keychain => {
@@ -32,7 +32,12 @@ impl SecretsBackend {
                 vault.probe()?;
                 Ok(Arc::new(vault))
             }
-            SecretsBackend::File { path } => Ok(Arc::new(FileVault::open(&PathBuf::from(path))?)),
+            SecretsBackend::File { path } => {
+                let vault = FileVault::open(&PathBuf::from(path))?;
+                vault.set("probe", &serde_json::Value::Bool(true))?;
+                vault.delete("probe")?;
+                Ok(Arc::new(vault))
+            }
         }
     }
 }
