@@ -16,6 +16,13 @@ fn main() {
             "pinterest_app",
             "save_pinterest_app",
             "choose_secrets_backend",
+            "compose_pin",
+            "list_queue",
+            "cancel_jobs",
+            "retry_jobs",
+            "reschedule",
+            "job_history",
+            "lanes",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

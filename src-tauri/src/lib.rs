@@ -63,6 +63,13 @@ pub fn run() {
             commands::settings::pinterest_app,
             commands::settings::save_pinterest_app,
             commands::settings::choose_secrets_backend,
+            commands::queue::compose_pin,
+            commands::queue::list_queue,
+            commands::queue::cancel_jobs,
+            commands::queue::retry_jobs,
+            commands::queue::reschedule,
+            commands::queue::job_history,
+            commands::queue::lanes,
         ])
         .run(tauri::generate_context!())
         .expect("PinPace could not start its window");

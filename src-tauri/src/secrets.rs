@@ -129,7 +129,10 @@ mod tests {
         secrets.store_tokens(2, set("real-token")).unwrap();
         let file = std::fs::read_to_string(&path).unwrap();
         assert!(file.contains("real-token"));
-        assert!(!file.contains("sim-token"), "simulator tokens never reach the file");
+        assert!(
+            !file.contains("sim-token"),
+            "simulator tokens never reach the file"
+        );
         assert_eq!(secrets.tokens(1).unwrap().access.expose(), "sim-token");
         assert_eq!(secrets.tokens(2).unwrap().access.expose(), "real-token");
     }

@@ -17,8 +17,9 @@ use crate::store::pins::PinContent;
 use crate::store::Store;
 
 /// A pin to create, as the UI, the CLI's JSON and imports describe it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, optional_fields)]
 pub struct ComposeRequest {
     #[serde(default)]
     pub title: Option<String>,
@@ -30,17 +31,20 @@ pub struct ComposeRequest {
     pub alt_text: Option<String>,
     /// A local PNG or JPEG, copied into the data directory.
     #[serde(default)]
+    #[ts(as = "Option<String>")]
     pub image_path: Option<PathBuf>,
     /// Or an image Pinterest fetches itself.
     #[serde(default)]
     pub image_url: Option<String>,
     /// `None` saves a draft.
     #[serde(default)]
+    #[ts(as = "Option<f64>")]
     pub account_id: Option<i64>,
     #[serde(default)]
     pub boards: Vec<BoardTarget>,
     /// UTC publish time; `None` with an account and boards means "now".
     #[serde(default)]
+    #[ts(as = "Option<String>")]
     pub at: Option<DateTime<Utc>>,
     /// Or a local date-time (`2026-12-01T09:00`) in `time_zone` (IANA, e.g. `Europe/Paris`);
     /// stored as UTC, and kept as written so that the user sees what they chose.
@@ -50,13 +54,16 @@ pub struct ComposeRequest {
     pub time_zone: Option<String>,
     /// Spacing between the boards of a multi-board pin, in seconds.
     #[serde(default)]
+    #[ts(as = "Option<u32>")]
     pub interval_secs: u64,
     #[serde(default)]
+    #[ts(as = "Option<bool>")]
     pub draft: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct BoardTarget {
     pub board_id: String,
     #[serde(default)]

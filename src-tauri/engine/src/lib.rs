@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod pacing;
 pub mod pinterest;
+pub mod queue;
 pub mod scheduler;
 pub mod secrets;
 pub mod sim;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod connect;
 pub mod info;
+pub mod queue;
 pub mod settings;
 
 /// Tells the window the accounts list changed (connected, disconnected, boards synced).

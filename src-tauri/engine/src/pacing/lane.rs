@@ -29,8 +29,9 @@ impl Limit {
 }
 
 /// Why a lane is not sending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum PauseReason {
     RateLimited,
     SpamBlock,
@@ -61,13 +62,16 @@ pub const BARE_429_BACKOFF_CAP: TimeDelta = TimeDelta::minutes(5);
 const LONGEST_LEARNED_WINDOW_SECS: u64 = 86_400;
 
 /// One limit's state, for the live panel and the forecast.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct WindowUsage {
     pub scope: LimitScope,
     pub category: Option<Category>,
     pub limit: u32,
+    #[ts(type = "number")]
     pub window_secs: u64,
     pub used: u32,
+    #[ts(type = "string")]
     pub next_free: DateTime<Utc>,
 }
 

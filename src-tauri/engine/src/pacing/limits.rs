@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::pinterest::types::Category;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum LimitScope {
     /// Per user (account) per app.
     User,

@@ -234,8 +234,11 @@ pub struct MediaDetails {
 }
 
 /// Pinterest's rate-limit categories (`x-ratelimit-category` of each operation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Category {
     OrgRead,
     OrgWrite,

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::sync::broadcast;
+use ts_rs::TS;
 
 use crate::pacing::{PauseReason, WindowUsage};
 use crate::store::job_state::JobState;
@@ -13,11 +14,14 @@ use crate::store::job_state::JobState;
 /// Events kept for a subscriber that is behind.
 pub const EVENT_BUFFER: usize = 512;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
 pub enum EngineEvent {
     JobChanged {
+        #[ts(type = "number")]
         job_id: i64,
+        #[ts(type = "number | null")]
         account_id: Option<i64>,
         from: JobState,
         to: JobState,
@@ -27,30 +31,43 @@ pub enum EngineEvent {
     Counters(Counters),
     /// An account's board list was fetched again (after Pinterest said a board was gone).
     BoardsSynced {
+        #[ts(type = "number")]
         account_id: i64,
         boards: Option<u32>,
         error: Option<String>,
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct LaneSnapshot {
+    #[ts(type = "number")]
     pub account_id: i64,
     pub windows: Vec<WindowUsage>,
+    #[ts(type = "string | null")]
     pub paused_until: Option<DateTime<Utc>>,
     pub pause_reason: Option<PauseReason>,
+    #[ts(type = "number")]
     pub due: i64,
     pub in_flight: u32,
+    #[ts(type = "string | null")]
     pub next_dispatch: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct Counters {
+    #[ts(type = "number")]
     pub sent: u64,
+    #[ts(type = "number")]
     pub published: u64,
+    #[ts(type = "number")]
     pub rate_limited: u64,
+    #[ts(type = "number")]
     pub retries: u64,
+    #[ts(type = "number")]
     pub failures: u64,
+    #[ts(type = "number")]
     pub reconciled: u64,
 }
 

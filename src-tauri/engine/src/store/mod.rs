@@ -28,6 +28,11 @@ const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0002_scheduler.sql"),
 ];
 
+/// A SQLite error as the engine reports it (locked, corrupt, or storage).
+pub fn storage_error(e: rusqlite::Error) -> EngineError {
+    open::classify(e)
+}
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS_SQL.iter().map(|sql| M::up(sql)).collect())
 }

@@ -1,0 +1,13 @@
+//! The queue as people see and steer it: a joined, filtered list of jobs with their pin, account
+//! and board names (`view`), and the actions a user takes on jobs (`actions`: cancel, retry with
+//! a fresh budget, reschedule). Every action goes through `Store::transition`, so it is checked
+//! against the job's current state and lands in the audit trail like the scheduler's own moves.
+
+pub mod actions;
+pub mod view;
+
+pub use actions::{cancel_job, reschedule_job, retry_job};
+pub use view::{list_queue, QueueFilter, QueueItem};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,111 @@
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::*;
+use crate::compose::{compose, BoardTarget, ComposeRequest};
+use crate::pinterest::types::Board;
+use crate::pinterest::Environment;
+use crate::store::job_state::JobState;
+use crate::store::jobs::JobPatch;
+use crate::Store;
+
+fn now() -> DateTime<Utc> {
+    "2026-11-23T12:00:00Z".parse().unwrap()
+}
+
+fn setup() -> (Store, i64, Vec<i64>) {
+    let mut store = Store::open_in_memory().unwrap();
+    let a = store
+        .insert_account("Studio", &Environment::Sandbox, now())
+        .unwrap();
+    let board = Board {
+        id: "111".into(),
+        name: "Recipes".into(),
+        description: None,
+        privacy: None,
+    };
+    store.replace_boards(a, &[(board, vec![])], now()).unwrap();
+    let req = |title: &str, hours: i64| ComposeRequest {
+        title: Some(title.into()),
+        image_url: Some("https://example.com/x.jpg".into()),
+        account_id: Some(a),
+        boards: vec![BoardTarget {
+            board_id: "111".into(),
+            section_id: None,
+        }],
+        at: Some(now() + TimeDelta::hours(hours)),
+        ..Default::default()
+    };
+    let mut ids = compose(&mut store, &req("late", 5), now()).unwrap();
+    ids.extend(compose(&mut store, &req("early", 1), now()).unwrap());
+    (store, a, ids)
+}
+
+fn fail(store: &mut Store, id: i64) {
+    for to in [JobState::Due, JobState::InFlight] {
+        store
+            .transition(id, to, "test", None, &JobPatch::default(), now())
+            .unwrap();
+    }
+    let patch = JobPatch {
+        attempt: Some(3),
+        error: Some(Some(("http_500".into(), "boom".into()))),
+        ..Default::default()
+    };
+    store
+        .transition(id, JobState::Failed, "test", None, &patch, now())
+        .unwrap();
+}
+
+#[test]
+fn the_list_joins_names_orders_by_time_and_filters() {
+    let (store, a, ids) = setup();
+    let all = list_queue(&store, &QueueFilter::default()).unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|i| i.title.as_deref().unwrap())
+            .collect::<Vec<_>>(),
+        ["early", "late"]
+    );
+    assert_eq!(all[0].account_name.as_deref(), Some("Studio"));
+    assert_eq!(all[0].board_name.as_deref(), Some("Recipes"));
+    let failed_only = QueueFilter {
+        account_id: Some(a),
+        states: vec![JobState::Failed],
+        ..Default::default()
+    };
+    assert!(list_queue(&store, &failed_only).unwrap().is_empty());
+    let other_account = QueueFilter {
+        account_id: Some(a + 1),
+        ..Default::default()
+    };
+    assert!(list_queue(&store, &other_account).unwrap().is_empty());
+    assert_eq!(ids.len(), 2);
+}
+
+#[test]
+fn retry_gives_a_failed_job_a_fresh_budget_and_refuses_others() {
+    let (mut store, _, ids) = setup();
+    let err = retry_job(&mut store, ids[0], now()).unwrap_err();
+    assert_eq!(err.code, crate::ErrorCode::InvalidTransition);
+    fail(&mut store, ids[0]);
+    let job = retry_job(&mut store, ids[0], now()).unwrap();
+    assert_eq!(job.state, JobState::Due);
+    assert_eq!(job.attempt, 0);
+    assert_eq!(job.error_code, None);
+    let history = store.job_history(ids[0]).unwrap();
+    assert!(history.iter().any(|e| e.reason == "retried by the user"));
+}
+
+#[test]
+fn cancel_and_reschedule_are_checked_transitions() {
+    let (mut store, _, ids) = setup();
+    let later = now() + TimeDelta::days(1);
+    let job = reschedule_job(&mut store, ids[0], later, now()).unwrap();
+    assert_eq!((job.state, job.due_at), (JobState::Scheduled, Some(later)));
+    let past = reschedule_job(&mut store, ids[0], now() - TimeDelta::hours(1), now());
+    assert_eq!(past.unwrap_err().code, crate::ErrorCode::InvalidInput);
+    assert_eq!(store.job(ids[0]).unwrap().due_at, Some(later), "unchanged");
+    cancel_job(&mut store, ids[1], now()).unwrap();
+    let again = cancel_job(&mut store, ids[1], now()).unwrap_err();
+    assert_eq!(again.code, crate::ErrorCode::InvalidTransition);
+}

@@ -1,0 +1,118 @@
+//! One read for the queue and calendar screens: jobs joined with their pin's content, their
+//! account's name and their board's cached name, filtered by account, board and state, ordered
+//! by time. A board missing from the cache shows its id (it may have been deleted on Pinterest).
+
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::EngineError;
+use crate::store::job_state::JobState;
+use crate::Store;
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct QueueFilter {
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub account_id: Option<i64>,
+    #[serde(default)]
+    pub board_id: Option<String>,
+    /// Empty: every state.
+    #[serde(default)]
+    pub states: Vec<JobState>,
+    /// At most this many rows (default 500).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct QueueItem {
+    #[ts(type = "number")]
+    pub job_id: i64,
+    #[ts(type = "number")]
+    pub pin_id: i64,
+    pub state: JobState,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub media_url: Option<String>,
+    #[ts(type = "number | null")]
+    pub account_id: Option<i64>,
+    pub account_name: Option<String>,
+    pub board_id: Option<String>,
+    pub board_name: Option<String>,
+    /// UTC, RFC 3339.
+    pub due_at: Option<String>,
+    #[ts(type = "number")]
+    pub attempt: i64,
+    pub pinterest_url: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+const DEFAULT_LIMIT: u32 = 500;
+
+pub fn list_queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>, EngineError> {
+    let mut sql = String::from(
+        "SELECT j.id, j.pin_id, j.state, p.title, p.description, p.media_url, j.account_id, \
+         a.name, j.board_id, b.name, j.due_at, j.attempt, j.pinterest_url, j.error_code, \
+         j.error_message \
+         FROM jobs j JOIN pins p ON p.id = j.pin_id \
+         LEFT JOIN accounts a ON a.id = j.account_id \
+         LEFT JOIN boards b ON b.account_id = j.account_id AND b.board_id = j.board_id \
+         WHERE 1 = 1",
+    );
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(a) = filter.account_id {
+        args.push(Value::Integer(a));
+        sql.push_str(&format!(" AND j.account_id = ?{}", args.len()));
+    }
+    if let Some(b) = &filter.board_id {
+        args.push(Value::Text(b.clone()));
+        sql.push_str(&format!(" AND j.board_id = ?{}", args.len()));
+    }
+    if !filter.states.is_empty() {
+        let mut marks = Vec::new();
+        for s in &filter.states {
+            args.push(Value::Text(s.as_str().to_string()));
+            marks.push(format!("?{}", args.len()));
+        }
+        sql.push_str(&format!(" AND j.state IN ({})", marks.join(",")));
+    }
+    args.push(Value::Integer(
+        filter.limit.unwrap_or(DEFAULT_LIMIT).min(10_000) as i64,
+    ));
+    sql.push_str(&format!(
+        " ORDER BY j.due_at IS NULL, j.due_at, j.id LIMIT ?{}",
+        args.len()
+    ));
+    let mut stmt = store
+        .conn()
+        .prepare_cached(&sql)
+        .map_err(crate::store::storage_error)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), |r| {
+            let state: String = r.get(2)?;
+            Ok(QueueItem {
+                job_id: r.get(0)?,
+                pin_id: r.get(1)?,
+                state: JobState::parse(&state).unwrap_or(JobState::Failed),
+                title: r.get(3)?,
+                description: r.get(4)?,
+                media_url: r.get(5)?,
+                account_id: r.get(6)?,
+                account_name: r.get(7)?,
+                board_id: r.get(8)?,
+                board_name: r.get(9)?,
+                due_at: r.get(10)?,
+                attempt: r.get(11)?,
+                pinterest_url: r.get(12)?,
+                error_code: r.get(13)?,
+                error_message: r.get(14)?,
+            })
+        })
+        .map_err(crate::store::storage_error)?;
+    rows.collect::<Result<Vec<_>, _>>()
+        .map_err(crate::store::storage_error)
+}

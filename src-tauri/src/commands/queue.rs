@@ -1,0 +1,127 @@
+//! Composing pins and steering the queue: compose (draft, now, or at a time), list with
+//! filters, cancel and retry in bulk, reschedule one, a job's history, and the pacing lanes for
+//! the live panel. Each wakes the engine after a change so it re-plans at once.
+
+use chrono::{DateTime, Utc};
+use pinpace_engine::compose::{compose, ComposeRequest};
+use pinpace_engine::queue::{
+    cancel_job, list_queue as list, reschedule_job, retry_job, QueueFilter, QueueItem,
+};
+use pinpace_engine::scheduler::events::LaneSnapshot;
+use pinpace_engine::store::jobs::JobEvent;
+use pinpace_engine::{EngineError, ErrorCode, Store};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::state::AppState;
+
+/// Creates a pin with its jobs (all or nothing); returns the new job ids.
+#[tauri::command]
+pub fn compose_pin(
+    state: tauri::State<'_, AppState>,
+    request: ComposeRequest,
+) -> Result<Vec<i64>, EngineError> {
+    let desktop = state.desktop()?;
+    let ids = compose(&mut desktop.store(), &request, Utc::now())?;
+    desktop.engine.wake();
+    Ok(ids)
+}
+
+#[tauri::command]
+pub fn list_queue(
+    state: tauri::State<'_, AppState>,
+    filter: QueueFilter,
+) -> Result<Vec<QueueItem>, EngineError> {
+    state.with_store(|s| list(s, &filter))?
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Refusal {
+    #[ts(type = "number")]
+    pub job_id: i64,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// What a bulk action did: how many jobs changed, and why the others did not.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BulkResult {
+    pub done: u32,
+    pub refused: Vec<Refusal>,
+}
+
+type Action =
+    fn(&mut Store, i64, DateTime<Utc>) -> Result<pinpace_engine::store::jobs::Job, EngineError>;
+
+fn bulk(state: &AppState, ids: &[i64], action: Action) -> Result<BulkResult, EngineError> {
+    let desktop = state.desktop()?;
+    let now = Utc::now();
+    let mut result = BulkResult {
+        done: 0,
+        refused: Vec::new(),
+    };
+    {
+        let mut store = desktop.store();
+        for &id in ids {
+            match action(&mut store, id, now) {
+                Ok(_) => result.done += 1,
+                Err(e) => result.refused.push(Refusal {
+                    job_id: id,
+                    code: e.code,
+                    message: e.message,
+                }),
+            }
+        }
+    }
+    desktop.engine.wake();
+    Ok(result)
+}
+
+#[tauri::command]
+pub fn cancel_jobs(
+    state: tauri::State<'_, AppState>,
+    job_ids: Vec<i64>,
+) -> Result<BulkResult, EngineError> {
+    bulk(&state, &job_ids, cancel_job)
+}
+
+#[tauri::command]
+pub fn retry_jobs(
+    state: tauri::State<'_, AppState>,
+    job_ids: Vec<i64>,
+) -> Result<BulkResult, EngineError> {
+    bulk(&state, &job_ids, retry_job)
+}
+
+/// Moves one job to `at` (RFC 3339).
+#[tauri::command]
+pub fn reschedule(
+    state: tauri::State<'_, AppState>,
+    job_id: i64,
+    at: String,
+) -> Result<(), EngineError> {
+    let at = DateTime::parse_from_rfc3339(&at)
+        .map_err(|e| EngineError::new(ErrorCode::InvalidInput, format!("not a date-time: {e}")))?
+        .with_timezone(&Utc);
+    let desktop = state.desktop()?;
+    reschedule_job(&mut desktop.store(), job_id, at, Utc::now())?;
+    desktop.engine.wake();
+    Ok(())
+}
+
+/// A job's full history from the audit trail, oldest first.
+#[tauri::command]
+pub fn job_history(
+    state: tauri::State<'_, AppState>,
+    job_id: i64,
+) -> Result<Vec<JobEvent>, EngineError> {
+    state.with_store(|s| s.job_history(job_id))?
+}
+
+/// Each account's pacing now: window usage per limit, pause and why, due and in flight.
+#[tauri::command]
+pub async fn lanes(state: tauri::State<'_, AppState>) -> Result<Vec<LaneSnapshot>, EngineError> {
+    Ok(state.desktop()?.engine.lanes().await)
+}
