@@ -12,6 +12,9 @@ vi.mock('./lib/api', async (importOriginal) => {
     listAccounts: vi.fn().mockResolvedValue([]),
     onAccountsChanged: vi.fn().mockResolvedValue(() => {}),
     onConnectUrl: vi.fn().mockResolvedValue(() => {}),
+    onEngineEvents: vi.fn().mockResolvedValue(() => {}),
+    lanes: vi.fn().mockResolvedValue([]),
+    listQueue: vi.fn().mockResolvedValue([]),
   };
 });
 
@@ -30,7 +33,7 @@ describe('App', () => {
     render(App);
     expect(await screen.findByTestId('engine-version')).toHaveProperty('textContent', '9.8.7');
     expect(screen.getByTestId('database-path').textContent).toBe('/tmp/x/pinpace.sqlite3');
-    expect(await screen.findByTestId('no-accounts')).toBeTruthy();
+    expect(await screen.findByText(/No account is being paced yet/)).toBeTruthy();
   });
 
   it('shows an engine error with its code', async () => {

@@ -4,6 +4,13 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AccountView } from './bindings/AccountView';
+import type { BulkResult } from './bindings/BulkResult';
+import type { ComposeRequest } from './bindings/ComposeRequest';
+import type { EngineEvent } from './bindings/EngineEvent';
+import type { JobEvent } from './bindings/JobEvent';
+import type { LaneSnapshot } from './bindings/LaneSnapshot';
+import type { QueueFilter } from './bindings/QueueFilter';
+import type { QueueItem } from './bindings/QueueItem';
 import type { AppInfo } from './bindings/AppInfo';
 import type { CachedBoard } from './bindings/CachedBoard';
 import type { ConnectSummary } from './bindings/ConnectSummary';
@@ -15,6 +22,13 @@ import type { QueuedJobs } from './bindings/QueuedJobs';
 import type { SecretsBackend } from './bindings/SecretsBackend';
 
 export type {
+  BulkResult,
+  ComposeRequest,
+  EngineEvent,
+  JobEvent,
+  LaneSnapshot,
+  QueueFilter,
+  QueueItem,
   AccountView,
   AppInfo,
   CachedBoard,
@@ -73,6 +87,43 @@ export function savePinterestApp(
 
 export function chooseSecretsBackend(backend: SecretsBackend): Promise<PinterestAppView> {
   return invoke<PinterestAppView>('choose_secrets_backend', { backend });
+}
+
+export function composePin(request: ComposeRequest): Promise<number[]> {
+  return invoke<number[]>('compose_pin', { request });
+}
+
+export function listQueue(filter: QueueFilter): Promise<QueueItem[]> {
+  return invoke<QueueItem[]>('list_queue', { filter });
+}
+
+export function cancelJobs(jobIds: number[]): Promise<BulkResult> {
+  return invoke<BulkResult>('cancel_jobs', { jobIds });
+}
+
+export function retryJobs(jobIds: number[]): Promise<BulkResult> {
+  return invoke<BulkResult>('retry_jobs', { jobIds });
+}
+
+export function reschedule(jobId: number, at: string): Promise<void> {
+  return invoke<void>('reschedule', { jobId, at });
+}
+
+export function jobHistory(jobId: number): Promise<JobEvent[]> {
+  return invoke<JobEvent[]>('job_history', { jobId });
+}
+
+export function lanes(): Promise<LaneSnapshot[]> {
+  return invoke<LaneSnapshot[]>('lanes');
+}
+
+/** The engine's events, batched by the shell (at most every 250 ms). `lagged`: re-read. */
+export function onEngineEvents(
+  handler: (events: EngineEvent[], lagged: boolean) => void,
+): Promise<UnlistenFn> {
+  return listen<{ events: EngineEvent[]; lagged: boolean }>('engine-events', (e) =>
+    handler(e.payload.events, e.payload.lagged),
+  );
 }
 
 /** The accounts list changed (connect, disconnect, board sync, needs-reconnect). */

@@ -1,0 +1,65 @@
+// Compose: live counters at Pinterest's limits, a draft needs no account, and a scheduled pin
+// sends the chosen boards with the local time and zone; an engine refusal is shown with its code.
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('./api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./api')>();
+  return { ...real, listAccounts: vi.fn(), accountBoards: vi.fn(), composePin: vi.fn() };
+});
+
+import Compose from './Compose.svelte';
+import * as api from './api';
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  vi.mocked(api.listAccounts).mockResolvedValue([
+    {
+      id: 3, name: 'kitchen', username: 'kitchen', environment: { kind: 'sandbox' },
+      environment_label: 'Sandbox', status: 'active', boards: 2, boards_synced_at: null,
+      queued: 0, waiting_for_reconnect: 0,
+    },
+  ]);
+  vi.mocked(api.accountBoards).mockResolvedValue([
+    { board_id: '11', name: 'Baking', sections: [], synced_at: '2026-11-23T00:00:00Z' },
+    { board_id: '22', name: 'Soups', sections: [], synced_at: '2026-11-23T00:00:00Z' },
+  ]);
+});
+afterEach(() => cleanup());
+
+describe('Compose', () => {
+  it('counts characters against the limits', async () => {
+    render(Compose, {});
+    await fireEvent.input(screen.getByTestId('title'), { target: { value: 'x'.repeat(101) } });
+    const counter = screen.getByText('101/100');
+    expect(counter.classList.contains('bad')).toBe(true);
+  });
+
+  it('saves a draft without an account', async () => {
+    vi.mocked(api.composePin).mockResolvedValue([9]);
+    render(Compose, {});
+    await fireEvent.input(screen.getByTestId('title'), { target: { value: 'Idea' } });
+    await fireEvent.click(screen.getByLabelText('Save as draft'));
+    await fireEvent.click(screen.getByTestId('compose-submit'));
+    const req = vi.mocked(api.composePin).mock.calls[0][0];
+    expect(req.draft).toBe(true);
+    expect(req.account_id).toBeUndefined();
+    expect(req.title).toBe('Idea');
+    expect((await screen.findByTestId('compose-notice')).textContent).toBe('Saved as a draft.');
+  });
+
+  it('publishes now on the chosen boards, and shows a refusal with its code', async () => {
+    vi.mocked(api.composePin).mockRejectedValueOnce({ code: 'invalid_input', message: 'link is not a URL' });
+    render(Compose, {});
+    const boxes = await screen.findAllByTestId('board-option');
+    await fireEvent.click(boxes[1]);
+    await fireEvent.click(screen.getByTestId('when-now'));
+    await fireEvent.click(screen.getByTestId('compose-submit'));
+    await waitFor(() => expect(api.composePin).toHaveBeenCalled());
+    const req = vi.mocked(api.composePin).mock.calls[0][0];
+    expect(req.account_id).toBe(3);
+    expect(req.boards).toEqual([{ board_id: '22', section_id: null }]);
+    expect(req.local_time).toBeUndefined();
+    expect((await screen.findByRole('alert')).textContent).toContain('(invalid_input)');
+  });
+});

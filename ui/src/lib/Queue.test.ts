@@ -1,0 +1,52 @@
+// The queue: a failure shows its reason with Pinterest's code and can be retried; a filter
+// change asks the engine again with that state.
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('./api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./api')>();
+  return {
+    ...real,
+    listQueue: vi.fn(),
+    listAccounts: vi.fn().mockResolvedValue([]),
+    retryJobs: vi.fn(),
+    cancelJobs: vi.fn(),
+    jobHistory: vi.fn(),
+    onEngineEvents: vi.fn().mockResolvedValue(() => {}),
+  };
+});
+
+import Queue from './Queue.svelte';
+import * as api from './api';
+import type { QueueItem } from './api';
+
+const failed: QueueItem = {
+  job_id: 5, pin_id: 2, state: 'failed', title: 'Soup', description: null, media_url: null,
+  account_id: 1, account_name: 'kitchen', board_id: '999', board_name: null,
+  due_at: '2026-11-23T10:00:00Z', attempt: 1, pinterest_url: null,
+  error_code: 'pinterest_40', error_message: 'The board this pin was meant for no longer exists',
+};
+
+beforeEach(() => vi.clearAllMocks());
+afterEach(() => cleanup());
+
+describe('Queue', () => {
+  it('shows a failure with its reason and retries it', async () => {
+    vi.mocked(api.listQueue).mockResolvedValue([failed]);
+    vi.mocked(api.retryJobs).mockResolvedValue({ done: 1, refused: [] });
+    render(Queue, {});
+    expect((await screen.findByTestId('queue-error')).textContent).toContain('(pinterest_40)');
+    expect(screen.getByTestId('queue-state').textContent).toBe('Failed');
+    await fireEvent.click(screen.getByTestId('retry'));
+    expect(api.retryJobs).toHaveBeenCalledWith([5]);
+  });
+
+  it('filters by state through the engine', async () => {
+    vi.mocked(api.listQueue).mockResolvedValue([]);
+    render(Queue, {});
+    await fireEvent.change(screen.getByTestId('state-filter'), { target: { value: 'published' } });
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ states: ['published'] })),
+    );
+  });
+});
