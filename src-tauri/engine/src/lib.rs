@@ -9,6 +9,8 @@ pub mod app_info;
 pub mod clock;
 pub mod compose;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod pacing;
 pub mod pinterest;
 pub mod scheduler;
