@@ -76,8 +76,8 @@ impl Lookup {
     }
 
     fn boards_of(&mut self, store: &Store, account: i64) -> Result<&[CachedBoard], EngineError> {
-        if !self.boards.contains_key(&account) {
-            self.boards.insert(account, store.boards(account)?);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.boards.entry(account) {
+            e.insert(store.boards(account)?);
         }
         Ok(&self.boards[&account])
     }

@@ -182,7 +182,7 @@ pub(crate) fn run(
             &mut listed_ok,
             &mut listed_other,
         );
-        if report.counts.rows % PROGRESS_EVERY == 0 {
+        if report.counts.rows.is_multiple_of(PROGRESS_EVERY) {
             progress(snapshot(&report, false));
         }
         Ok(())
@@ -192,7 +192,6 @@ pub(crate) fn run(
     } else {
         csv_rows::read(&mut input, source.format, &file_issues, &mut sink).map(Some)
     };
-    drop(sink);
     match read {
         Ok(Some(format)) => report.format = format,
         Ok(None) => {}
