@@ -98,6 +98,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct RowIssue {
+    #[ts(type = "number")]
     pub row: u64,
     pub column: Option<String>,
     pub code: RowErrorCode,
@@ -154,6 +155,7 @@ pub struct BoardPreview {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct PinPreview {
+    #[ts(type = "number")]
     pub account_id: i64,
     pub title: Option<String>,
     pub media: String,
@@ -168,6 +170,7 @@ pub struct PinPreview {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct RowReport {
+    #[ts(type = "number")]
     pub row: u64,
     pub status: RowStatus,
     pub pin: Option<PinPreview>,
