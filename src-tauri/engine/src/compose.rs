@@ -203,45 +203,56 @@ pub fn compose(
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, EngineError> {
     validate(store, req, now)?;
-    store.all_or_nothing(|store| {
-        let media = match &req.image_path {
-            Some(path) => Some(store.import_image(path, now)?.sha256),
-            None => None,
+    store
+        .all_or_nothing(|store| write_validated(store, req, now))
+        .map(|(_, jobs)| jobs)
+}
+
+/// Writes a request that `validate` accepted: the pin, then one job per board. It opens no
+/// transaction of its own, so that a caller writing many pins (a bulk import) can put them all in
+/// one; call it inside `Store::all_or_nothing` or another transaction. Returns (pin id, job ids).
+pub fn write_validated(
+    store: &mut Store,
+    req: &ComposeRequest,
+    now: DateTime<Utc>,
+) -> Result<(i64, Vec<i64>), EngineError> {
+    let media = match &req.image_path {
+        Some(path) => Some(store.import_image(path, now)?.sha256),
+        None => None,
+    };
+    let content = PinContent {
+        title: req.title.clone(),
+        description: req.description.clone(),
+        link: req.link.clone(),
+        alt_text: req.alt_text.clone(),
+        media_sha256: media,
+        media_url: req.image_url.clone(),
+    };
+    let pin_id = store.insert_pin(&content, now)?;
+    if req.draft {
+        let job = NewJob {
+            pin_id,
+            account_id: req.account_id,
+            ..Default::default()
         };
-        let content = PinContent {
-            title: req.title.clone(),
-            description: req.description.clone(),
-            link: req.link.clone(),
-            alt_text: req.alt_text.clone(),
-            media_sha256: media,
-            media_url: req.image_url.clone(),
+        return Ok((pin_id, vec![store.create_job(&job, JobState::Draft, now)?]));
+    }
+    let start = publish_time(req)?.unwrap_or(now);
+    let spacing = TimeDelta::seconds(i64::try_from(req.interval_secs).unwrap_or(i64::MAX / 2));
+    let mut ids = Vec::new();
+    for (i, board) in req.boards.iter().enumerate() {
+        let job = NewJob {
+            pin_id,
+            account_id: req.account_id,
+            board_id: Some(board.board_id.clone()),
+            section_id: board.section_id.clone(),
+            due_at: Some(start + spacing * i as i32),
+            schedule_tz: req.time_zone.clone(),
+            schedule_local: req.local_time.clone(),
         };
-        let pin_id = store.insert_pin(&content, now)?;
-        if req.draft {
-            let job = NewJob {
-                pin_id,
-                account_id: req.account_id,
-                ..Default::default()
-            };
-            return Ok(vec![store.create_job(&job, JobState::Draft, now)?]);
-        }
-        let start = publish_time(req)?.unwrap_or(now);
-        let spacing = TimeDelta::seconds(i64::try_from(req.interval_secs).unwrap_or(i64::MAX / 2));
-        let mut ids = Vec::new();
-        for (i, board) in req.boards.iter().enumerate() {
-            let job = NewJob {
-                pin_id,
-                account_id: req.account_id,
-                board_id: Some(board.board_id.clone()),
-                section_id: board.section_id.clone(),
-                due_at: Some(start + spacing * i as i32),
-                schedule_tz: req.time_zone.clone(),
-                schedule_local: req.local_time.clone(),
-            };
-            ids.push(store.create_job(&job, JobState::Scheduled, now)?);
-        }
-        Ok(ids)
-    })
+        ids.push(store.create_job(&job, JobState::Scheduled, now)?);
+    }
+    Ok((pin_id, ids))
 }
 
 #[cfg(test)]

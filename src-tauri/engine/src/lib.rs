@@ -10,6 +10,8 @@ pub mod clock;
 pub mod compose;
 pub mod demo;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod pacing;
 pub mod pinterest;
 pub mod queue;

@@ -26,6 +26,7 @@ use crate::error::{EngineError, ErrorCode};
 const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0001_settings.sql"),
     include_str!("migrations/0002_scheduler.sql"),
+    include_str!("migrations/0003_import_fingerprints.sql"),
 ];
 
 /// A SQLite error as the engine reports it (locked, corrupt, or storage).

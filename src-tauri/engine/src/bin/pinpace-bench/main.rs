@@ -1,15 +1,25 @@
 //! pinpace-bench: PinPace against three baseline schedulers, side by side in one run, on the
 //! simulator with scaled time (`make bench`). Prints a table and writes it as markdown to
 //! target/bench/latest.md with the date and machine. `--quick` shortens the idle measurement.
+//! `pinpace-bench import [rows]` runs only the bulk import scenario (not part of the default run).
 
 mod baselines;
 mod harness;
+mod import_bench;
 mod report;
 mod scale;
 mod scenarios;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    if std::env::args().nth(1).as_deref() == Some("import") {
+        let rows = std::env::args()
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        import_bench::run(rows);
+        return;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
     let want = |n: &str| only.as_deref().is_none_or(|o| o == n);

@@ -4,6 +4,7 @@
 //! `--tokens-stdin` reads the same JSON from standard input. Output is JSON, one value per line.
 
 mod boards;
+mod bulk;
 mod connect;
 mod csv_input;
 mod run;
@@ -37,6 +38,11 @@ enum Command {
     Account(AccountCommand),
     /// Add pins from a JSON file (an array of pins) or a CSV file (a pin per row); see the README.
     AddPins { file: PathBuf },
+    /// Bulk-import pins from CSV (Pinterest's bulk-create columns or PinPace's own) or JSON,
+    /// row by row; prints the per-row report (see the README).
+    Import(bulk::ImportArgs),
+    /// Export the queue or the history as CSV.
+    Export(bulk::ExportArgs),
     /// List an account's boards and sections from Pinterest (token from PINPACE_TOKENS).
     Boards {
         #[arg(long)]
@@ -248,6 +254,8 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
             })?;
             println!("{}", json!({ "jobs": ids }));
         }
+        Command::Import(args) => bulk::import(&mut store, args, now)?,
+        Command::Export(args) => bulk::export(&store, args)?,
         Command::Run(args) => run::run(store, args).await?,
         Command::Boards {
             account,
