@@ -23,6 +23,9 @@ fn main() {
             "reschedule",
             "job_history",
             "lanes",
+            "import_preview",
+            "import_commit",
+            "export_csv",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -70,6 +70,9 @@ pub fn run() {
             commands::queue::reschedule,
             commands::queue::job_history,
             commands::queue::lanes,
+            commands::bulk::import_preview,
+            commands::bulk::import_commit,
+            commands::bulk::export_csv,
         ])
         .run(tauri::generate_context!())
         .expect("PinPace could not start its window");

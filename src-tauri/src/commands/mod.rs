@@ -3,6 +3,7 @@
 //! screen's concerns; the commands stay thin so the behaviour is tested in the engine.
 
 pub mod accounts;
+pub mod bulk;
 pub mod connect;
 pub mod info;
 pub mod queue;

@@ -1,11 +1,17 @@
 // Typed wrappers over the Tauri commands and events. Every command's argument and result types
 // come from ./bindings (generated from Rust by ts-rs), so a change on one side breaks the type
 // check.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AccountView } from './bindings/AccountView';
 import type { BulkResult } from './bindings/BulkResult';
 import type { ComposeRequest } from './bindings/ComposeRequest';
+import type { ExportKind } from './bindings/ExportKind';
+import type { ImportFormat } from './bindings/ImportFormat';
+import type { ImportMode } from './bindings/ImportMode';
+import type { ImportOptions } from './bindings/ImportOptions';
+import type { ImportProgress } from './bindings/ImportProgress';
+import type { ImportReport } from './bindings/ImportReport';
 import type { EngineEvent } from './bindings/EngineEvent';
 import type { JobEvent } from './bindings/JobEvent';
 import type { LaneSnapshot } from './bindings/LaneSnapshot';
@@ -22,6 +28,12 @@ import type { QueuedJobs } from './bindings/QueuedJobs';
 import type { SecretsBackend } from './bindings/SecretsBackend';
 
 export type {
+  ExportKind,
+  ImportFormat,
+  ImportMode,
+  ImportOptions,
+  ImportProgress,
+  ImportReport,
   BulkResult,
   ComposeRequest,
   EngineEvent,
@@ -115,6 +127,48 @@ export function jobHistory(jobId: number): Promise<JobEvent[]> {
 
 export function lanes(): Promise<LaneSnapshot[]> {
   return invoke<LaneSnapshot[]>('lanes');
+}
+
+function progressChannel(onProgress: (p: ImportProgress) => void): Channel<ImportProgress> {
+  const channel = new Channel<ImportProgress>();
+  channel.onmessage = onProgress;
+  return channel;
+}
+
+/** Checks every row of the file and reports; writes nothing. */
+export function importPreview(
+  path: string,
+  format: ImportFormat,
+  options: ImportOptions,
+  onProgress: (p: ImportProgress) => void,
+): Promise<ImportReport> {
+  return invoke<ImportReport>('import_preview', {
+    path,
+    format,
+    options,
+    progress: progressChannel(onProgress),
+  });
+}
+
+/** Imports the file: every valid row, or (all_or_nothing) nothing unless all are valid. */
+export function importCommit(
+  path: string,
+  format: ImportFormat,
+  options: ImportOptions,
+  mode: ImportMode,
+  onProgress: (p: ImportProgress) => void,
+): Promise<ImportReport> {
+  return invoke<ImportReport>('import_commit', {
+    path,
+    format,
+    options,
+    mode,
+    progress: progressChannel(onProgress),
+  });
+}
+
+export function exportCsv(kind: ExportKind, path: string): Promise<number> {
+  return invoke<number>('export_csv', { kind, path });
 }
 
 /** The engine's events, batched by the shell (at most every 250 ms). `lagged`: re-read. */
