@@ -261,7 +261,7 @@ async fn a_composed_pin_is_published_and_shown_in_the_queue() {
             publish_now(c, "E2E soup").await;
             // Compose switches to the queue, which updates from the engine's events.
             let row = wait_for_text(
-                &c,
+                c,
                 "[data-testid=queue-row][data-state=published]",
                 "E2E soup",
             )
@@ -309,7 +309,7 @@ async fn a_failure_is_shown_in_the_live_panel_and_retried_from_there() {
             }
             click(c, "[data-testid=tab-queue]").await;
             wait_for_text(
-                &c,
+                c,
                 "[data-testid=queue-row][data-state=published]",
                 "E2E refused",
             )
@@ -362,7 +362,7 @@ async fn an_import_with_bad_rows_reports_them_and_imports_the_rest() {
             "{counts}"
         );
         let issue = text(
-            &c,
+            c,
             "[data-testid=import-row][data-status=invalid] [data-testid=import-issue]",
         )
         .await;
