@@ -39,7 +39,8 @@ done
 curl -fsS "http://127.0.0.1:$port/status" >/dev/null || { echo "e2e: tauri-driver did not answer" >&2; cat "$work/driver.log" >&2; exit 1; }
 
 export PINPACE_E2E_APP="$APP" PINPACE_WEBDRIVER_URL="http://127.0.0.1:$port"
-if ! cargo test -p pinpace --test e2e_window -- --ignored --test-threads=1; then
+# A WebDriver session that never starts would otherwise hang CI: give the whole run 10 minutes.
+if ! timeout 600 cargo test -p pinpace --test e2e_window -- --ignored --test-threads=1; then
   echo "e2e: failed; tauri-driver log:" >&2
   tail -50 "$work/driver.log" >&2
   exit 1

@@ -26,6 +26,9 @@ fn main() {
             "import_preview",
             "import_commit",
             "export_csv",
+            "scheduling_settings",
+            "save_scheduling_settings",
+            "set_paused_all",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -12,8 +12,10 @@ mod data_dir;
 mod notify;
 mod secrets;
 mod state;
+mod tray;
 
-use tauri::{Manager, WebviewWindowBuilder};
+use tauri::{Manager, WebviewWindowBuilder, WindowEvent};
+use tauri_plugin_notification::NotificationExt;
 
 pub use data_dir::DATA_DIR_ENV;
 pub use state::DEMO_ENV;
@@ -46,10 +48,19 @@ pub fn run() {
             let state = tauri::async_runtime::block_on(state::AppState::start(dir));
             if let Ok(desktop) = state.desktop() {
                 notify::forward(app.handle().clone(), desktop.engine.events().subscribe());
+                if let Some(tray) = tray::install(app.handle(), desktop.paused_all()) {
+                    tray.set_status(&desktop.status_line());
+                    app.manage(tray);
+                }
             }
             app.manage(state);
             window.build()?;
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                keep_running_in_tray(window, api);
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::info::app_info,
@@ -73,7 +84,38 @@ pub fn run() {
             commands::bulk::import_preview,
             commands::bulk::import_commit,
             commands::bulk::export_csv,
+            commands::scheduling::scheduling_settings,
+            commands::scheduling::save_scheduling_settings,
+            commands::scheduling::set_paused_all,
         ])
         .run(tauri::generate_context!())
         .expect("PinPace could not start its window");
+}
+
+/// Closing the window hides it while a tray icon exists: pins keep going out. The first time,
+/// a notification says so (and how to quit). Without a tray, closing quits.
+fn keep_running_in_tray(window: &tauri::Window, api: &tauri::CloseRequestApi) {
+    const TOLD: &str = "close_to_tray_told";
+    let app = window.app_handle();
+    if app.try_state::<tray::Tray>().is_none() {
+        return;
+    }
+    api.prevent_close();
+    let _ = window.hide();
+    let Some(state) = app.try_state::<state::AppState>() else {
+        return;
+    };
+    let Ok(desktop) = state.desktop() else {
+        return;
+    };
+    let store = desktop.store();
+    if store.setting::<bool>(TOLD) != Some(true) {
+        let _ = store.set_setting(TOLD, &true);
+        let _ = app
+            .notification()
+            .builder()
+            .title("PinPace keeps running")
+            .body("Your scheduled pins still go out with the window closed. Open PinPace or quit it from its tray icon.")
+            .show();
+    }
 }

@@ -56,6 +56,7 @@ pub fn forward(app: AppHandle, mut rx: tokio::sync::broadcast::Receiver<EngineEv
                 _ = tick.tick() => {
                     if !batch.events.is_empty() || batch.lagged {
                         let _ = app.emit(ENGINE_EVENTS, &batch);
+                        update_tray(&app);
                         batch.events.clear();
                         batch.lagged = false;
                     }
@@ -112,5 +113,18 @@ fn notify(app: &AppHandle, title: &str, body: &str) {
     // No notification service (a headless session) is not an error worth more than a line.
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         eprintln!("PinPace: a desktop notification could not be shown ({e})");
+    }
+}
+
+fn update_tray(app: &AppHandle) {
+    use tauri::Manager;
+    let (Some(tray), Some(state)) = (
+        app.try_state::<crate::tray::Tray>(),
+        app.try_state::<crate::state::AppState>(),
+    ) else {
+        return;
+    };
+    if let Ok(desktop) = state.desktop() {
+        tray.set_status(&desktop.status_line());
     }
 }

@@ -29,6 +29,7 @@ pub struct Desktop {
     pub connecting: tokio::sync::Mutex<()>,
     /// Wakes a connect waiting for the browser when the user cancels it.
     pub cancel_connect: tokio::sync::Notify,
+    paused_all: std::sync::atomic::AtomicBool,
 }
 
 pub struct AppState {
@@ -84,6 +85,7 @@ impl Desktop {
         }
         issue_sim_tokens(&store, secrets.sim(), &sim, Utc::now())?;
         let config = EngineConfig::from_settings(&store);
+        let paused_all = store.setting::<bool>(keys::PAUSED_ALL).unwrap_or(false);
         let engine = Engine::spawn(store, Arc::new(SystemClock), secrets.clone(), config);
         Ok(Desktop {
             engine,
@@ -91,10 +93,41 @@ impl Desktop {
             sim,
             connecting: tokio::sync::Mutex::new(()),
             cancel_connect: tokio::sync::Notify::new(),
+            paused_all: paused_all.into(),
         })
     }
 
     pub fn store(&self) -> MutexGuard<'_, Store> {
         self.engine.store()
+    }
+
+    /// Whether the user paused every account (kept across restarts by the engine).
+    pub fn paused_all(&self) -> bool {
+        self.paused_all.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub fn set_paused_all(&self, paused: bool) {
+        self.paused_all
+            .store(paused, std::sync::atomic::Ordering::SeqCst);
+        self.engine.set_paused_all(paused);
+    }
+
+    /// "12 pins waiting · 1 failed", for the tray.
+    pub fn status_line(&self) -> String {
+        use pinpace_engine::store::job_state::JobState;
+        let store = self.store();
+        let waiting = store.open_job_count().unwrap_or(0);
+        let failed = store
+            .jobs_in_state(JobState::Failed)
+            .map(|j| j.len())
+            .unwrap_or(0);
+        let mut line = format!("{waiting} pins waiting");
+        if failed > 0 {
+            line.push_str(&format!(" · {failed} failed"));
+        }
+        if self.paused_all() {
+            line.push_str(" · paused");
+        }
+        line
     }
 }

@@ -14,6 +14,12 @@ vi.mock('./lib/api', async (importOriginal) => {
     onConnectUrl: vi.fn().mockResolvedValue(() => {}),
     onEngineEvents: vi.fn().mockResolvedValue(() => {}),
     lanes: vi.fn().mockResolvedValue([]),
+    schedulingSettings: vi.fn().mockResolvedValue({
+      max_attempts: 6,
+      max_backoff_minutes: 360,
+      catch_up_grace_minutes: 15,
+      paused_all: false,
+    }),
     listQueue: vi.fn().mockResolvedValue([]),
   };
 });

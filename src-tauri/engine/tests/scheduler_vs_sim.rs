@@ -599,3 +599,44 @@ async fn a_board_gone_on_pinterest_fails_its_pin_clearly_and_refreshes_the_board
     );
     w.stop().await;
 }
+
+#[tokio::test]
+async fn pause_all_holds_every_due_pin_until_resumed_and_survives_a_restart() {
+    let mut w = world(SimConfig::default(), 2).await;
+    w.start(test_config());
+    w.engine().set_paused_all(true);
+    w.advance_for(TimeDelta::seconds(2), TimeDelta::seconds(1))
+        .await;
+    let now = w.clock_now();
+    w.queue(0, 2, now, "a");
+    w.queue(1, 2, now, "b");
+    w.advance_for(TimeDelta::minutes(5), TimeDelta::seconds(5))
+        .await;
+    assert_eq!(
+        w.count(JobState::Published),
+        0,
+        "nothing is sent while paused"
+    );
+    assert_eq!(w.sim.created_pins().len(), 0);
+    let lanes = w.engine().lanes().await;
+    assert!(lanes
+        .iter()
+        .all(|l| l.pause_reason == Some(pinpace_engine::pacing::PauseReason::User)));
+    // The pause is kept across a restart.
+    w.stop().await;
+    w.start(test_config());
+    w.advance_for(TimeDelta::minutes(1), TimeDelta::seconds(5))
+        .await;
+    assert_eq!(
+        w.count(JobState::Published),
+        0,
+        "still paused after a restart"
+    );
+    w.engine().set_paused_all(false);
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(5), |w| {
+        w.count(JobState::Published) == 4
+    })
+    .await;
+    assert_each_title_once(&w, 4);
+    w.stop().await;
+}

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod connect;
 pub mod info;
 pub mod queue;
+pub mod scheduling;
 pub mod settings;
 
 /// Tells the window the accounts list changed (connected, disconnected, boards synced).

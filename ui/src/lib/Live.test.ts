@@ -1,6 +1,6 @@
 // The live panel: a lane's windows and its pause with the reason in words, counters from the
 // engine's events, and failures listed with a retry.
-import { cleanup, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 let push: ((events: unknown[], lagged: boolean) => void) | null = null;
@@ -15,6 +15,13 @@ vi.mock('./api', async (importOriginal) => {
     ]),
     listQueue: vi.fn().mockResolvedValue([]),
     retryJobs: vi.fn(),
+    setPausedAll: vi.fn().mockResolvedValue(undefined),
+    schedulingSettings: vi.fn().mockResolvedValue({
+      max_attempts: 6,
+      max_backoff_minutes: 360,
+      catch_up_grace_minutes: 15,
+      paused_all: false,
+    }),
     onEngineEvents: vi.fn().mockImplementation(async (h) => {
       push = h;
       return () => {};
@@ -47,5 +54,15 @@ describe('Live', () => {
     expect(screen.getByText(/org_write per minute/)).toBeTruthy();
     push?.([{ type: 'counters', sent: 7, published: 6, rate_limited: 1, retries: 2, failures: 0, reconciled: 0 }], false);
     expect((await screen.findByTestId('counters')).textContent).toContain('429s 1');
+  });
+
+  it('pauses every account from the panel and says so', async () => {
+    vi.mocked(api.lanes).mockResolvedValue([]);
+    render(Live, {});
+    const button = await screen.findByTestId('pause-all');
+    await fireEvent.click(button);
+    expect(api.setPausedAll).toHaveBeenCalledWith(true);
+    expect((await screen.findByTestId('paused-all')).textContent).toContain('nothing is sent');
+    expect(button.textContent).toContain('Resume all accounts');
   });
 });

@@ -25,6 +25,7 @@ import type { Disconnected } from './bindings/Disconnected';
 import type { EngineError } from './bindings/EngineError';
 import type { PinterestAppView } from './bindings/PinterestAppView';
 import type { QueuedJobs } from './bindings/QueuedJobs';
+import type { SchedulingSettings } from './bindings/SchedulingSettings';
 import type { SecretsBackend } from './bindings/SecretsBackend';
 
 export type {
@@ -50,6 +51,7 @@ export type {
   EngineError,
   PinterestAppView,
   QueuedJobs,
+  SchedulingSettings,
   SecretsBackend,
 };
 
@@ -169,6 +171,19 @@ export function importCommit(
 
 export function exportCsv(kind: ExportKind, path: string): Promise<number> {
   return invoke<number>('export_csv', { kind, path });
+}
+
+export function schedulingSettings(): Promise<SchedulingSettings> {
+  return invoke<SchedulingSettings>('scheduling_settings');
+}
+
+export function saveSchedulingSettings(settings: SchedulingSettings): Promise<SchedulingSettings> {
+  return invoke<SchedulingSettings>('save_scheduling_settings', { settings });
+}
+
+/** Pauses (or resumes) every account; kept across restarts. */
+export function setPausedAll(paused: boolean): Promise<void> {
+  return invoke<void>('set_paused_all', { paused });
 }
 
 /** The engine's events, batched by the shell (at most every 250 ms). `lagged`: re-read. */

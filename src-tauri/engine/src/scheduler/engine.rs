@@ -77,6 +77,8 @@ pub(super) enum Command {
     Lanes(oneshot::Sender<Vec<LaneSnapshot>>),
     Resume(i64),
     BoardsRefreshed(i64),
+    PauseAll(bool),
+    Configure(RetryPolicy, Duration),
 }
 
 /// Owns the engine task; dropping it stops the task.
@@ -88,6 +90,20 @@ pub struct EngineHandle {
 }
 
 impl EngineHandle {
+    /// Holds (or releases) every account: nothing is sent while held, due pins wait. Kept
+    /// across restarts.
+    pub fn set_paused_all(&self, paused: bool) {
+        let _ = self.commands.send(Command::PauseAll(paused));
+    }
+
+    /// Applies a new retry budget and catch-up grace to the running engine (the caller stores
+    /// them in settings for the next start).
+    pub fn configure(&self, retry: RetryPolicy, catch_up_grace: Duration) {
+        let _ = self
+            .commands
+            .send(Command::Configure(retry, catch_up_grace));
+    }
+
     /// Tells the engine the queue changed (a job was scheduled, edited or requeued).
     pub fn wake(&self) {
         let _ = self.commands.send(Command::Wake);
@@ -158,6 +174,8 @@ pub struct Engine {
     pub(super) turn: u64,
     pub(super) counters: Counters,
     pub(super) rng: StdRng,
+    /// The user's "pause all": nothing is sent while set.
+    pub(super) paused_all: bool,
     /// Accounts whose board list is being fetched again.
     pub(super) refreshing_boards: HashSet<i64>,
     /// The loop's own command channel, for background tasks that report back.
@@ -176,6 +194,9 @@ impl Engine {
         tokens: Arc<dyn TokenStore>,
         config: EngineConfig,
     ) -> EngineHandle {
+        let paused_all = store
+            .setting::<bool>(crate::store::settings::keys::PAUSED_ALL)
+            .unwrap_or(false);
         let store = Arc::new(Mutex::new(store));
         let events = EventBus::default();
         let (tx, rx) = mpsc::unbounded_channel();
@@ -195,6 +216,7 @@ impl Engine {
             turn: 0,
             counters: Counters::default(),
             refreshing_boards: HashSet::new(),
+            paused_all,
             commands_tx: tx.downgrade(),
             reports: mpsc::unbounded_channel(),
         };
@@ -244,6 +266,11 @@ impl Engine {
                     Some(Command::BoardsRefreshed(account)) => {
                         self.refreshing_boards.remove(&account);
                     }
+                    Some(Command::PauseAll(paused)) => self.pause_all(paused, now),
+                    Some(Command::Configure(retry, grace)) => {
+                        self.config.retry = retry;
+                        self.config.catch_up_grace = grace;
+                    }
                     Some(Command::Lanes(reply)) => {
                         let _ = reply.send(self.lane_snapshots(now));
                     }
@@ -260,7 +287,7 @@ impl Engine {
             wake = wake.min(t.max(now));
         }
         // While stopping nothing new is sent, so due lanes are no reason to wake.
-        let due = if stopping {
+        let due = if stopping || self.paused_all {
             Vec::new()
         } else {
             self.db().due_counts().unwrap_or_default()
@@ -291,6 +318,9 @@ impl Engine {
     /// round, least recently served first, so a slot shared by the app goes round fairly. The
     /// in-flight marks of one round are a single durable commit, made before any of them is sent.
     fn dispatch_ready(&mut self, now: DateTime<Utc>) {
+        if self.paused_all {
+            return;
+        }
         let mut due: HashMap<i64, i64> = self
             .db()
             .due_counts()
@@ -394,6 +424,16 @@ impl Engine {
         let client = PinterestClient::new(env.api_base().ok()?, self.clock.clone());
         self.clients.insert(account, client.clone());
         Some(client)
+    }
+
+    fn pause_all(&mut self, paused: bool, now: DateTime<Utc>) {
+        self.paused_all = paused;
+        let _ = self
+            .db()
+            .set_setting(crate::store::settings::keys::PAUSED_ALL, &paused);
+        for lane in self.lane_snapshots(now) {
+            self.emit(EngineEvent::Lane(lane));
+        }
     }
 
     pub(super) fn emit(&self, event: EngineEvent) {

@@ -638,7 +638,9 @@ impl Engine {
             account_id: account,
             windows: self.pacer.usage(account, now),
             paused_until: paused.map(|p| p.0),
-            pause_reason: paused.map(|p| p.1),
+            pause_reason: paused
+                .map(|p| p.1)
+                .or(self.paused_all.then_some(PauseReason::User)),
             due,
             in_flight: self.in_flight.get(&account).copied().unwrap_or(0) as u32,
             next_dispatch: (due > 0)

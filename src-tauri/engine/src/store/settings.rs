@@ -19,6 +19,8 @@ pub mod keys {
     pub const SECRETS_BACKEND: &str = "secrets_backend";
     /// The port the desktop's built-in simulator last listened on.
     pub const BUILTIN_SIM_PORT: &str = "builtin_sim_port";
+    /// The user paused every account ("Pause all" in the tray): nothing is sent until resumed.
+    pub const PAUSED_ALL: &str = "paused_all";
 }
 
 impl Store {
