@@ -8,7 +8,7 @@ export CARGO_TERM_COLOR ?= never
 TAURI := ui/node_modules/.bin/tauri
 GUARD := target/real-data-dir.snapshot
 
-.PHONY: deps ui build run test lint rust-test ui-test e2e package icons bench soak
+.PHONY: deps ui build run test lint rust-test ui-test e2e package icons bench soak screenshots
 
 deps:
 	scripts/install-deps.sh
@@ -49,6 +49,11 @@ ui-test:
 
 e2e:
 	scripts/e2e.sh
+
+## make screenshots: a PNG of every main screen of the demo workspace, light and dark, in
+## target/screenshots/ (the real window under Xvfb).
+screenshots: build
+	scripts/e2e.sh screenshots
 
 ## make bench: PinPace against three baseline schedulers on the simulator, side by side in one
 ## run (under 10 minutes); the table goes to target/bench/latest.md.

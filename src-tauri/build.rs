@@ -23,6 +23,7 @@ fn main() {
             "reschedule",
             "job_history",
             "lanes",
+            "forecast",
             "import_preview",
             "import_commit",
             "export_csv",

@@ -45,5 +45,6 @@ pub async fn start(store: &Store) -> Result<SimHandle, EngineError> {
         }
     }
     store.set_setting(keys::BUILTIN_SIM_PORT, &sim.port())?;
+    pinpace_engine::demo::slow_down_demo_account(&sim);
     Ok(sim)
 }

@@ -81,6 +81,7 @@ pub fn run() {
             commands::queue::reschedule,
             commands::queue::job_history,
             commands::queue::lanes,
+            commands::queue::forecast,
             commands::bulk::import_preview,
             commands::bulk::import_commit,
             commands::bulk::export_csv,

@@ -14,6 +14,7 @@ vi.mock('./lib/api', async (importOriginal) => {
     onConnectUrl: vi.fn().mockResolvedValue(() => {}),
     onEngineEvents: vi.fn().mockResolvedValue(() => {}),
     lanes: vi.fn().mockResolvedValue([]),
+    forecast: vi.fn().mockResolvedValue({ entries: [], warnings: [], quota_exhausted: [] }),
     schedulingSettings: vi.fn().mockResolvedValue({
       max_attempts: 6,
       max_backoff_minutes: 360,

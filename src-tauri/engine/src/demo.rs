@@ -23,6 +23,23 @@ use crate::secrets::VaultTokens;
 use crate::sim::{SimConfig, SimHandle};
 use crate::Store;
 
+/// The demo account the simulator holds to a low write limit, so that the live panel shows
+/// pacing at work: 6 pins a minute, which the engine learns from the rate-limit headers.
+pub const SLOW_DEMO_ACCOUNT: &str = "demo_kitchen";
+pub const SLOW_DEMO_WRITES_PER_MINUTE: u32 = 6;
+/// Pins the demo queues on the slow account a minute after the first start.
+const DEMO_BATCH: usize = 18;
+
+/// Holds the slow demo account to its low limit (call after each start of the simulator).
+pub fn slow_down_demo_account(sim: &SimHandle) {
+    sim.lower_limit(
+        SLOW_DEMO_ACCOUNT,
+        crate::sim::LimitCategory::OrgWrite,
+        60,
+        SLOW_DEMO_WRITES_PER_MINUTE,
+    );
+}
+
 /// The built-in simulator: the demo accounts, consent granted at once, standard limits.
 pub fn builtin_sim_config(port: u16) -> SimConfig {
     SimConfig {
@@ -175,6 +192,29 @@ pub async fn seed_workspace(
         if draft {
             drafts += 1;
         } else {
+            scheduled += 1;
+        }
+    }
+    // A batch on the slow account: three minutes of pacing to watch in the live panel.
+    let slow = ids[0];
+    // (The guard must not live through the loop below, which locks again.)
+    let first_board = lock(store).boards(slow)?.into_iter().next();
+    if let Some(board) = first_board {
+        for n in 1..=DEMO_BATCH {
+            let req = ComposeRequest {
+                title: Some(format!("Batch cooking, day {n}")),
+                description: Some("One of a month of make-ahead meals.".into()),
+                link: Some(format!("https://example.com/demo/batch/{n}")),
+                image_url: Some(format!("https://example.com/demo/batch/{n}.jpg")),
+                account_id: Some(slow),
+                boards: vec![BoardTarget {
+                    board_id: board.board_id.clone(),
+                    section_id: None,
+                }],
+                at: Some(now + TimeDelta::minutes(1)),
+                ..Default::default()
+            };
+            compose(&mut lock(store), &req, now)?;
             scheduled += 1;
         }
     }

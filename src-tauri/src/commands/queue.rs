@@ -120,6 +120,20 @@ pub fn job_history(
     state.with_store(|s| s.job_history(job_id))?
 }
 
+/// When each pending pin will really go out, and the warnings ("14 pins will be up to 22 min
+/// late: org_write limit").
+#[tauri::command]
+pub async fn forecast(
+    state: tauri::State<'_, AppState>,
+) -> Result<pinpace_engine::scheduler::forecast::Forecast, EngineError> {
+    state
+        .desktop()?
+        .engine
+        .forecast()
+        .await
+        .ok_or_else(|| EngineError::new(ErrorCode::Storage, "the scheduler is not running"))
+}
+
 /// Each account's pacing now: window usage per limit, pause and why, due and in flight.
 #[tauri::command]
 pub async fn lanes(state: tauri::State<'_, AppState>) -> Result<Vec<LaneSnapshot>, EngineError> {

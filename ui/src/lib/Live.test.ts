@@ -16,6 +16,11 @@ vi.mock('./api', async (importOriginal) => {
     listQueue: vi.fn().mockResolvedValue([]),
     retryJobs: vi.fn(),
     setPausedAll: vi.fn().mockResolvedValue(undefined),
+    forecast: vi.fn().mockResolvedValue({
+      entries: [],
+      warnings: ['14 pins will be up to 22 min late: org_write limit'],
+      quota_exhausted: [],
+    }),
     schedulingSettings: vi.fn().mockResolvedValue({
       max_attempts: 6,
       max_backoff_minutes: 360,
@@ -51,6 +56,7 @@ describe('Live', () => {
     render(Live, {});
     expect((await screen.findByTestId('lane-paused')).textContent).toContain('Pinterest asked to slow down (429)');
     expect(screen.getByText('42 / 100')).toBeTruthy();
+    expect((await screen.findByTestId('forecast-warning')).textContent).toContain('22 min late');
     expect(screen.getByText(/org_write per minute/)).toBeTruthy();
     push?.([{ type: 'counters', sent: 7, published: 6, rate_limited: 1, retries: 2, failures: 0, reconciled: 0 }], false);
     expect((await screen.findByTestId('counters')).textContent).toContain('429s 1');

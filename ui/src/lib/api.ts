@@ -7,6 +7,7 @@ import type { AccountView } from './bindings/AccountView';
 import type { BulkResult } from './bindings/BulkResult';
 import type { ComposeRequest } from './bindings/ComposeRequest';
 import type { ExportKind } from './bindings/ExportKind';
+import type { Forecast } from './bindings/Forecast';
 import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportMode } from './bindings/ImportMode';
 import type { ImportOptions } from './bindings/ImportOptions';
@@ -30,6 +31,7 @@ import type { SecretsBackend } from './bindings/SecretsBackend';
 
 export type {
   ExportKind,
+  Forecast,
   ImportFormat,
   ImportMode,
   ImportOptions,
@@ -125,6 +127,10 @@ export function reschedule(jobId: number, at: string): Promise<void> {
 
 export function jobHistory(jobId: number): Promise<JobEvent[]> {
   return invoke<JobEvent[]>('job_history', { jobId });
+}
+
+export function forecast(): Promise<Forecast> {
+  return invoke<Forecast>('forecast');
 }
 
 export function lanes(): Promise<LaneSnapshot[]> {

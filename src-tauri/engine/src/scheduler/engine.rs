@@ -79,6 +79,7 @@ pub(super) enum Command {
     BoardsRefreshed(i64),
     PauseAll(bool),
     Configure(RetryPolicy, Duration),
+    Forecast(oneshot::Sender<super::forecast::Forecast>),
 }
 
 /// Owns the engine task; dropping it stops the task.
@@ -102,6 +103,13 @@ impl EngineHandle {
         let _ = self
             .commands
             .send(Command::Configure(retry, catch_up_grace));
+    }
+
+    /// When each pending pin will really go out under the live pacing, and the warnings.
+    pub async fn forecast(&self) -> Option<super::forecast::Forecast> {
+        let (tx, rx) = oneshot::channel();
+        let _ = self.commands.send(Command::Forecast(tx));
+        rx.await.ok()
     }
 
     /// Tells the engine the queue changed (a job was scheduled, edited or requeued).
@@ -267,6 +275,9 @@ impl Engine {
                         self.refreshing_boards.remove(&account);
                     }
                     Some(Command::PauseAll(paused)) => self.pause_all(paused, now),
+                    Some(Command::Forecast(reply)) => {
+                        let _ = reply.send(self.forecast_now(now));
+                    }
                     Some(Command::Configure(retry, grace)) => {
                         self.config.retry = retry;
                         self.config.catch_up_grace = grace;
@@ -424,6 +435,14 @@ impl Engine {
         let client = PinterestClient::new(env.api_base().ok()?, self.clock.clone());
         self.clients.insert(account, client.clone());
         Some(client)
+    }
+
+    fn forecast_now(&self, now: DateTime<Utc>) -> super::forecast::Forecast {
+        let mut pending = Vec::new();
+        for s in [JobState::Scheduled, JobState::Due, JobState::WaitingRetry] {
+            pending.extend(self.db().jobs_in_state(s).unwrap_or_default());
+        }
+        super::forecast::forecast(&pending, &self.pacer, now)
     }
 
     fn pause_all(&mut self, paused: bool, now: DateTime<Utc>) {

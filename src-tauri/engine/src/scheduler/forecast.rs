@@ -14,18 +14,25 @@ use crate::pinterest::types::Category;
 use crate::store::job_state::JobState;
 use crate::store::jobs::Job;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ForecastEntry {
+    #[ts(type = "number")]
     pub job_id: i64,
+    #[ts(type = "number")]
     pub account_id: i64,
+    #[ts(type = "string")]
     pub due_at: DateTime<Utc>,
+    #[ts(type = "string")]
     pub expected_at: DateTime<Utc>,
+    #[ts(type = "number")]
     pub late_seconds: i64,
     /// The limit responsible when late, e.g. "org_write 100/60s (user)".
     pub held_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Forecast {
     pub entries: Vec<ForecastEntry>,
     /// One sentence per account and limit, e.g. "14 pins will be up to 22 min late: org_write limit".
@@ -34,11 +41,14 @@ pub struct Forecast {
     pub quota_exhausted: Vec<QuotaExhaustion>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct QuotaExhaustion {
+    #[ts(type = "number")]
     pub account_id: i64,
     /// e.g. "org_write 300/86400s (app)".
     pub limit: String,
+    #[ts(type = "string")]
     pub at: DateTime<Utc>,
 }
 
