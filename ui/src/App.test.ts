@@ -1,6 +1,6 @@
 // Component tests of the shell: what the engine reported is shown, and an engine error is shown
 // with its stable code rather than swallowed.
-import { render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('./lib/api', async (importOriginal) => {
@@ -22,13 +22,17 @@ vi.mock('./lib/api', async (importOriginal) => {
       paused_all: false,
     }),
     listQueue: vi.fn().mockResolvedValue([]),
+    accountBoards: vi.fn().mockResolvedValue([]),
   };
 });
 
 import App from './App.svelte';
 import { appInfo } from './lib/api';
 
-afterEach(() => vi.mocked(appInfo).mockReset());
+afterEach(() => {
+  cleanup();
+  vi.mocked(appInfo).mockReset();
+});
 
 describe('App', () => {
   it('shows the engine version and database path from the command', async () => {
@@ -48,5 +52,17 @@ describe('App', () => {
     render(App);
     expect((await screen.findByTestId('error-code')).textContent).toBe('database_locked');
     expect(screen.getByRole('alert').textContent).toContain('in use');
+  });
+
+  it('opens tabs from the keyboard', async () => {
+    vi.mocked(appInfo).mockResolvedValue({ engineVersion: '1', databasePath: '/x', schemaVersion: 1 });
+    render(App);
+    await screen.findByTestId('engine-version');
+    await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    expect(screen.getByTestId('tab-compose').getAttribute('aria-current')).toBe('true');
+    await fireEvent.keyDown(window, { key: '1', ctrlKey: true });
+    expect(screen.getByTestId('tab-live').getAttribute('aria-current')).toBe('true');
+    await fireEvent.keyDown(window, { key: 'ArrowLeft', altKey: true });
+    expect(screen.getByTestId('tab-settings').getAttribute('aria-current')).toBe('true');
   });
 });

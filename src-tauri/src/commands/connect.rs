@@ -6,11 +6,9 @@
 
 use std::time::Duration;
 
-use pinpace_engine::accounts::DEFAULT_REDIRECT_PORT;
 use pinpace_engine::accounts::{connect_account as run_flow, ConnectRequest, ConnectSummary};
 use pinpace_engine::demo::{sim_app, sim_environment};
 use pinpace_engine::pinterest::Environment;
-use pinpace_engine::store::settings::keys;
 use pinpace_engine::{EngineError, ErrorCode};
 use serde::Deserialize;
 use tauri::Emitter;
@@ -62,15 +60,7 @@ struct Plan {
 
 fn plan_real(desktop: &Desktop, env: Environment) -> Result<Plan, EngineError> {
     let vault = desktop.secrets.real().map_err(|e| no_vault(&e))?;
-    let (client_id, port) = {
-        let store = desktop.store();
-        (
-            store.setting::<String>(keys::PINTEREST_CLIENT_ID),
-            store
-                .setting::<u16>(keys::REDIRECT_PORT)
-                .unwrap_or(DEFAULT_REDIRECT_PORT),
-        )
-    };
+    let (client_id, port) = super::settings::app_settings(desktop);
     let missing = || {
         EngineError::new(
             ErrorCode::InvalidInput,

@@ -45,16 +45,19 @@ pub struct PinterestAppView {
     pub simulator_users: Vec<String>,
 }
 
+/// The saved client id (if any) and redirect port (or the default).
+pub fn app_settings(desktop: &Desktop) -> (Option<String>, u16) {
+    let store = desktop.store();
+    (
+        store.setting::<String>(keys::PINTEREST_CLIENT_ID),
+        store
+            .setting::<u16>(keys::REDIRECT_PORT)
+            .unwrap_or(DEFAULT_REDIRECT_PORT),
+    )
+}
+
 pub fn view(desktop: &Desktop) -> PinterestAppView {
-    let (client_id, port) = {
-        let store = desktop.store();
-        (
-            store.setting::<String>(keys::PINTEREST_CLIENT_ID),
-            store
-                .setting::<u16>(keys::REDIRECT_PORT)
-                .unwrap_or(DEFAULT_REDIRECT_PORT),
-        )
-    };
+    let (client_id, port) = app_settings(desktop);
     let real = desktop.secrets.real();
     let has_secret = match (&real, &client_id) {
         (Ok(vault), Some(id)) => matches!(vault.app(id), Ok(Some(_))),

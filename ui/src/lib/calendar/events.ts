@@ -6,30 +6,9 @@ import type { Calendar as EC } from '@event-calendar/core';
 import { describeError, type QueueItem } from '../api';
 import type { JobState } from '../bindings/JobState';
 
-/** The states a person can pick in the calendar's filter (drafts have no time to show). */
-export const STATE_OPTIONS: { value: JobState; label: string }[] = [
-  { value: 'scheduled', label: 'Scheduled' },
-  { value: 'due', label: 'Due' },
-  { value: 'in_flight', label: 'Sending' },
-  { value: 'waiting_retry', label: 'Waiting to retry' },
-  { value: 'published', label: 'Published' },
-  { value: 'failed', label: 'Failed' },
-  { value: 'missed', label: 'Missed' },
-  { value: 'needs_reconnect', label: 'Needs reconnect' },
-  { value: 'cancelled', label: 'Cancelled' },
-  { value: 'draft', label: 'Draft' },
-];
+import { isMovable } from '../states';
 
-export function stateLabel(state: JobState): string {
-  return STATE_OPTIONS.find((s) => s.value === state)?.label ?? state;
-}
-
-/** Only these can be moved to another time; the engine refuses the rest anyway. */
-const MOVABLE: ReadonlySet<JobState> = new Set<JobState>(['scheduled', 'due', 'failed', 'missed']);
-
-export function isMovable(state: JobState): boolean {
-  return MOVABLE.has(state);
-}
+export { STATE_OPTIONS, stateLabel, isMovable } from '../states';
 
 /** A colour family per state; Calendar.svelte defines `--cal-<tone>` and `--cal-<tone>-edge`. */
 export type Tone = 'published' | 'problem' | 'active' | 'inactive' | 'neutral';
