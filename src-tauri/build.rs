@@ -30,6 +30,8 @@ fn main() {
             "scheduling_settings",
             "save_scheduling_settings",
             "set_paused_all",
+            "launch_at_login",
+            "set_launch_at_login",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

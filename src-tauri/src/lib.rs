@@ -13,6 +13,7 @@ mod notify;
 mod secrets;
 mod state;
 mod tray;
+mod window_state;
 
 use tauri::{Manager, WebviewWindowBuilder, WindowEvent};
 use tauri_plugin_notification::NotificationExt;
@@ -30,6 +31,11 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_opener::init())
+        // Launch at login is off until the user turns it on in Settings.
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let dir = data_dir::resolve(app.path().app_data_dir().ok());
@@ -46,6 +52,9 @@ pub fn run() {
                 window = window.data_directory(dir.join("webview"));
             }
             let state = tauri::async_runtime::block_on(state::AppState::start(dir));
+            if let Ok(desktop) = state.desktop() {
+                window = window_state::restore(window, &desktop.store());
+            }
             if let Ok(desktop) = state.desktop() {
                 notify::forward(app.handle().clone(), desktop.engine.events().subscribe());
                 if let Some(tray) = tray::install(app.handle(), desktop.paused_all()) {
@@ -88,6 +97,8 @@ pub fn run() {
             commands::scheduling::scheduling_settings,
             commands::scheduling::save_scheduling_settings,
             commands::scheduling::set_paused_all,
+            commands::scheduling::launch_at_login,
+            commands::scheduling::set_launch_at_login,
         ])
         .run(tauri::generate_context!())
         .expect("PinPace could not start its window");
@@ -98,15 +109,17 @@ pub fn run() {
 fn keep_running_in_tray(window: &tauri::Window, api: &tauri::CloseRequestApi) {
     const TOLD: &str = "close_to_tray_told";
     let app = window.app_handle();
+    let state = app.try_state::<state::AppState>();
+    let desktop = state.as_ref().and_then(|s| s.desktop().ok());
+    if let Some(desktop) = desktop {
+        window_state::save(window, &desktop.store());
+    }
     if app.try_state::<tray::Tray>().is_none() {
         return;
     }
     api.prevent_close();
     let _ = window.hide();
-    let Some(state) = app.try_state::<state::AppState>() else {
-        return;
-    };
-    let Ok(desktop) = state.desktop() else {
+    let Some(desktop) = desktop else {
         return;
     };
     let store = desktop.store();

@@ -65,7 +65,16 @@ fn build(app: &AppHandle, paused: bool) -> tauri::Result<Tray> {
                     }
                 }
             }
-            "quit" => app.exit(0),
+            "quit" => {
+                if let (Some(window), Some(state)) =
+                    (app.get_webview_window("main"), app.try_state::<AppState>())
+                {
+                    if let Ok(desktop) = state.desktop() {
+                        crate::window_state::save_webview(&window, &desktop.store());
+                    }
+                }
+                app.exit(0)
+            }
             _ => {}
         });
     if let Some(icon) = app.default_window_icon() {

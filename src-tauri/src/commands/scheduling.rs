@@ -87,3 +87,30 @@ pub fn set_paused_all(
     }
     Ok(())
 }
+
+/// Whether PinPace starts when the user logs in (off unless they turned it on).
+#[tauri::command]
+pub fn launch_at_login(app: tauri::AppHandle) -> Result<bool, EngineError> {
+    use tauri_plugin_autostart::ManagerExt;
+    app.autolaunch()
+        .is_enabled()
+        .map_err(|e| EngineError::new(ErrorCode::Storage, format!("cannot tell: {e}")))
+}
+
+#[tauri::command]
+pub fn set_launch_at_login(app: tauri::AppHandle, enabled: bool) -> Result<bool, EngineError> {
+    use tauri_plugin_autostart::ManagerExt;
+    let manager = app.autolaunch();
+    let done = if enabled {
+        manager.enable()
+    } else {
+        manager.disable()
+    };
+    done.map_err(|e| {
+        EngineError::new(
+            ErrorCode::Storage,
+            format!("the login item could not be changed: {e}"),
+        )
+    })?;
+    launch_at_login(app)
+}

@@ -187,6 +187,14 @@ export function saveSchedulingSettings(settings: SchedulingSettings): Promise<Sc
   return invoke<SchedulingSettings>('save_scheduling_settings', { settings });
 }
 
+export function launchAtLogin(): Promise<boolean> {
+  return invoke<boolean>('launch_at_login');
+}
+
+export function setLaunchAtLogin(enabled: boolean): Promise<boolean> {
+  return invoke<boolean>('set_launch_at_login', { enabled });
+}
+
 /** Pauses (or resumes) every account; kept across restarts. */
 export function setPausedAll(paused: boolean): Promise<void> {
   return invoke<void>('set_paused_all', { paused });
