@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use pinpace_engine::compose::{compose, ComposeRequest};
 use pinpace_engine::queue::{
-    cancel_job, list_queue as list, reschedule_job, retry_job, QueueFilter, QueueItem,
+    cancel_job, list_queue as list, next_free_slot, reschedule_job, retry_job, set_slots, slots,
+    QueueFilter, QueueItem, SlotPlan,
 };
 use pinpace_engine::scheduler::events::LaneSnapshot;
 use pinpace_engine::store::jobs::JobEvent;
@@ -138,4 +139,33 @@ pub async fn forecast(
 #[tauri::command]
 pub async fn lanes(state: tauri::State<'_, AppState>) -> Result<Vec<LaneSnapshot>, EngineError> {
     Ok(state.desktop()?.engine.lanes().await)
+}
+
+/// An account's posting slots, if it has any.
+#[tauri::command]
+pub fn account_slots(
+    state: tauri::State<'_, AppState>,
+    account_id: i64,
+) -> Result<Option<SlotPlan>, EngineError> {
+    state.with_store(|s| slots(s, account_id))
+}
+
+#[tauri::command]
+pub fn set_account_slots(
+    state: tauri::State<'_, AppState>,
+    account_id: i64,
+    plan: SlotPlan,
+) -> Result<(), EngineError> {
+    state.with_store(|s| set_slots(s, account_id, &plan))?
+}
+
+/// The account's next slot that no pin holds yet (RFC 3339, UTC).
+#[tauri::command]
+pub fn next_slot(
+    state: tauri::State<'_, AppState>,
+    account_id: i64,
+) -> Result<String, EngineError> {
+    state
+        .with_store(|s| next_free_slot(s, account_id, Utc::now()))?
+        .map(|t| t.to_rfc3339())
 }

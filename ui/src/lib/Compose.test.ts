@@ -5,7 +5,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
-  return { ...real, listAccounts: vi.fn(), accountBoards: vi.fn(), composePin: vi.fn() };
+  return {
+    ...real,
+    listAccounts: vi.fn(),
+    accountBoards: vi.fn(),
+    composePin: vi.fn(),
+    nextSlot: vi.fn(),
+  };
 });
 
 import Compose from './Compose.svelte';
@@ -61,5 +67,20 @@ describe('Compose', () => {
     expect(req.boards).toEqual([{ board_id: '22', section_id: null }]);
     expect(req.local_time).toBeUndefined();
     expect((await screen.findByRole('alert')).textContent).toContain('(invalid_input)');
+  });
+
+  it("schedules in the account's next free slot", async () => {
+    vi.mocked(api.nextSlot).mockResolvedValue('2026-12-01T08:00:00+00:00');
+    vi.mocked(api.composePin).mockResolvedValue([4]);
+    render(Compose, {});
+    const boxes = await screen.findAllByTestId('board-option');
+    await fireEvent.click(boxes[0]);
+    await fireEvent.click(screen.getByTestId('when-slot'));
+    await fireEvent.click(screen.getByTestId('compose-submit'));
+    await waitFor(() => expect(api.composePin).toHaveBeenCalled());
+    expect(api.nextSlot).toHaveBeenCalledWith(3);
+    const req = vi.mocked(api.composePin).mock.calls[0][0];
+    expect(req.at).toBe('2026-12-01T08:00:00+00:00');
+    expect(req.local_time).toBeUndefined();
   });
 });

@@ -27,6 +27,7 @@ import type { EngineError } from './bindings/EngineError';
 import type { PinterestAppView } from './bindings/PinterestAppView';
 import type { QueuedJobs } from './bindings/QueuedJobs';
 import type { SchedulingSettings } from './bindings/SchedulingSettings';
+import type { SlotPlan } from './bindings/SlotPlan';
 import type { SecretsBackend } from './bindings/SecretsBackend';
 
 export type {
@@ -55,6 +56,7 @@ export type {
   QueuedJobs,
   SchedulingSettings,
   SecretsBackend,
+  SlotPlan,
 };
 
 export function appInfo(): Promise<AppInfo> {
@@ -185,6 +187,19 @@ export function schedulingSettings(): Promise<SchedulingSettings> {
 
 export function saveSchedulingSettings(settings: SchedulingSettings): Promise<SchedulingSettings> {
   return invoke<SchedulingSettings>('save_scheduling_settings', { settings });
+}
+
+export function accountSlots(accountId: number): Promise<SlotPlan | null> {
+  return invoke<SlotPlan | null>('account_slots', { accountId });
+}
+
+export function setAccountSlots(accountId: number, plan: SlotPlan): Promise<void> {
+  return invoke<void>('set_account_slots', { accountId, plan });
+}
+
+/** The account's next slot no pin holds yet (RFC 3339). */
+export function nextSlot(accountId: number): Promise<string> {
+  return invoke<string>('next_slot', { accountId });
 }
 
 export function launchAtLogin(): Promise<boolean> {

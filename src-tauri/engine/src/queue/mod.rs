@@ -4,9 +4,11 @@
 //! against the job's current state and lands in the audit trail like the scheduler's own moves.
 
 pub mod actions;
+pub mod slots;
 pub mod view;
 
 pub use actions::{cancel_job, reschedule_job, retry_job};
+pub use slots::{next_free_slot, set_slots, slots, SlotPlan};
 pub use view::{list_queue, QueueFilter, QueueItem};
 
 #[cfg(test)]
