@@ -434,3 +434,80 @@ async fn screenshots_of_every_main_screen_in_both_themes() {
     })
     .await;
 }
+
+/// Issue 8: a draft saved while Pinterest (the simulator) is down, sent from the queue while it
+/// is still down, waits without failing, and goes out once the simulator is back.
+#[tokio::test]
+#[ignore = "needs Xvfb and tauri-driver: run through scripts/e2e.sh (make test does)"]
+async fn a_draft_saved_offline_goes_out_when_the_simulator_is_back() {
+    with_window("offline_draft", |client| async move {
+        let c = &client;
+        connect_sim(c, "demo_travel").await;
+        let admin = sim_admin(c).await;
+        let status = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
+            .post(format!("{admin}/outage"))
+            .json(&serde_json::json!({ "secs": 15 }))
+            .send()
+            .await
+            .expect("the simulator answers")
+            .status();
+        assert!(status.is_success(), "outage: {status}");
+        click(c, "[data-testid=tab-compose]").await;
+        wait_for(c, "[data-testid=title]")
+            .await
+            .send_keys("E2E offline draft")
+            .await
+            .unwrap();
+        wait_for(c, "[data-testid=image-url]")
+            .await
+            .send_keys("https://example.com/offline.jpg")
+            .await
+            .unwrap();
+        // The first account's boards load after the accounts: wait for them to settle.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let board = wait_for(c, "[data-testid=board-option]").await;
+        board.click().await.unwrap();
+        assert!(board.is_selected().await.unwrap(), "the board is chosen");
+        click(c, "[data-testid=when-draft]").await;
+        click(c, "[data-testid=compose-submit]").await;
+        // Compose switches to the queue; send the draft while the simulator is still down.
+        let row = wait_for_text(
+            c,
+            "[data-testid=queue-row][data-state=draft]",
+            "E2E offline draft",
+        )
+        .await;
+        assert!(row.contains("Draft"), "{row}");
+        for r in c
+            .find_all(Locator::Css("[data-testid=queue-row][data-state=draft]"))
+            .await
+            .unwrap()
+        {
+            if r.text().await.unwrap().contains("E2E offline draft") {
+                r.find(Locator::Css("[data-testid=send-now]"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                break;
+            }
+        }
+        wait_for_text(
+            c,
+            "[data-testid=queue-row][data-state=due]",
+            "E2E offline draft",
+        )
+        .await;
+        wait_for_text(
+            c,
+            "[data-testid=queue-row][data-state=published]",
+            "E2E offline draft",
+        )
+        .await;
+    })
+    .await;
+}

@@ -162,6 +162,21 @@ pub fn validate(
         _ => {}
     }
     if req.draft {
+        // A draft may already name its account and boards (scheduled later from the queue);
+        // what it names must be valid, like any pin's.
+        if let Some(account) = req.account_id {
+            store
+                .account(account)
+                .map_err(|_| invalid("account_id", format!("there is no account {account}")))?;
+        } else if !req.boards.is_empty() {
+            return Err(invalid("boards", "boards belong to an account: choose one"));
+        }
+        for b in &req.boards {
+            check_digits("board_id", &b.board_id)?;
+            if let Some(s) = &b.section_id {
+                check_digits("section_id", s)?;
+            }
+        }
         return Ok(());
     }
     let account = req
@@ -230,12 +245,23 @@ pub fn write_validated(
     };
     let pin_id = store.insert_pin(&content, now)?;
     if req.draft {
-        let job = NewJob {
-            pin_id,
-            account_id: req.account_id,
-            ..Default::default()
+        let mut ids = Vec::new();
+        let boards: Vec<Option<&BoardTarget>> = if req.boards.is_empty() {
+            vec![None]
+        } else {
+            req.boards.iter().map(Some).collect()
         };
-        return Ok((pin_id, vec![store.create_job(&job, JobState::Draft, now)?]));
+        for board in boards {
+            let job = NewJob {
+                pin_id,
+                account_id: req.account_id,
+                board_id: board.map(|b| b.board_id.clone()),
+                section_id: board.and_then(|b| b.section_id.clone()),
+                ..Default::default()
+            };
+            ids.push(store.create_job(&job, JobState::Draft, now)?);
+        }
+        return Ok((pin_id, ids));
     }
     let start = publish_time(req)?.unwrap_or(now);
     let spacing = TimeDelta::seconds(i64::try_from(req.interval_secs).unwrap_or(i64::MAX / 2));

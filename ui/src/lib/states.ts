@@ -20,7 +20,9 @@ export function stateLabel(state: JobState): string {
   return STATE_OPTIONS.find((s) => s.value === state)?.label ?? state;
 }
 
-const MOVABLE: ReadonlySet<JobState> = new Set<JobState>(['scheduled', 'due', 'failed', 'missed']);
+// A draft with an account and a board can be scheduled from the queue; on the calendar drafts
+// never show (they have no time), so only the other four can be dragged there.
+const MOVABLE: ReadonlySet<JobState> = new Set<JobState>(['scheduled', 'due', 'failed', 'missed', 'draft']);
 
 export function isMovable(state: JobState): boolean {
   return MOVABLE.has(state);

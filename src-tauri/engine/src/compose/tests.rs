@@ -158,3 +158,44 @@ fn a_local_time_in_a_zone_is_stored_as_utc_across_dst() {
         .message
         .starts_with("time_zone"));
 }
+
+#[test]
+fn a_draft_keeps_its_account_and_boards_for_later_and_checks_them() {
+    let (mut store, a) = setup();
+    let req = ComposeRequest {
+        draft: true,
+        at: None,
+        ..good(a)
+    };
+    let ids = compose(&mut store, &req, now()).unwrap();
+    assert_eq!(ids.len(), 2, "one draft job per board");
+    let job = store.job(ids[1]).unwrap();
+    assert_eq!(job.state, JobState::Draft);
+    assert_eq!(
+        (job.account_id, job.board_id.as_deref()),
+        (Some(a), Some("222"))
+    );
+    assert_eq!(job.section_id.as_deref(), Some("5"));
+    assert_eq!(job.due_at, None);
+    // Boards without an account, or a bad board id, are refused and nothing is written.
+    let before = job_count(&store);
+    for bad in [
+        ComposeRequest {
+            account_id: None,
+            ..req.clone()
+        },
+        ComposeRequest {
+            boards: vec![BoardTarget {
+                board_id: "not-digits".into(),
+                section_id: None,
+            }],
+            ..req.clone()
+        },
+    ] {
+        assert_eq!(
+            compose(&mut store, &bad, now()).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+    }
+    assert_eq!(job_count(&store), before);
+}

@@ -50,7 +50,8 @@ export function toCalendarEvents(items: QueueItem[]): EC.EventInput[] {
     const start = new Date(it.due_at);
     if (Number.isNaN(start.getTime())) continue;
     const end = new Date(start.getTime() + EVENT_MINUTES * 60_000);
-    const movable = isMovable(it.state);
+    // A draft is scheduled from the queue, not dragged (it has no time to drag from).
+    const movable = isMovable(it.state) && it.state !== 'draft';
     const tone = toneOf(it.state);
     const extendedProps: PinProps = {
       jobId: it.job_id,

@@ -1,0 +1,75 @@
+// uPlot options for the two live charts, and the theme colors they use. Kept apart from the
+// component as plain functions so titles, series and the color fallbacks are checked in unit
+// tests without a canvas (jsdom has none), and the component only mounts and feeds the plots.
+import type uPlot from 'uplot';
+
+export const COUNTS_TITLE = '429s, retries, failures (per 5 s)';
+export const DEPTH_TITLE = 'Queue depth';
+export const CHART_HEIGHT = 120;
+
+export interface ChartColors {
+  danger: string;
+  accent: string;
+  muted: string;
+}
+
+/** Used when the CSS variables are not set (tests, or a page without app.css). */
+export const FALLBACK_COLORS: ChartColors = { danger: '#b3261e', accent: '#b0284c', muted: '#6b5f64' };
+
+/** Reads --danger, --accent and --muted from a computed style, each falling back on its own. */
+export function readColors(style: Pick<CSSStyleDeclaration, 'getPropertyValue'>): ChartColors {
+  const pick = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    danger: pick('--danger', FALLBACK_COLORS.danger),
+    accent: pick('--accent', FALLBACK_COLORS.accent),
+    muted: pick('--muted', FALLBACK_COLORS.muted),
+  };
+}
+
+/** Counts are never negative: the y scale starts at 0 and shows at least 0..1 when all is quiet. */
+export const fromZero: uPlot.Range.Function = (_u, _min, max) => [
+  0,
+  Number.isFinite(max) ? Math.max(1, Math.ceil(max)) : 1,
+];
+
+/** Axes in the muted color so the charts sit quietly in both themes. */
+function axes(colors: ChartColors): uPlot.Axis[] {
+  const grid = { stroke: 'rgba(127, 127, 127, 0.15)', width: 1 };
+  return [
+    { stroke: colors.muted, grid, ticks: grid },
+    { stroke: colors.muted, grid, ticks: grid, size: 40 },
+  ];
+}
+
+/** 429s, retries and failures per bucket: three lines sharing one count axis. */
+export function countsOptions(colors: ChartColors, width: number, height = CHART_HEIGHT): uPlot.Options {
+  return {
+    title: COUNTS_TITLE,
+    width,
+    height,
+    legend: { show: true },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: true }, y: { range: fromZero } },
+    axes: axes(colors),
+    series: [
+      {},
+      { label: '429s', stroke: colors.danger, width: 1.5 },
+      { label: 'Retries', stroke: colors.accent, width: 1.5 },
+      { label: 'Failures', stroke: colors.muted, width: 1.5, dash: [4, 3] },
+    ],
+  };
+}
+
+/** Pins due or in flight over all accounts at each bucket's end. */
+export function depthOptions(colors: ChartColors, width: number, height = CHART_HEIGHT): uPlot.Options {
+  return {
+    title: DEPTH_TITLE,
+    width,
+    height,
+    legend: { show: true },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: true }, y: { range: fromZero } },
+    axes: axes(colors),
+    series: [{}, { label: 'Due + in flight', stroke: colors.accent, width: 1.5 }],
+  };
+}
