@@ -1,0 +1,15 @@
+// Vitest setup for jsdom: jsdom has no matchMedia, which uPlot (the live charts) calls when it is
+// imported; a stub that matches nothing lets components that include the charts mount in tests.
+if (typeof window !== 'undefined' && typeof window.matchMedia !== 'function') {
+  window.matchMedia = (query: string): MediaQueryList =>
+    ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addListener: () => {},
+      removeListener: () => {},
+      addEventListener: () => {},
+      removeEventListener: () => {},
+      dispatchEvent: () => false,
+    }) as MediaQueryList;
+}
