@@ -119,6 +119,22 @@ async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
     }
 }
 
+/// Clicks `button` inside the first `row` whose text mentions `needle`.
+async fn click_in_row(client: &Client, row: &str, needle: &str, button: &str) {
+    for r in client.find_all(Locator::Css(row)).await.unwrap() {
+        if r.text().await.unwrap().contains(needle) {
+            r.find(Locator::Css(button))
+                .await
+                .unwrap_or_else(|e| panic!("no {button} in the row of {needle}: {e}"))
+                .click()
+                .await
+                .unwrap();
+            return;
+        }
+    }
+    panic!("no {row} mentions {needle:?}");
+}
+
 /// Connects (or reconnects) a built-in simulator user from the Accounts tab; returns the notice.
 async fn connect_sim(client: &Client, user: &str) -> String {
     click(client, "[data-testid=tab-accounts]").await;
@@ -305,21 +321,7 @@ async fn a_failure_is_shown_in_the_live_panel_and_retried_from_there() {
             assert!(failure.contains("pinterest_29"), "{failure}");
             screenshot(c, "live-failure.png").await;
             sim_settings(&admin, serde_json::json!({ "trial_production": false })).await;
-            let rows = client
-                .find_all(Locator::Css("[data-testid=failure]"))
-                .await
-                .unwrap();
-            for row in rows {
-                if row.text().await.unwrap().contains("E2E refused") {
-                    row.find(Locator::Css("button"))
-                        .await
-                        .unwrap()
-                        .click()
-                        .await
-                        .unwrap();
-                    break;
-                }
-            }
+            click_in_row(c, "[data-testid=failure]", "E2E refused", "button").await;
             click(c, "[data-testid=tab-queue]").await;
             wait_for_text(
                 c,
@@ -481,21 +483,13 @@ async fn a_draft_saved_offline_goes_out_when_the_simulator_is_back() {
         )
         .await;
         assert!(row.contains("Draft"), "{row}");
-        for r in c
-            .find_all(Locator::Css("[data-testid=queue-row][data-state=draft]"))
-            .await
-            .unwrap()
-        {
-            if r.text().await.unwrap().contains("E2E offline draft") {
-                r.find(Locator::Css("[data-testid=send-now]"))
-                    .await
-                    .unwrap()
-                    .click()
-                    .await
-                    .unwrap();
-                break;
-            }
-        }
+        click_in_row(
+            c,
+            "[data-testid=queue-row][data-state=draft]",
+            "E2E offline draft",
+            "[data-testid=send-now]",
+        )
+        .await;
         wait_for_text(
             c,
             "[data-testid=queue-row][data-state=due]",
