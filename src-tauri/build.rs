@@ -24,6 +24,8 @@ fn main() {
             "job_history",
             "lanes",
             "forecast",
+            "image_preview",
+            "pick_image",
             "account_slots",
             "set_account_slots",
             "next_slot",

@@ -31,6 +31,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         // Launch at login is off until the user turns it on in Settings.
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
@@ -91,6 +92,8 @@ pub fn run() {
             commands::queue::job_history,
             commands::queue::lanes,
             commands::queue::forecast,
+            commands::media::image_preview,
+            commands::media::pick_image,
             commands::queue::account_slots,
             commands::queue::set_account_slots,
             commands::queue::next_slot,

@@ -11,6 +11,9 @@ vi.mock('./api', async (importOriginal) => {
     accountBoards: vi.fn(),
     composePin: vi.fn(),
     nextSlot: vi.fn(),
+    imagePreview: vi.fn().mockResolvedValue('data:image/png;base64,AAAA'),
+    pickImage: vi.fn().mockResolvedValue('/pics/picked.png'),
+    onFileDrop: vi.fn().mockResolvedValue(() => {}),
   };
 });
 
@@ -82,5 +85,14 @@ describe('Compose', () => {
     const req = vi.mocked(api.composePin).mock.calls[0][0];
     expect(req.at).toBe('2026-12-01T08:00:00+00:00');
     expect(req.local_time).toBeUndefined();
+  });
+
+  it('previews a local image picked with the file dialog', async () => {
+    render(Compose, {});
+    await fireEvent.click(screen.getByRole('button', { name: 'Browse…' }));
+    await waitFor(() => expect(api.imagePreview).toHaveBeenCalledWith('/pics/picked.png'));
+    expect((await screen.findByTestId('local-preview')).getAttribute('src')).toBe(
+      'data:image/png;base64,AAAA',
+    );
   });
 });

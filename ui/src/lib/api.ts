@@ -202,6 +202,21 @@ export function nextSlot(accountId: number): Promise<string> {
   return invoke<string>('next_slot', { accountId });
 }
 
+/** A local PNG/JPEG as a `data:` URL for previews (refused if it is not one). */
+export function imagePreview(path: string): Promise<string> {
+  return invoke<string>('image_preview', { path });
+}
+
+/** The system's file dialog for an image; null when cancelled. */
+export function pickImage(): Promise<string | null> {
+  return invoke<string | null>('pick_image');
+}
+
+/** Files dropped on the window (Tauri's native drag and drop gives their paths). */
+export function onFileDrop(handler: (paths: string[]) => void): Promise<UnlistenFn> {
+  return listen<{ paths: string[] }>('tauri://drag-drop', (e) => handler(e.payload.paths ?? []));
+}
+
 export function launchAtLogin(): Promise<boolean> {
   return invoke<boolean>('launch_at_login');
 }
