@@ -24,6 +24,7 @@ fn main() {
             "job_history",
             "lanes",
             "forecast",
+            "counters",
             "image_preview",
             "pick_image",
             "account_slots",

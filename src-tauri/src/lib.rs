@@ -92,6 +92,7 @@ pub fn run() {
             commands::queue::job_history,
             commands::queue::lanes,
             commands::queue::forecast,
+            commands::queue::counters,
             commands::media::image_preview,
             commands::media::pick_image,
             commands::queue::account_slots,

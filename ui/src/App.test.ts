@@ -14,6 +14,7 @@ vi.mock('./lib/api', async (importOriginal) => {
     onConnectUrl: vi.fn().mockResolvedValue(() => {}),
     onEngineEvents: vi.fn().mockResolvedValue(() => {}),
     lanes: vi.fn().mockResolvedValue([]),
+    counters: vi.fn().mockResolvedValue({ sent: 3, published: 3, rate_limited: 0, retries: 0, failures: 0, reconciled: 0 }),
     forecast: vi.fn().mockResolvedValue({ entries: [], warnings: [], quota_exhausted: [] }),
     schedulingSettings: vi.fn().mockResolvedValue({
       max_attempts: 6,

@@ -135,6 +135,14 @@ pub async fn forecast(
         .ok_or_else(|| EngineError::new(ErrorCode::Storage, "the scheduler is not running"))
 }
 
+/// The engine's running totals, for the live panel when it opens.
+#[tauri::command]
+pub async fn counters(
+    state: tauri::State<'_, AppState>,
+) -> Result<pinpace_engine::scheduler::events::Counters, EngineError> {
+    Ok(state.desktop()?.engine.counters().await)
+}
+
 /// Each account's pacing now: window usage per limit, pause and why, due and in flight.
 #[tauri::command]
 pub async fn lanes(state: tauri::State<'_, AppState>) -> Result<Vec<LaneSnapshot>, EngineError> {

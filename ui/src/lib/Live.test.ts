@@ -16,6 +16,7 @@ vi.mock('./api', async (importOriginal) => {
     listQueue: vi.fn().mockResolvedValue([]),
     retryJobs: vi.fn(),
     setPausedAll: vi.fn().mockResolvedValue(undefined),
+    counters: vi.fn().mockResolvedValue({ sent: 3, published: 3, rate_limited: 0, retries: 0, failures: 0, reconciled: 0 }),
     forecast: vi.fn().mockResolvedValue({
       entries: [],
       warnings: ['14 pins will be up to 22 min late: org_write limit'],
@@ -66,6 +67,8 @@ describe('Live', () => {
     vi.mocked(api.lanes).mockResolvedValue([]);
     render(Live, {});
     const button = await screen.findByTestId('pause-all');
+    // The totals are there when the panel opens, before any event.
+    expect((await screen.findByTestId('counters')).textContent).toContain('sent 3');
     await fireEvent.click(button);
     expect(api.setPausedAll).toHaveBeenCalledWith(true);
     expect((await screen.findByTestId('paused-all')).textContent).toContain('nothing is sent');

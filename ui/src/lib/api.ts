@@ -7,6 +7,7 @@ import type { AccountView } from './bindings/AccountView';
 import type { BulkResult } from './bindings/BulkResult';
 import type { ComposeRequest } from './bindings/ComposeRequest';
 import type { ExportKind } from './bindings/ExportKind';
+import type { Counters } from './bindings/Counters';
 import type { Forecast } from './bindings/Forecast';
 import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportMode } from './bindings/ImportMode';
@@ -129,6 +130,10 @@ export function reschedule(jobId: number, at: string): Promise<void> {
 
 export function jobHistory(jobId: number): Promise<JobEvent[]> {
   return invoke<JobEvent[]>('job_history', { jobId });
+}
+
+export function counters(): Promise<Counters> {
+  return invoke<Counters>('counters');
 }
 
 export function forecast(): Promise<Forecast> {

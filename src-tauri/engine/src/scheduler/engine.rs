@@ -80,6 +80,7 @@ pub(super) enum Command {
     PauseAll(bool),
     Configure(RetryPolicy, Duration),
     Forecast(oneshot::Sender<super::forecast::Forecast>),
+    Counters(oneshot::Sender<Counters>),
 }
 
 /// Owns the engine task; dropping it stops the task.
@@ -103,6 +104,13 @@ impl EngineHandle {
         let _ = self
             .commands
             .send(Command::Configure(retry, catch_up_grace));
+    }
+
+    /// The engine's running totals since it started (sent, published, 429s, retries...).
+    pub async fn counters(&self) -> Counters {
+        let (tx, rx) = oneshot::channel();
+        let _ = self.commands.send(Command::Counters(tx));
+        rx.await.unwrap_or_default()
     }
 
     /// When each pending pin will really go out under the live pacing, and the warnings.
@@ -275,6 +283,9 @@ impl Engine {
                         self.refreshing_boards.remove(&account);
                     }
                     Some(Command::PauseAll(paused)) => self.pause_all(paused, now),
+                    Some(Command::Counters(reply)) => {
+                        let _ = reply.send(self.counters.clone());
+                    }
                     Some(Command::Forecast(reply)) => {
                         let _ = reply.send(self.forecast_now(now));
                     }
