@@ -71,7 +71,8 @@ impl AppSecrets {
             .contains(&account)
     }
 
-    fn vault_of(&self, account: i64) -> Result<Arc<VaultTokens>, EngineError> {
+    /// The vault holding `account`'s tokens: memory for the built-in simulator, else the chosen one.
+    pub fn vault_of(&self, account: i64) -> Result<Arc<VaultTokens>, EngineError> {
         if self.is_sim(account) {
             Ok(self.sim.clone())
         } else {

@@ -117,10 +117,7 @@ impl Desktop {
         use pinpace_engine::store::job_state::JobState;
         let store = self.store();
         let waiting = store.open_job_count().unwrap_or(0);
-        let failed = store
-            .jobs_in_state(JobState::Failed)
-            .map(|j| j.len())
-            .unwrap_or(0);
+        let failed = store.job_count(None, &[JobState::Failed]).unwrap_or(0);
         let mut line = format!("{waiting} pins waiting");
         if failed > 0 {
             line.push_str(&format!(" · {failed} failed"));

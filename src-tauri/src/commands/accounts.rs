@@ -1,10 +1,9 @@
 //! The accounts list, board lists, board sync and disconnect.
 
 use pinpace_engine::accounts::disconnect::{disconnect, Disconnected, QueuedJobs};
-use pinpace_engine::accounts::{client_for, overview, sync_boards, AccountView};
-use pinpace_engine::scheduler::tokens::TokenStore;
+use pinpace_engine::accounts::{overview, refresh_account_boards, AccountView};
 use pinpace_engine::store::boards::CachedBoard;
-use pinpace_engine::{EngineError, ErrorCode};
+use pinpace_engine::EngineError;
 use tauri::Emitter;
 
 use super::ACCOUNTS_CHANGED;
@@ -34,19 +33,8 @@ pub async fn refresh_boards(
     account_id: i64,
 ) -> Result<u32, EngineError> {
     let desktop = state.desktop()?;
-    let env = desktop.store().account(account_id)?.environment;
-    let token = desktop
-        .secrets
-        .tokens(account_id)
-        .ok_or_else(|| {
-            EngineError::new(
-                ErrorCode::InvalidInput,
-                "this account has no stored token: reconnect it first",
-            )
-        })?
-        .access;
     let store = desktop.engine.shared_store();
-    let n = sync_boards(&store, &client_for(&env)?, account_id, &token).await?;
+    let n = refresh_account_boards(&store, desktop.secrets.as_ref(), account_id).await?;
     let _ = app.emit(ACCOUNTS_CHANGED, account_id);
     Ok(n as u32)
 }
@@ -61,12 +49,7 @@ pub fn disconnect_account(
     queued: QueuedJobs,
 ) -> Result<Disconnected, EngineError> {
     let desktop = state.desktop()?;
-    let is_sim = desktop.secrets.is_sim(account_id);
-    let vault = if is_sim {
-        desktop.secrets.sim().clone()
-    } else {
-        desktop.secrets.real()?
-    };
+    let vault = desktop.secrets.vault_of(account_id)?;
     let done = disconnect(
         &mut desktop.store(),
         &vault,

@@ -19,6 +19,7 @@ use super::connect::{exchange, register, PendingConnect};
 use crate::clock::SystemClock;
 use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::{AppCredentials, Environment, PinterestClient, Secret};
+use crate::scheduler::tokens::TokenStore;
 use crate::secrets::VaultTokens;
 use crate::Store;
 
@@ -94,6 +95,30 @@ pub async fn sync_boards(
     let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
     guard.replace_boards(account, &boards, Utc::now())?;
     Ok(boards.len())
+}
+
+/// Refreshes a connected account's boards with its stored token (the CLI's `sync-boards` and
+/// the desktop's "Refresh boards"); returns how many boards it has.
+pub async fn refresh_account_boards(
+    store: &Mutex<Store>,
+    tokens: &dyn TokenStore,
+    account: i64,
+) -> Result<usize, EngineError> {
+    let env = store
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .account(account)?
+        .environment;
+    let token = tokens
+        .tokens(account)
+        .ok_or_else(|| {
+            EngineError::new(
+                ErrorCode::InvalidInput,
+                format!("account {account} has no stored token: reconnect it first"),
+            )
+        })?
+        .access;
+    sync_boards(store, &client_for(&env)?, account, &token).await
 }
 
 /// A client for an environment on the system clock.

@@ -11,5 +11,8 @@ pub mod flow;
 pub mod overview;
 
 pub use connect::{exchange, register, Connection, PendingConnect, DEFAULT_REDIRECT_PORT};
-pub use flow::{client_for, connect_account, sync_boards, ConnectRequest, ConnectSummary};
+pub use flow::{
+    client_for, connect_account, refresh_account_boards, sync_boards, ConnectRequest,
+    ConnectSummary,
+};
 pub use overview::{overview, AccountView};

@@ -49,8 +49,8 @@ pub fn environment_label(env: &Environment) -> String {
 pub fn overview(store: &Store) -> Result<Vec<AccountView>, EngineError> {
     let mut out = Vec::new();
     for a in store.accounts()? {
-        let queued = store.account_job_count(a.id, &QUEUED)?;
-        let waiting = store.account_job_count(a.id, &[JobState::NeedsReconnect])?;
+        let queued = store.job_count(Some(a.id), &QUEUED)?;
+        let waiting = store.job_count(Some(a.id), &[JobState::NeedsReconnect])?;
         out.push(AccountView {
             boards: store.boards(a.id)?.len() as u32,
             boards_synced_at: store.boards_synced_at(a.id)?.map(|t| t.to_rfc3339()),

@@ -199,10 +199,10 @@ impl Store {
         Ok(())
     }
 
-    /// How many of `id`'s jobs are in one of `states`.
-    pub fn account_job_count(
+    /// How many jobs (of `account`, or of every account with `None`) are in one of `states`.
+    pub fn job_count(
         &self,
-        id: i64,
+        account: Option<i64>,
         states: &[crate::store::job_state::JobState],
     ) -> Result<u32, EngineError> {
         let list = states
@@ -210,9 +210,11 @@ impl Store {
             .map(|s| format!("'{}'", s.as_str()))
             .collect::<Vec<_>>()
             .join(",");
-        let sql = format!("SELECT COUNT(*) FROM jobs WHERE account_id = ?1 AND state IN ({list})");
+        let sql = format!(
+            "SELECT COUNT(*) FROM jobs WHERE (?1 IS NULL OR account_id = ?1) AND state IN ({list})"
+        );
         self.conn
-            .query_row(&sql, params![id], |r| r.get::<_, u32>(0))
+            .query_row(&sql, params![account], |r| r.get::<_, u32>(0))
             .map_err(super::open::classify)
     }
 

@@ -10,9 +10,8 @@ use std::time::Duration;
 use clap::Args;
 use pinpace_engine::accounts::disconnect::{disconnect, QueuedJobs};
 use pinpace_engine::accounts::{
-    client_for, connect_account, sync_boards as flow_sync, ConnectRequest, DEFAULT_REDIRECT_PORT,
+    connect_account, refresh_account_boards, ConnectRequest, DEFAULT_REDIRECT_PORT,
 };
-use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::secrets::{FileVault, KeychainVault, SecretVault, VaultTokens};
 use pinpace_engine::{EngineError, ErrorCode, Store};
 use serde_json::json;
@@ -122,19 +121,8 @@ pub async fn sync_boards(
     account: i64,
     secrets: &SecretsArgs,
 ) -> Result<(), EngineError> {
-    let env = store.account(account)?.environment;
     let tokens = vault(secrets)?;
-    let token = tokens
-        .tokens(account)
-        .ok_or_else(|| {
-            EngineError::new(
-                ErrorCode::InvalidInput,
-                format!("account {account} has no stored token: connect it first"),
-            )
-        })?
-        .access;
-    let store = Mutex::new(store);
-    let n = flow_sync(&store, &client_for(&env)?, account, &token).await?;
+    let n = refresh_account_boards(&Mutex::new(store), &tokens, account).await?;
     println!("{}", json!({ "account_id": account, "boards": n }));
     Ok(())
 }
