@@ -82,7 +82,12 @@ fn the_list_joins_names_orders_by_time_and_filters() {
     assert_eq!(ids.len(), 2);
     assert_eq!(store.job_count(None, &[JobState::Scheduled]).unwrap(), 2);
     assert_eq!(store.job_count(Some(a), &[JobState::Scheduled]).unwrap(), 2);
-    assert_eq!(store.job_count(Some(a + 1), &[JobState::Scheduled]).unwrap(), 0);
+    assert_eq!(
+        store
+            .job_count(Some(a + 1), &[JobState::Scheduled])
+            .unwrap(),
+        0
+    );
     assert_eq!(store.job_count(None, &[JobState::Failed]).unwrap(), 0);
 }
 
