@@ -84,6 +84,7 @@ pub fn issue_sim_tokens(
 ) -> Result<Vec<i64>, EngineError> {
     let env = sim_environment(sim);
     let app = sim_app(sim);
+    tokens.save_app(&app)?;
     let mut served = Vec::new();
     for account in store.accounts()? {
         if account.environment != env {
@@ -93,7 +94,6 @@ pub fn issue_sim_tokens(
             continue;
         };
         if let Some(set) = sim_tokens(sim, username, now) {
-            tokens.save_app(&app)?;
             tokens.connect(account.id, set, &app.client_id)?;
             served.push(account.id);
         }
