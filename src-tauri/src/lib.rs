@@ -9,6 +9,7 @@
 mod builtin_sim;
 mod commands;
 mod data_dir;
+mod media_protocol;
 mod notify;
 mod secrets;
 mod state;
@@ -38,6 +39,7 @@ pub fn run() {
             None,
         ))
         .plugin(tauri_plugin_notification::init())
+        .register_asynchronous_uri_scheme_protocol(media_protocol::SCHEME, media_protocol::handle)
         .setup(|app| {
             let dir = data_dir::resolve(app.path().app_data_dir().ok());
             let window_config = app

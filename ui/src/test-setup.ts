@@ -13,3 +13,8 @@ if (typeof window !== 'undefined' && typeof window.matchMedia !== 'function') {
       dispatchEvent: () => false,
     }) as MediaQueryList;
 }
+
+// Thumbnails of stored images go through the shell's media protocol (convertFileSrc); give the
+// tests the Linux spelling of its address.
+import { mockConvertFileSrc } from '@tauri-apps/api/mocks';
+mockConvertFileSrc('linux');

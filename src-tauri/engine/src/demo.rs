@@ -166,6 +166,8 @@ pub async fn seed_workspace(
         ids.push(id);
     }
     let (mut drafts, mut scheduled) = (0, 0);
+    // Local images, as a user's own photos would be: they show in the queue offline.
+    let images = demo_images()?;
     for (i, (title, description)) in PINS.iter().enumerate() {
         let account = ids[i % ids.len()];
         let board = lock(store).boards(account)?.into_iter().nth(i % 2);
@@ -175,7 +177,7 @@ pub async fn seed_workspace(
             description: Some(description.to_string()),
             link: Some(format!("https://example.com/demo/{}", i + 1)),
             alt_text: Some(format!("Photo for \"{title}\"")),
-            image_url: Some(format!("https://example.com/demo/{}.jpg", i + 1)),
+            image_path: Some(images.path_of(i)),
             account_id: (!draft).then_some(account),
             boards: match (&board, draft) {
                 (Some(b), false) => vec![BoardTarget {
@@ -205,7 +207,7 @@ pub async fn seed_workspace(
                 title: Some(format!("Batch cooking, day {n}")),
                 description: Some("One of a month of make-ahead meals.".into()),
                 link: Some(format!("https://example.com/demo/batch/{n}")),
-                image_url: Some(format!("https://example.com/demo/batch/{n}.jpg")),
+                image_path: Some(images.path_of(n)),
                 account_id: Some(slow),
                 boards: vec![BoardTarget {
                     board_id: board.board_id.clone(),
@@ -223,6 +225,41 @@ pub async fn seed_workspace(
         drafts,
         scheduled,
     }))
+}
+
+/// The demo's pictures (small generated PNGs compiled in), written to a temporary directory
+/// that lives until seeding ends: compose copies each into the media store like any local file.
+struct DemoImages(tempfile::TempDir);
+
+const DEMO_PNGS: [&[u8]; 6] = [
+    include_bytes!("demo_images/1.png"),
+    include_bytes!("demo_images/2.png"),
+    include_bytes!("demo_images/3.png"),
+    include_bytes!("demo_images/4.png"),
+    include_bytes!("demo_images/5.png"),
+    include_bytes!("demo_images/6.png"),
+];
+
+fn demo_images() -> Result<DemoImages, EngineError> {
+    let fail = |e: std::io::Error| {
+        EngineError::new(
+            ErrorCode::Storage,
+            format!("cannot write the demo's images: {e}"),
+        )
+    };
+    let dir = tempfile::tempdir().map_err(fail)?;
+    for (i, png) in DEMO_PNGS.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("{}.png", i + 1)), png).map_err(fail)?;
+    }
+    Ok(DemoImages(dir))
+}
+
+impl DemoImages {
+    fn path_of(&self, n: usize) -> std::path::PathBuf {
+        self.0
+            .path()
+            .join(format!("{}.png", n % DEMO_PNGS.len() + 1))
+    }
 }
 
 fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {

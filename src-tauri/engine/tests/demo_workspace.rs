@@ -1,5 +1,5 @@
 //! The demo workspace the desktop opens on a first run: both simulator accounts connected with
-//! their boards, a few drafts and scheduled pins; nothing added on a second run; and after a
+//! their boards, a few drafts and scheduled pins with local images; nothing added on a second run; and after a
 //! restart of the (memory-only) simulator, fresh tokens that Pinterest's API accepts.
 
 use std::sync::{Arc, Mutex};
@@ -9,6 +9,7 @@ use pinpace_engine::accounts::client_for;
 use pinpace_engine::clock::SystemClock;
 use pinpace_engine::demo::{builtin_sim_config, issue_sim_tokens, seed_workspace, sim_environment};
 use pinpace_engine::pinterest::Outcome;
+use pinpace_engine::queue::{list_queue, QueueFilter};
 use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::secrets::{MemoryVault, VaultTokens};
 use pinpace_engine::sim::Simulator;
@@ -20,7 +21,8 @@ async fn a_first_run_gets_two_connected_accounts_boards_drafts_and_scheduled_pin
     let sim = Simulator::start(builtin_sim_config(0), Arc::new(SystemClock))
         .await
         .unwrap();
-    let store = Mutex::new(Store::open_in_memory().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let store = Mutex::new(Store::open_in_dir(dir.path()).unwrap());
     let tokens = VaultTokens::new(Arc::new(MemoryVault::default()));
     let summary = seed_workspace(&store, &tokens, &sim, Utc::now())
         .await
@@ -42,6 +44,17 @@ async fn a_first_run_gets_two_connected_accounts_boards_drafts_and_scheduled_pin
             s.jobs_in_state(JobState::Draft).unwrap().len(),
             summary.drafts
         );
+        // Every demo pin has a local image, stored where the thumbnails are served from.
+        let items = list_queue(&s, &QueueFilter::default()).unwrap();
+        assert_eq!(items.len(), summary.drafts + summary.scheduled);
+        for it in items {
+            let sha = it.media_sha256.expect("a stored image");
+            let (path, _) = s
+                .media_file(&sha)
+                .unwrap()
+                .expect("known to the media table");
+            assert!(path.is_file(), "{}", path.display());
+        }
     }
     let again = seed_workspace(&store, &tokens, &sim, Utc::now())
         .await

@@ -20,8 +20,7 @@ pub fn image_preview(path: String) -> Result<String, EngineError> {
     }
     let bytes = std::fs::read(&path).map_err(|e| bad(format!("{path} cannot be read: {e}")))?;
     let mime = match sniff_image(&bytes) {
-        Some(pinpace_engine::pinterest::types::ImageContentType::Png) => "image/png",
-        Some(_) => "image/jpeg",
+        Some(ct) => ct.mime(),
         None => return Err(bad(format!("{path} is not a PNG or JPEG image"))),
     };
     Ok(format!(

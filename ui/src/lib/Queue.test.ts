@@ -9,6 +9,7 @@ vi.mock('./api', async (importOriginal) => {
     ...real,
     listQueue: vi.fn(),
     listAccounts: vi.fn().mockResolvedValue([]),
+    accountBoards: vi.fn().mockResolvedValue([]),
     retryJobs: vi.fn(),
     cancelJobs: vi.fn(),
     jobHistory: vi.fn(),
@@ -21,7 +22,7 @@ import * as api from './api';
 import type { QueueItem } from './api';
 
 const failed: QueueItem = {
-  job_id: 5, pin_id: 2, state: 'failed', title: 'Soup', description: null, media_url: null,
+  job_id: 5, pin_id: 2, state: 'failed', title: 'Soup', description: null, media_url: null, media_sha256: null,
   account_id: 1, account_name: 'kitchen', board_id: '999', board_name: null,
   due_at: '2026-11-23T10:00:00Z', attempt: 1, pinterest_url: null,
   error_code: 'pinterest_40', error_message: 'The board this pin was meant for no longer exists',
@@ -47,6 +48,39 @@ describe('Queue', () => {
     await fireEvent.change(screen.getByTestId('state-filter'), { target: { value: 'published' } });
     await waitFor(() =>
       expect(api.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ states: ['published'] })),
+    );
+  });
+
+  it('shows a stored local image through the media protocol', async () => {
+    const sha = 'cd'.repeat(32);
+    vi.mocked(api.listQueue).mockResolvedValue([{ ...failed, media_sha256: sha, media_url: null }]);
+    render(Queue, {});
+    const img = (await screen.findByTestId('queue-thumb')) as HTMLImageElement;
+    expect(img.getAttribute('src')).toBe(`pinpace-media://localhost/${sha}`);
+  });
+
+  it('filters by a board found with the search box, across accounts', async () => {
+    vi.mocked(api.listQueue).mockResolvedValue([]);
+    vi.mocked(api.listAccounts).mockResolvedValue([
+      { id: 1, name: 'kitchen' } as api.AccountView,
+      { id: 2, name: 'garden' } as api.AccountView,
+    ]);
+    const boards = (prefix: string, n: number): api.CachedBoard[] =>
+      Array.from({ length: n }, (_, i) => ({
+        board_id: `${prefix}${i}`, name: `${prefix} board ${i}`, sections: [], synced_at: '2026-11-23T10:00:00Z',
+      }));
+    vi.mocked(api.accountBoards).mockImplementation(async (id: number) =>
+      id === 1 ? boards('soup', 6) : boards('roses', 6),
+    );
+    render(Queue, {});
+    const search = (await screen.findByTestId('queue-board-search')) as HTMLInputElement;
+    await screen.findByRole('option', { name: 'roses board 3 (garden)' });
+    await fireEvent.input(search, { target: { value: 'ROSES BOARD 3' } });
+    const select = screen.getByTestId('queue-board') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(['All boards', 'roses board 3 (garden)']);
+    await fireEvent.change(select, { target: { value: 'roses3' } });
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ account_id: null, board_id: 'roses3' })),
     );
   });
 });

@@ -77,6 +77,23 @@ pub enum ImageContentType {
     Png,
 }
 
+impl ImageContentType {
+    /// The file extension PinPace stores this kind of image under.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageContentType::Jpeg => "jpg",
+            ImageContentType::Png => "png",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            ImageContentType::Jpeg => "image/jpeg",
+            ImageContentType::Png => "image/png",
+        }
+    }
+}
+
 /// `PinMediaSourceImagesURLItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageUrlItem {

@@ -37,6 +37,8 @@ pub struct QueueItem {
     pub title: Option<String>,
     pub description: Option<String>,
     pub media_url: Option<String>,
+    /// A local image stored by PinPace (its SHA-256), shown through the shell's media protocol.
+    pub media_sha256: Option<String>,
     #[ts(type = "number | null")]
     pub account_id: Option<i64>,
     pub account_name: Option<String>,
@@ -57,7 +59,7 @@ pub fn list_queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>,
     let mut sql = String::from(
         "SELECT j.id, j.pin_id, j.state, p.title, p.description, p.media_url, j.account_id, \
          a.name, j.board_id, b.name, j.due_at, j.attempt, j.pinterest_url, j.error_code, \
-         j.error_message \
+         j.error_message, p.media_sha256 \
          FROM jobs j JOIN pins p ON p.id = j.pin_id \
          LEFT JOIN accounts a ON a.id = j.account_id \
          LEFT JOIN boards b ON b.account_id = j.account_id AND b.board_id = j.board_id \
@@ -110,6 +112,7 @@ pub fn list_queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>,
                 pinterest_url: r.get(12)?,
                 error_code: r.get(13)?,
                 error_message: r.get(14)?,
+                media_sha256: r.get(15)?,
             })
         })
         .map_err(crate::store::storage_error)?;

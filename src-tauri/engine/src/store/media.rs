@@ -78,12 +78,8 @@ impl Store {
         let content_type = sniff_image(bytes)
             .ok_or_else(|| invalid("the file is not a PNG or JPEG image".into()))?;
         let sha256 = format!("{:x}", Sha256::digest(bytes));
-        let ext = match content_type {
-            ImageContentType::Png => "png",
-            ImageContentType::Jpeg => "jpg",
-        };
         let dir = self.media_dir()?.join(&sha256[..2]);
-        let path = dir.join(format!("{sha256}.{ext}"));
+        let path = dir.join(format!("{sha256}.{}", content_type.extension()));
         if !path.exists() {
             write_atomically(&dir, &path, bytes)?;
         }
@@ -100,6 +96,46 @@ impl Store {
             bytes: bytes.len(),
             path,
         })
+    }
+}
+
+impl Store {
+    /// The stored file of the image with this SHA-256, with its content type, for thumbnails.
+    /// `None` for anything that is not a stored image (a malformed hash included), so a caller
+    /// serving files can never be led outside the media directory.
+    pub fn media_file(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<(PathBuf, ImageContentType)>, EngineError> {
+        let is_hash = sha256.len() == 64
+            && sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !is_hash {
+            return Ok(None);
+        }
+        let ct: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT content_type FROM media WHERE sha256 = ?1",
+                params![sha256],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(super::open::classify(e)),
+            })?;
+        let Some(content_type) = ct.and_then(|c| {
+            serde_json::from_value::<ImageContentType>(serde_json::Value::String(c)).ok()
+        }) else {
+            return Ok(None);
+        };
+        let path = self
+            .media_dir()?
+            .join(&sha256[..2])
+            .join(format!("{sha256}.{}", content_type.extension()));
+        Ok(Some((path, content_type)))
     }
 }
 
@@ -137,6 +173,24 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM media", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 1);
+        let (path, ct) = store.media_file(&a.sha256).unwrap().unwrap();
+        assert_eq!((path, ct), (a.path, ImageContentType::Png));
+    }
+
+    #[test]
+    fn only_stored_hashes_name_a_media_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in_dir(&dir.path().join("data")).unwrap();
+        let unknown = "ab".repeat(32);
+        assert_eq!(store.media_file(&unknown).unwrap(), None);
+        for bad in [
+            "../../etc/passwd",
+            "AB",
+            &"AB".repeat(32),
+            &format!("{unknown}/x"),
+        ] {
+            assert_eq!(store.media_file(bad).unwrap(), None, "{bad}");
+        }
     }
 
     #[test]

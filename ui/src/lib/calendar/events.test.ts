@@ -16,7 +16,7 @@ import {
 function item(over: Partial<QueueItem> = {}): QueueItem {
   return {
     job_id: 7, pin_id: 3, state: 'scheduled', title: 'Soup', description: null,
-    media_url: 'https://i.pinimg.com/soup.jpg', account_id: 1, account_name: 'kitchen',
+    media_url: 'https://i.pinimg.com/soup.jpg', media_sha256: null, account_id: 1, account_name: 'kitchen',
     board_id: '999', board_name: 'Dinners', due_at: '2026-11-23T10:00:00Z', attempt: 0,
     pinterest_url: null, error_code: null, error_message: null, ...over,
   };
@@ -38,7 +38,7 @@ describe('toCalendarEvents', () => {
     expect(ev.title).toBe('Soup');
     expect(ev.extendedProps).toEqual({
       jobId: 7, state: 'scheduled', account: 'kitchen', board: 'Dinners',
-      mediaUrl: 'https://i.pinimg.com/soup.jpg',
+      thumbnail: 'https://i.pinimg.com/soup.jpg',
     });
   });
 
@@ -108,7 +108,7 @@ describe('toCalendarEvents', () => {
       item({ title: '  ', account_name: null, board_name: null, board_id: null, media_url: null }),
     ]);
     expect(ev.title).toBe('Untitled');
-    expect(ev.extendedProps).toMatchObject({ account: 'no account', board: 'no board', mediaUrl: null });
+    expect(ev.extendedProps).toMatchObject({ account: 'no account', board: 'no board', thumbnail: null });
     const [byId] = toCalendarEvents([item({ board_name: null, board_id: '123' })]);
     expect(pinProps(byId).board).toBe('123');
   });

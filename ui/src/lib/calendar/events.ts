@@ -7,6 +7,7 @@ import { describeError, type QueueItem } from '../api';
 import type { JobState } from '../bindings/JobState';
 
 import { isMovable } from '../states';
+import { thumbnailSrc } from '../thumbnail';
 
 export { STATE_OPTIONS, stateLabel, isMovable } from '../states';
 
@@ -39,7 +40,8 @@ export type PinProps = {
   state: JobState;
   account: string;
   board: string;
-  mediaUrl: string | null;
+  /** A stored local image (media protocol) or the remote URL. */
+  thumbnail: string | null;
 };
 
 /** Queue items with a time, as the calendar library's event input. Drafts without one are left out. */
@@ -58,7 +60,7 @@ export function toCalendarEvents(items: QueueItem[]): EC.EventInput[] {
       state: it.state,
       account: it.account_name ?? 'no account',
       board: it.board_name ?? it.board_id ?? 'no board',
-      mediaUrl: it.media_url,
+      thumbnail: thumbnailSrc(it),
     };
     events.push({
       id: String(it.job_id),
