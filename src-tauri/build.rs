@@ -38,6 +38,7 @@ fn main() {
             "set_paused_all",
             "launch_at_login",
             "set_launch_at_login",
+            "set_account_limits",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -108,6 +108,7 @@ pub fn run() {
             commands::scheduling::set_paused_all,
             commands::scheduling::launch_at_login,
             commands::scheduling::set_launch_at_login,
+            commands::limits::set_account_limits,
         ])
         .run(tauri::generate_context!())
         .expect("PinPace could not start its window");

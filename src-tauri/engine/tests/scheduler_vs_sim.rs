@@ -640,3 +640,42 @@ async fn pause_all_holds_every_due_pin_until_resumed_and_survives_a_restart() {
     assert_each_title_once(&w, 4);
     w.stop().await;
 }
+
+#[tokio::test]
+async fn a_tier_change_applies_at_once_and_counts_what_was_already_sent() {
+    use pinpace_engine::pacing::{AccountLimits, LimitScope, LimitSpec};
+    use pinpace_engine::pinterest::types::Category;
+    let mut w = world(SimConfig::default(), 1).await;
+    w.start(test_config());
+    let now = w.clock_now();
+    w.queue(0, 3, now, "before");
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(1), |w| {
+        w.count(JobState::Published) == 3
+    })
+    .await;
+    // Three went out this minute; the user now sets 4 writes a minute for this account.
+    let slow = AccountLimits {
+        preset: None,
+        custom: Some(vec![LimitSpec {
+            scope: LimitScope::User,
+            category: Some(Category::OrgWrite),
+            limit: 4,
+            window_secs: 60,
+        }]),
+    };
+    let id = w.lanes[0].id;
+    w.with_store(|s| s.set_account_limits(id, &slow)).unwrap();
+    w.engine().limits_changed(id);
+    w.queue(0, 5, w.clock_now(), "after");
+    w.advance_for(TimeDelta::seconds(20), TimeDelta::seconds(1))
+        .await;
+    assert_eq!(w.count(JobState::Published), 4, "one slot was left");
+    let lanes = w.engine().lanes().await;
+    assert!(lanes[0].windows.iter().any(|u| u.limit == 4), "{lanes:?}");
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(3), |w| {
+        w.count(JobState::Published) == 8
+    })
+    .await;
+    assert_each_title_once(&w, 8);
+    w.stop().await;
+}

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod bulk;
 pub mod connect;
 pub mod info;
+pub mod limits;
 pub mod media;
 pub mod queue;
 pub mod scheduling;

@@ -16,6 +16,7 @@ vi.mock('./api', async (importOriginal) => {
     cancelConnect: vi.fn(),
     onAccountsChanged: vi.fn().mockResolvedValue(() => {}),
     onConnectUrl: vi.fn().mockResolvedValue(() => {}),
+    setAccountLimits: vi.fn(),
   };
 });
 
@@ -34,6 +35,11 @@ const account = (over: Partial<AccountView>): AccountView => ({
   boards_synced_at: '2026-11-23T10:00:00Z',
   queued: 3,
   waiting_for_reconnect: 0,
+  limits: { preset: 'standard' },
+  limits_in_force: [
+    { scope: 'user', category: null, limit: 100, window_secs: 1 },
+    { scope: 'user', category: 'org_write', limit: 100, window_secs: 60 },
+  ],
   ...over,
 });
 
@@ -84,5 +90,30 @@ describe('Accounts', () => {
       expect(api.connectAccount).toHaveBeenCalledWith({ kind: 'builtin_simulator', user: 'demo_travel' }),
     );
     expect((await screen.findByRole('alert')).textContent).toContain('(port_in_use)');
+  });
+
+  it('switches an account to its own limits, and shows a refusal without closing', async () => {
+    vi.mocked(api.listAccounts).mockResolvedValue([account({})]);
+    vi.mocked(api.setAccountLimits)
+      .mockRejectedValueOnce({ code: 'invalid_input', message: 'limit 2: the window must be from 1 second to 1 day (86,400 s)' })
+      .mockResolvedValueOnce([]);
+    render(Accounts, {});
+    expect((await screen.findByTestId('account-tier')).textContent).toBe('standard access limits');
+    await fireEvent.click(screen.getByTestId('edit-limits'));
+    await fireEvent.change(screen.getByTestId('limits-tier'), { target: { value: 'custom' } });
+    const counts = screen.getAllByTestId('limit-count');
+    expect(counts).toHaveLength(2);
+    await fireEvent.input(counts[1], { target: { value: '6' } });
+    await fireEvent.click(screen.getByTestId('save-limits'));
+    expect((await screen.findByRole('alert')).textContent).toContain('(invalid_input)');
+    expect(api.setAccountLimits).toHaveBeenLastCalledWith(1, {
+      preset: null,
+      custom: [
+        { scope: 'user', category: null, limit: 100, window_secs: 1 },
+        { scope: 'user', category: 'org_write', limit: 6, window_secs: 60 },
+      ],
+    });
+    await fireEvent.click(screen.getByTestId('save-limits'));
+    await waitFor(() => expect(screen.queryByTestId('save-limits')).toBeNull());
   });
 });

@@ -26,7 +26,7 @@ beforeEach(() => {
     {
       id: 3, name: 'kitchen', username: 'kitchen', environment: { kind: 'sandbox' },
       environment_label: 'Sandbox', status: 'active', boards: 2, boards_synced_at: null,
-      queued: 0, waiting_for_reconnect: 0,
+      queued: 0, waiting_for_reconnect: 0, limits: {}, limits_in_force: [],
     },
   ]);
   vi.mocked(api.accountBoards).mockResolvedValue([

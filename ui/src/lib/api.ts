@@ -3,6 +3,7 @@
 // check.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { AccountLimits } from './bindings/AccountLimits';
 import type { AccountView } from './bindings/AccountView';
 import type { BulkResult } from './bindings/BulkResult';
 import type { ComposeRequest } from './bindings/ComposeRequest';
@@ -30,8 +31,11 @@ import type { QueuedJobs } from './bindings/QueuedJobs';
 import type { SchedulingSettings } from './bindings/SchedulingSettings';
 import type { SlotPlan } from './bindings/SlotPlan';
 import type { SecretsBackend } from './bindings/SecretsBackend';
+import type { LimitSpec } from './bindings/LimitSpec';
 
 export type {
+  AccountLimits,
+  LimitSpec,
   ExportKind,
   Forecast,
   ImportFormat,
@@ -220,6 +224,11 @@ export function pickImage(): Promise<string | null> {
 /** Files dropped on the window (Tauri's native drag and drop gives their paths). */
 export function onFileDrop(handler: (paths: string[]) => void): Promise<UnlistenFn> {
   return listen<{ paths: string[] }>('tauri://drag-drop', (e) => handler(e.payload.paths ?? []));
+}
+
+/** An account's tier or own limits; applied to the running pacer. Returns the limits in force. */
+export function setAccountLimits(accountId: number, limits: AccountLimits): Promise<LimitSpec[]> {
+  return invoke<LimitSpec[]>('set_account_limits', { accountId, limits });
 }
 
 export function launchAtLogin(): Promise<boolean> {

@@ -5,6 +5,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::EngineError;
+use crate::pacing::{AccountLimits, LimitSpec};
 use crate::pinterest::Environment;
 use crate::store::accounts::AccountStatus;
 use crate::store::job_state::JobState;
@@ -28,6 +29,10 @@ pub struct AccountView {
     pub queued: u32,
     /// Jobs held until the account is connected again.
     pub waiting_for_reconnect: u32,
+    /// The access tier's limits (a preset) or the user's own list that the pacer follows.
+    pub limits: AccountLimits,
+    /// What the pacer follows for this account: the custom list, or the tier's documented limits.
+    pub limits_in_force: Vec<LimitSpec>,
 }
 
 const QUEUED: [JobState; 4] = [
@@ -62,6 +67,8 @@ pub fn overview(store: &Store) -> Result<Vec<AccountView>, EngineError> {
             status: a.status,
             queued,
             waiting_for_reconnect: waiting,
+            limits_in_force: a.limits.specs(),
+            limits: a.limits,
         });
     }
     Ok(out)

@@ -112,6 +112,37 @@ impl Pacer {
             .collect();
     }
 
+    /// An account's limits changed while running (its access tier, set in Settings). Its pauses
+    /// and the server's floor stay; its own windows are replaced and refilled with the requests
+    /// really sent (`sends`: every account's of the last day), so a change never opens a burst.
+    /// App-scoped entries join the app's list (refilled the same way) and are never dropped
+    /// while running: other accounts of the app may still need them.
+    pub fn replace_account_limits(
+        &mut self,
+        account: i64,
+        specs: &[LimitSpec],
+        sends: &[(i64, Category, DateTime<Utc>)],
+    ) {
+        self.set_account_limits(account, specs);
+        let fresh: Vec<LimitSpec> = specs
+            .iter()
+            .filter(|s| s.scope == LimitScope::App && !self.app.iter().any(|l| l.spec == **s))
+            .cloned()
+            .collect();
+        let first_new_app = self.app.len();
+        self.app.extend(fresh.into_iter().map(Limit::new));
+        let lane = self.lanes.entry(account).or_default();
+        for (who, category, at) in sends {
+            let mine = (*who == account).then_some(lane.limits.iter_mut());
+            let limits = self.app[first_new_app..]
+                .iter_mut()
+                .chain(mine.into_iter().flatten());
+            for l in limits.filter(|l| l.spec.applies_to(*category)) {
+                l.window.record(*at);
+            }
+        }
+    }
+
     /// The earliest time at or after `now` when `account` may send a `category` request.
     pub fn next_slot(
         &mut self,

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::types::Category;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
@@ -18,12 +19,14 @@ pub enum LimitScope {
     App,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct LimitSpec {
     pub scope: LimitScope,
     /// `None` = every request (the universal limit).
     pub category: Option<Category>,
     pub limit: u32,
+    #[ts(type = "number")]
     pub window_secs: u64,
 }
 
@@ -39,8 +42,9 @@ impl LimitSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Preset {
     Trial,
     Standard,
@@ -79,6 +83,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_custom_list_out_of_range_is_refused() {
+        let one = |limit, window_secs| LimitSpec {
+            scope: LimitScope::User,
+            category: Some(Category::OrgWrite),
+            limit,
+            window_secs,
+        };
+        let custom = |v: Vec<LimitSpec>| AccountLimits {
+            preset: None,
+            custom: Some(v),
+        };
+        assert!(custom(vec![one(10, 60)]).validate().is_ok());
+        assert!(AccountLimits::preset(Preset::Trial).validate().is_ok());
+        for bad in [
+            vec![],
+            vec![one(0, 60)],
+            vec![one(10, 0)],
+            vec![one(10, 86_401)],
+        ] {
+            let err = custom(bad.clone()).validate().unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn presets_follow_the_documentation() {
         let standard = Preset::Standard.limits();
         let write: Vec<_> = standard
@@ -96,7 +125,8 @@ mod tests {
 }
 
 /// An account's configured limits, as stored: a preset, or a custom list that replaces it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
+#[ts(export)]
 pub struct AccountLimits {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<Preset>,
@@ -110,6 +140,33 @@ impl AccountLimits {
             preset: Some(preset),
             custom: None,
         }
+    }
+
+    /// Refuses a list PinPace could not pace by (or that would be no limit at all): a custom
+    /// list needs 1 to 12 entries, each from 1 to 100,000 requests per 1 second to 1 day.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        let bad = |m: String| Err(EngineError::new(ErrorCode::InvalidInput, m));
+        let Some(custom) = &self.custom else {
+            return Ok(());
+        };
+        if custom.is_empty() || custom.len() > 12 {
+            return bad("a custom list needs from 1 to 12 limits".into());
+        }
+        for (i, l) in custom.iter().enumerate() {
+            if !(1..=100_000).contains(&l.limit) {
+                return bad(format!(
+                    "limit {}: the number of requests must be from 1 to 100,000",
+                    i + 1
+                ));
+            }
+            if !(1..=86_400).contains(&l.window_secs) {
+                return bad(format!(
+                    "limit {}: the window must be from 1 second to 1 day (86,400 s)",
+                    i + 1
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The limits in force: the custom list if any, else the preset (standard by default).

@@ -78,6 +78,7 @@ pub(super) enum Command {
     Resume(i64),
     BoardsRefreshed(i64),
     PauseAll(bool),
+    LimitsChanged(i64),
     Configure(RetryPolicy, Duration),
     Forecast(oneshot::Sender<super::forecast::Forecast>),
     Counters(oneshot::Sender<Counters>),
@@ -96,6 +97,12 @@ impl EngineHandle {
     /// across restarts.
     pub fn set_paused_all(&self, paused: bool) {
         let _ = self.commands.send(Command::PauseAll(paused));
+    }
+
+    /// An account's limits were changed in the store (its access tier): the pacer takes them on
+    /// at once, keeping what was already sent in each window.
+    pub fn limits_changed(&self, account: i64) {
+        let _ = self.commands.send(Command::LimitsChanged(account));
     }
 
     /// Applies a new retry budget and catch-up grace to the running engine (the caller stores
@@ -283,6 +290,7 @@ impl Engine {
                         self.refreshing_boards.remove(&account);
                     }
                     Some(Command::PauseAll(paused)) => self.pause_all(paused, now),
+                    Some(Command::LimitsChanged(account)) => self.limits_changed(account, now),
                     Some(Command::Counters(reply)) => {
                         let _ = reply.send(self.counters.clone());
                     }
@@ -461,6 +469,26 @@ impl Engine {
         let _ = self
             .db()
             .set_setting(crate::store::settings::keys::PAUSED_ALL, &paused);
+        for lane in self.lane_snapshots(now) {
+            self.emit(EngineEvent::Lane(lane));
+        }
+    }
+
+    fn limits_changed(&mut self, account: i64, now: DateTime<Utc>) {
+        let (specs, sends) = {
+            let db = self.db();
+            let Ok(a) = db.account(account) else {
+                return;
+            };
+            let sends: Vec<_> = db
+                .recent_requests(now - chrono::TimeDelta::days(1))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| (r.account_id, r.category, r.sent_at))
+                .collect();
+            (a.limits.specs(), sends)
+        };
+        self.pacer.replace_account_limits(account, &specs, &sends);
         for lane in self.lane_snapshots(now) {
             self.emit(EngineEvent::Lane(lane));
         }

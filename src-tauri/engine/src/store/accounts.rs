@@ -154,7 +154,10 @@ impl Store {
         Ok(())
     }
 
+    /// Stores an account's limits, if they are valid (see `AccountLimits::validate`). A running
+    /// engine takes them on when told (`EngineHandle::limits_changed`).
     pub fn set_account_limits(&self, id: i64, limits: &AccountLimits) -> Result<(), EngineError> {
+        limits.validate()?;
         let json = serde_json::to_string(limits).expect("limits serialise");
         let n = self
             .conn

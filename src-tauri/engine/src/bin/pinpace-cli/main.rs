@@ -189,11 +189,6 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
                         .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?;
                     let list: Vec<LimitSpec> = serde_json::from_str(&text)
                         .map_err(|e| invalid(format!("{}: {e}", path.display())))?;
-                    if list.iter().any(|l| l.limit == 0 || l.window_secs == 0) {
-                        return Err(invalid(
-                            "every limit needs a limit and a window above zero".into(),
-                        ));
-                    }
                     AccountLimits {
                         preset: None,
                         custom: Some(list),

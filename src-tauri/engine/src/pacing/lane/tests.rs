@@ -258,3 +258,37 @@ fn a_window_the_server_lists_and_we_lack_is_taken_on() {
         .count();
     assert_eq!(tens, 1);
 }
+
+#[test]
+fn new_limits_keep_what_was_sent_and_the_servers_floor() {
+    let mut p = standard();
+    let mut sends = Vec::new();
+    for i in 0..8 {
+        p.record_send(1, Category::OrgWrite, t(i));
+        sends.push((1, Category::OrgWrite, t(i)));
+    }
+    sends.push((2, Category::OrgWrite, t(3)));
+    p.hold_until(1, t(20));
+    let slower = [LimitSpec {
+        scope: LimitScope::User,
+        category: Some(Category::OrgWrite),
+        limit: 8,
+        window_secs: 60,
+    }];
+    p.replace_account_limits(1, &slower, &sends);
+    // Eight already went out in this minute: the next waits for the first to leave the window,
+    // and never before the server's floor.
+    assert_eq!(p.next_slot(1, Category::OrgWrite, t(10)), t(60));
+    assert_eq!(p.server_floor(1, t(10)), Some(t(20)));
+    // Another account is not touched.
+    assert_eq!(p.next_slot(2, Category::OrgWrite, t(10)), t(10));
+
+    // Trial access is per app: its day limit arrives counting every account's sends.
+    let trial = Preset::Trial.limits();
+    let many: Vec<_> = (0..300)
+        .map(|i| (1 + i % 2, Category::OrgWrite, t(100 + i)))
+        .collect();
+    p.replace_account_limits(2, &trial, &many);
+    let next = p.next_slot(2, Category::OrgWrite, t(1000));
+    assert!(next >= t(86_400), "{next}");
+}
