@@ -39,6 +39,8 @@ fn main() {
             "launch_at_login",
             "set_launch_at_login",
             "set_account_limits",
+            "desktop_prefs",
+            "save_desktop_prefs",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

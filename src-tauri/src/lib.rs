@@ -11,6 +11,7 @@ mod commands;
 mod data_dir;
 mod media_protocol;
 mod notify;
+mod prefs;
 mod secrets;
 mod state;
 mod tray;
@@ -109,13 +110,16 @@ pub fn run() {
             commands::scheduling::launch_at_login,
             commands::scheduling::set_launch_at_login,
             commands::limits::set_account_limits,
+            commands::prefs::desktop_prefs,
+            commands::prefs::save_desktop_prefs,
         ])
         .run(tauri::generate_context!())
         .expect("PinPace could not start its window");
 }
 
 /// Closing the window hides it while a tray icon exists: pins keep going out. The first time,
-/// a notification says so (and how to quit). Without a tray, closing quits.
+/// a notification says so (and how to quit). Without a tray, or when the user turned "keep
+/// running in the tray" off in Settings, closing quits.
 fn keep_running_in_tray(window: &tauri::Window, api: &tauri::CloseRequestApi) {
     const TOLD: &str = "close_to_tray_told";
     let app = window.app_handle();
@@ -124,7 +128,8 @@ fn keep_running_in_tray(window: &tauri::Window, api: &tauri::CloseRequestApi) {
     if let Some(desktop) = desktop {
         window_state::save(window, &desktop.store());
     }
-    if app.try_state::<tray::Tray>().is_none() {
+    let keep = desktop.is_none_or(|d| prefs::DesktopPrefs::load(&d.store()).keep_running_in_tray);
+    if app.try_state::<tray::Tray>().is_none() || !keep {
         return;
     }
     api.prevent_close();

@@ -15,6 +15,7 @@ use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::commands::ACCOUNTS_CHANGED;
+use crate::prefs::DesktopPrefs;
 
 pub const ENGINE_EVENTS: &str = "engine-events";
 const TICK: Duration = Duration::from_millis(250);
@@ -68,7 +69,7 @@ pub fn forward(app: AppHandle, mut rx: tokio::sync::broadcast::Receiver<EngineEv
                         } else {
                             format!("{unreported_failures} pins could not be published. Open PinPace to see why and retry them.")
                         };
-                        notify(&app, "Pins failed", &body);
+                        notify(&app, |p| p.notify_failures, "Pins failed", &body);
                         unreported_failures = 0;
                         last_failure_note = Some(tokio::time::Instant::now());
                     }
@@ -90,6 +91,7 @@ fn react(app: &AppHandle, ev: &EngineEvent, told: &mut HashSet<i64>, failures: &
                 let _ = app.emit(ACCOUNTS_CHANGED, *account);
                 notify(
                     app,
+                    |p| p.notify_reconnect,
                     "Reconnect a Pinterest account",
                     "Pinterest no longer accepts PinPace's sign-in for one of your accounts. Its pins wait; open PinPace and click Reconnect.",
                 );
@@ -109,7 +111,16 @@ fn react(app: &AppHandle, ev: &EngineEvent, told: &mut HashSet<i64>, failures: &
     }
 }
 
-fn notify(app: &AppHandle, title: &str, body: &str) {
+/// Shows a notification unless the user turned this kind off (Settings).
+fn notify(app: &AppHandle, wanted: fn(&DesktopPrefs) -> bool, title: &str, body: &str) {
+    use tauri::Manager;
+    let prefs = app
+        .try_state::<crate::state::AppState>()
+        .and_then(|s| s.with_store(DesktopPrefs::load).ok())
+        .unwrap_or_default();
+    if !wanted(&prefs) {
+        return;
+    }
     // No notification service (a headless session) is not an error worth more than a line.
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         eprintln!("PinPace: a desktop notification could not be shown ({e})");

@@ -23,6 +23,9 @@ vi.mock('./lib/api', async (importOriginal) => {
       paused_all: false,
     }),
     listQueue: vi.fn().mockResolvedValue([]),
+    desktopPrefs: vi.fn().mockResolvedValue({
+      notify_failures: true, notify_reconnect: true, keep_running_in_tray: true, time_zone: null,
+    }),
     accountBoards: vi.fn().mockResolvedValue([]),
   };
 });

@@ -8,6 +8,7 @@ pub mod connect;
 pub mod info;
 pub mod limits;
 pub mod media;
+pub mod prefs;
 pub mod queue;
 pub mod scheduling;
 pub mod settings;

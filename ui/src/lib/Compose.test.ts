@@ -14,6 +14,9 @@ vi.mock('./api', async (importOriginal) => {
     imagePreview: vi.fn().mockResolvedValue('data:image/png;base64,AAAA'),
     pickImage: vi.fn().mockResolvedValue('/pics/picked.png'),
     onFileDrop: vi.fn().mockResolvedValue(() => {}),
+    desktopPrefs: vi.fn().mockResolvedValue({
+      notify_failures: true, notify_reconnect: true, keep_running_in_tray: true, time_zone: null,
+    }),
   };
 });
 
@@ -94,5 +97,20 @@ describe('Compose', () => {
     expect((await screen.findByTestId('local-preview')).getAttribute('src')).toBe(
       'data:image/png;base64,AAAA',
     );
+  });
+
+  it('starts from the time zone chosen in Settings', async () => {
+    vi.mocked(api.desktopPrefs).mockResolvedValueOnce({
+      notify_failures: true, notify_reconnect: true, keep_running_in_tray: true, time_zone: 'Asia/Tokyo',
+    });
+    vi.mocked(api.composePin).mockResolvedValue([5]);
+    render(Compose, {});
+    const boxes = await screen.findAllByTestId('board-option');
+    await fireEvent.click(boxes[0]);
+    await fireEvent.input(screen.getByTestId('local-time'), { target: { value: '2026-12-24T09:00' } });
+    await fireEvent.click(screen.getByTestId('compose-submit'));
+    await waitFor(() => expect(api.composePin).toHaveBeenCalled());
+    const req = vi.mocked(api.composePin).mock.calls[0][0];
+    expect(req.time_zone).toBe('Asia/Tokyo');
   });
 });

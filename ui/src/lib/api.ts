@@ -31,9 +31,11 @@ import type { QueuedJobs } from './bindings/QueuedJobs';
 import type { SchedulingSettings } from './bindings/SchedulingSettings';
 import type { SlotPlan } from './bindings/SlotPlan';
 import type { SecretsBackend } from './bindings/SecretsBackend';
+import type { DesktopPrefs } from './bindings/DesktopPrefs';
 import type { LimitSpec } from './bindings/LimitSpec';
 
 export type {
+  DesktopPrefs,
   AccountLimits,
   LimitSpec,
   ExportKind,
@@ -229,6 +231,15 @@ export function onFileDrop(handler: (paths: string[]) => void): Promise<Unlisten
 /** An account's tier or own limits; applied to the running pacer. Returns the limits in force. */
 export function setAccountLimits(accountId: number, limits: AccountLimits): Promise<LimitSpec[]> {
   return invoke<LimitSpec[]>('set_account_limits', { accountId, limits });
+}
+
+export function desktopPrefs(): Promise<DesktopPrefs> {
+  return invoke<DesktopPrefs>('desktop_prefs');
+}
+
+/** Saves the desktop preferences; an unknown time zone is refused and nothing changes. */
+export function saveDesktopPrefs(prefs: DesktopPrefs): Promise<DesktopPrefs> {
+  return invoke<DesktopPrefs>('save_desktop_prefs', { prefs });
 }
 
 export function launchAtLogin(): Promise<boolean> {

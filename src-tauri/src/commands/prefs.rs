@@ -1,0 +1,19 @@
+//! The desktop preferences screen (notifications, tray, time zone); see `crate::prefs`.
+
+use pinpace_engine::EngineError;
+
+use crate::prefs::DesktopPrefs;
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn desktop_prefs(state: tauri::State<'_, AppState>) -> Result<DesktopPrefs, EngineError> {
+    state.with_store(DesktopPrefs::load)
+}
+
+#[tauri::command]
+pub fn save_desktop_prefs(
+    state: tauri::State<'_, AppState>,
+    prefs: DesktopPrefs,
+) -> Result<DesktopPrefs, EngineError> {
+    state.with_store(|store| prefs.save(store))?
+}

@@ -1,0 +1,47 @@
+// Desktop preferences: each change is saved at once with the rest kept, and a refused time
+// zone shows the engine's reason and code.
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('./api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./api')>();
+  return { ...real, desktopPrefs: vi.fn(), saveDesktopPrefs: vi.fn() };
+});
+
+import DesktopSettings from './DesktopSettings.svelte';
+import * as api from './api';
+
+const prefs = { notify_failures: true, notify_reconnect: true, keep_running_in_tray: true, time_zone: null };
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  vi.mocked(api.desktopPrefs).mockResolvedValue(prefs);
+});
+afterEach(() => cleanup());
+
+describe('DesktopSettings', () => {
+  it('saves a switched-off notification and keeps the other choices', async () => {
+    vi.mocked(api.saveDesktopPrefs).mockImplementation(async (p) => p);
+    render(DesktopSettings, {});
+    await fireEvent.click(await screen.findByTestId('notify-failures'));
+    await waitFor(() =>
+      expect(api.saveDesktopPrefs).toHaveBeenCalledWith({ ...prefs, notify_failures: false }),
+    );
+    await fireEvent.click(screen.getByTestId('keep-in-tray'));
+    await waitFor(() =>
+      expect(api.saveDesktopPrefs).toHaveBeenLastCalledWith({
+        ...prefs,
+        notify_failures: false,
+        keep_running_in_tray: false,
+      }),
+    );
+  });
+
+  it('shows a refused time zone with its code', async () => {
+    vi.mocked(api.saveDesktopPrefs).mockRejectedValue({ code: 'invalid_input', message: 'not a time zone' });
+    render(DesktopSettings, {});
+    await fireEvent.change(await screen.findByTestId('pref-zone'), { target: { value: 'Europe/Lisbon' } });
+    expect((await screen.findByRole('alert')).textContent).toContain('(invalid_input)');
+    expect(api.saveDesktopPrefs).toHaveBeenCalledWith({ ...prefs, time_zone: 'Europe/Lisbon' });
+  });
+});
