@@ -21,6 +21,7 @@ fn main() {
             "cancel_jobs",
             "retry_jobs",
             "reschedule",
+            "edit_and_requeue",
             "job_history",
             "lanes",
             "forecast",

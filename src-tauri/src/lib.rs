@@ -92,6 +92,7 @@ pub fn run() {
             commands::queue::cancel_jobs,
             commands::queue::retry_jobs,
             commands::queue::reschedule,
+            commands::queue::edit_and_requeue,
             commands::queue::job_history,
             commands::queue::lanes,
             commands::queue::forecast,

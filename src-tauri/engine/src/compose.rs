@@ -77,7 +77,7 @@ pub const MAX_INTERVAL_SECS: u64 = 30 * 86_400;
 /// How far in the past a publish time may be before it is refused (clock slop, typing time).
 pub const PAST_TOLERANCE: TimeDelta = TimeDelta::minutes(1);
 
-fn invalid(field: &str, message: impl Into<String>) -> EngineError {
+pub(crate) fn invalid(field: &str, message: impl Into<String>) -> EngineError {
     EngineError::new(
         ErrorCode::InvalidInput,
         format!("{field}: {}", message.into()),
@@ -140,13 +140,7 @@ pub fn validate(
     req: &ComposeRequest,
     now: DateTime<Utc>,
 ) -> Result<(), EngineError> {
-    check_len("title", &req.title, limits::TITLE)?;
-    check_len("description", &req.description, limits::DESCRIPTION)?;
-    check_len("link", &req.link, limits::LINK)?;
-    check_len("alt_text", &req.alt_text, limits::ALT_TEXT)?;
-    if let Some(link) = &req.link {
-        check_http_url("link", link)?;
-    }
+    check_text(&req.title, &req.description, &req.link, &req.alt_text)?;
     match (&req.image_path, &req.image_url) {
         (Some(_), Some(_)) => return Err(invalid("image", "give a file or a URL, not both")),
         (None, Some(url)) => check_http_url("image_url", url)?,
@@ -201,12 +195,36 @@ pub fn validate(
         }
     }
     if let Some(at) = publish_time(req)? {
-        if at > now + MAX_AHEAD {
-            return Err(invalid("at", format!("{at} is more than five years ahead")));
-        }
-        if at < now - PAST_TOLERANCE {
-            return Err(invalid("at", format!("{at} is in the past")));
-        }
+        check_publish_time(at, now)?;
+    }
+    Ok(())
+}
+
+/// A pin's text against Pinterest's limits (title, description, link, alt text), and the link
+/// as an http(s) URL. Shared by compose and the edit of a queued pin.
+pub fn check_text(
+    title: &Option<String>,
+    description: &Option<String>,
+    link: &Option<String>,
+    alt_text: &Option<String>,
+) -> Result<(), EngineError> {
+    check_len("title", title, limits::TITLE)?;
+    check_len("description", description, limits::DESCRIPTION)?;
+    check_len("link", link, limits::LINK)?;
+    check_len("alt_text", alt_text, limits::ALT_TEXT)?;
+    if let Some(link) = link {
+        check_http_url("link", link)?;
+    }
+    Ok(())
+}
+
+/// A publish time neither in the past (beyond `PAST_TOLERANCE`) nor more than `MAX_AHEAD` away.
+pub fn check_publish_time(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), EngineError> {
+    if at > now + MAX_AHEAD {
+        return Err(invalid("at", format!("{at} is more than five years ahead")));
+    }
+    if at < now - PAST_TOLERANCE {
+        return Err(invalid("at", format!("{at} is in the past")));
     }
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! Composing pins and steering the queue: compose (draft, now, or at a time), list with
-//! filters, cancel and retry in bulk, reschedule one, a job's history, and the pacing lanes for
-//! the live panel. Each wakes the engine after a change so it re-plans at once.
+//! filters, cancel and retry in bulk, reschedule one, edit one and requeue it, a job's history,
+//! and the pacing lanes for the live panel. Each wakes the engine after a change so it re-plans
+//! at once.
 
 use chrono::{DateTime, Utc};
 use pinpace_engine::compose::{compose, ComposeRequest};
 use pinpace_engine::queue::{
-    cancel_job, list_queue as list, next_free_slot, reschedule_job, retry_job, set_slots, slots,
-    QueueFilter, QueueItem, SlotPlan,
+    cancel_job, edit_and_requeue as edit_job, list_queue as list, next_free_slot, reschedule_job,
+    retry_job, set_slots, slots, PinEdit, QueueFilter, QueueItem, SlotPlan,
 };
 use pinpace_engine::scheduler::events::LaneSnapshot;
 use pinpace_engine::store::jobs::JobEvent;
@@ -110,6 +111,20 @@ pub fn reschedule(
     reschedule_job(&mut desktop.store(), job_id, at, Utc::now())?;
     desktop.engine.wake();
     Ok(())
+}
+
+/// Edits one job's pin (text, board, section) and queues it again, now or at `edit.at`; returns
+/// the job as it is now. A refused edit changes nothing.
+#[tauri::command]
+pub fn edit_and_requeue(
+    state: tauri::State<'_, AppState>,
+    job_id: i64,
+    edit: PinEdit,
+) -> Result<pinpace_engine::store::jobs::Job, EngineError> {
+    let desktop = state.desktop()?;
+    let job = edit_job(&mut desktop.store(), job_id, &edit, Utc::now())?;
+    desktop.engine.wake();
+    Ok(job)
 }
 
 /// A job's full history from the audit trail, oldest first.

@@ -56,7 +56,8 @@ function thisHour(minute: number): string {
 
 function item(over: Partial<QueueItem>): QueueItem {
   return {
-    job_id: 1, pin_id: 1, state: 'scheduled', title: 'Soup', description: null, media_url: null, media_sha256: null,
+    job_id: 1, pin_id: 1, state: 'scheduled', title: 'Soup', description: null, link: null, alt_text: null,
+    media_url: null, media_sha256: null, section_id: null,
     account_id: 1, account_name: 'kitchen', board_id: '999', board_name: 'Dinners', due_at: thisHour(0),
     attempt: 0, pinterest_url: null, error_code: null, error_message: null, ...over,
   };

@@ -1,7 +1,8 @@
 // The live panel: a lane's windows and its pause with the reason in words, counters from the
-// engine's events, and failures listed with a retry.
+// engine's events, and failures listed with retry, edit (an inline form) and discard (confirmed
+// inline, then cancelled through the engine).
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 let push: ((events: unknown[], lagged: boolean) => void) | null = null;
 vi.mock('./api', async (importOriginal) => {
@@ -15,6 +16,9 @@ vi.mock('./api', async (importOriginal) => {
     ]),
     listQueue: vi.fn().mockResolvedValue([]),
     retryJobs: vi.fn(),
+    cancelJobs: vi.fn(),
+    editAndRequeue: vi.fn(),
+    accountBoards: vi.fn().mockResolvedValue([]),
     setPausedAll: vi.fn().mockResolvedValue(undefined),
     counters: vi.fn().mockResolvedValue({ sent: 3, published: 3, rate_limited: 0, retries: 0, failures: 0, reconciled: 0 }),
     forecast: vi.fn().mockResolvedValue({
@@ -37,6 +41,7 @@ vi.mock('./api', async (importOriginal) => {
 
 import Live from './Live.svelte';
 import * as api from './api';
+import type { QueueItem } from './api';
 
 afterEach(() => cleanup());
 
@@ -73,5 +78,61 @@ describe('Live', () => {
     expect(api.setPausedAll).toHaveBeenCalledWith(true);
     expect((await screen.findByTestId('paused-all')).textContent).toContain('nothing is sent');
     expect(button.textContent).toContain('Resume all accounts');
+  });
+
+  describe('failures', () => {
+    const failed: QueueItem = {
+      job_id: 5, pin_id: 2, state: 'failed', title: 'Soup', description: null, link: null, alt_text: null,
+      media_url: 'https://example.com/soup.jpg', media_sha256: null, account_id: 1, account_name: 'kitchen', board_id: '999',
+      board_name: null, section_id: null, due_at: '2026-11-23T10:00:00Z', attempt: 6, pinterest_url: null,
+      error_code: 'pinterest_40', error_message: 'The board this pin was meant for no longer exists',
+    };
+
+    beforeEach(() => {
+      vi.mocked(api.lanes).mockResolvedValue([]);
+      vi.mocked(api.listQueue).mockResolvedValue([failed]);
+      vi.mocked(api.cancelJobs).mockReset();
+      vi.mocked(api.editAndRequeue).mockReset();
+    });
+    afterEach(() => vi.mocked(api.listQueue).mockResolvedValue([]));
+
+    it('discards only once confirmed inline', async () => {
+      vi.mocked(api.cancelJobs).mockResolvedValue({ done: 1, refused: [] });
+      render(Live, {});
+      expect((await screen.findByTestId('failure')).textContent).toContain('(pinterest_40)');
+      await fireEvent.click(screen.getByTestId('discard'));
+      expect(screen.getByTestId('discard-confirm').textContent).toContain('Discard this pin?');
+      await fireEvent.click(screen.getByTestId('discard-no'));
+      expect(screen.queryByTestId('discard-confirm')).toBeNull();
+      expect(api.cancelJobs).not.toHaveBeenCalled();
+      await fireEvent.click(screen.getByTestId('discard'));
+      await fireEvent.click(screen.getByTestId('discard-yes'));
+      expect(api.cancelJobs).toHaveBeenCalledWith([5]);
+      expect((await screen.findByTestId('live-notice')).textContent).toBe('Discarded.');
+    });
+
+    it('shows a discard the engine refused, with its code', async () => {
+      vi.mocked(api.cancelJobs).mockResolvedValue({
+        done: 0,
+        refused: [{ job_id: 5, code: 'invalid_transition', message: 'job 5 is in_flight and cannot become cancelled' }],
+      });
+      render(Live, {});
+      await fireEvent.click(await screen.findByTestId('discard'));
+      await fireEvent.click(screen.getByTestId('discard-yes'));
+      const alert = await screen.findByRole('alert');
+      expect(alert.textContent).toContain('cannot become cancelled');
+      expect(alert.textContent).toContain('(invalid_transition)');
+    });
+
+    it('edits and requeues from the list, then closes the form', async () => {
+      vi.mocked(api.editAndRequeue).mockResolvedValue({} as never);
+      render(Live, {});
+      await fireEvent.click(await screen.findByTestId('edit'));
+      expect((screen.getByTestId('title') as HTMLInputElement).value).toBe('Soup');
+      await fireEvent.click(screen.getByTestId('requeue-now'));
+      expect(api.editAndRequeue).toHaveBeenCalledWith(5, expect.objectContaining({ title: 'Soup', board_id: '999', at: null }));
+      expect((await screen.findByTestId('live-notice')).textContent).toBe('Edited and requeued.');
+      expect(screen.queryByTestId('edit-pin')).toBeNull();
+    });
   });
 });

@@ -1,5 +1,5 @@
-// The queue: a failure shows its reason with Pinterest's code and can be retried; a filter
-// change asks the engine again with that state.
+// The queue: a failure shows its reason with Pinterest's code and can be retried or edited and
+// requeued; a filter change asks the engine again with that state.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -13,6 +13,7 @@ vi.mock('./api', async (importOriginal) => {
     retryJobs: vi.fn(),
     cancelJobs: vi.fn(),
     jobHistory: vi.fn(),
+    editAndRequeue: vi.fn(),
     onEngineEvents: vi.fn().mockResolvedValue(() => {}),
   };
 });
@@ -22,7 +23,8 @@ import * as api from './api';
 import type { QueueItem } from './api';
 
 const failed: QueueItem = {
-  job_id: 5, pin_id: 2, state: 'failed', title: 'Soup', description: null, media_url: null, media_sha256: null,
+  job_id: 5, pin_id: 2, state: 'failed', title: 'Soup', description: null, link: null, alt_text: null,
+  media_url: null, media_sha256: null, section_id: null,
   account_id: 1, account_name: 'kitchen', board_id: '999', board_name: null,
   due_at: '2026-11-23T10:00:00Z', attempt: 1, pinterest_url: null,
   error_code: 'pinterest_40', error_message: 'The board this pin was meant for no longer exists',
@@ -82,5 +84,16 @@ describe('Queue', () => {
     await waitFor(() =>
       expect(api.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ account_id: null, board_id: 'roses3' })),
     );
+  });
+
+  it('edits a failed pin from its row and requeues it', async () => {
+    vi.mocked(api.listQueue).mockResolvedValue([failed]);
+    vi.mocked(api.editAndRequeue).mockResolvedValue({} as never);
+    render(Queue, {});
+    await fireEvent.click(await screen.findByTestId('edit'));
+    await fireEvent.input(screen.getByTestId('title'), { target: { value: 'Soup, again' } });
+    await fireEvent.click(screen.getByTestId('requeue-now'));
+    expect(api.editAndRequeue).toHaveBeenCalledWith(5, expect.objectContaining({ title: 'Soup, again', board_id: '999' }));
+    await waitFor(() => expect(screen.queryByTestId('edit-pin')).toBeNull());
   });
 });

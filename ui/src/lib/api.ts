@@ -16,6 +16,7 @@ import type { ImportOptions } from './bindings/ImportOptions';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportReport } from './bindings/ImportReport';
 import type { EngineEvent } from './bindings/EngineEvent';
+import type { Job } from './bindings/Job';
 import type { JobEvent } from './bindings/JobEvent';
 import type { LaneSnapshot } from './bindings/LaneSnapshot';
 import type { QueueFilter } from './bindings/QueueFilter';
@@ -26,6 +27,7 @@ import type { ConnectSummary } from './bindings/ConnectSummary';
 import type { ConnectTarget } from './bindings/ConnectTarget';
 import type { Disconnected } from './bindings/Disconnected';
 import type { EngineError } from './bindings/EngineError';
+import type { PinEdit } from './bindings/PinEdit';
 import type { PinterestAppView } from './bindings/PinterestAppView';
 import type { QueuedJobs } from './bindings/QueuedJobs';
 import type { SchedulingSettings } from './bindings/SchedulingSettings';
@@ -48,6 +50,7 @@ export type {
   BulkResult,
   ComposeRequest,
   EngineEvent,
+  Job,
   JobEvent,
   LaneSnapshot,
   QueueFilter,
@@ -59,6 +62,7 @@ export type {
   ConnectTarget,
   Disconnected,
   EngineError,
+  PinEdit,
   PinterestAppView,
   QueuedJobs,
   SchedulingSettings,
@@ -132,6 +136,12 @@ export function retryJobs(jobIds: number[]): Promise<BulkResult> {
 
 export function reschedule(jobId: number, at: string): Promise<void> {
   return invoke<void>('reschedule', { jobId, at });
+}
+
+/** Edits a job's pin (text, board, section) and queues it again, now or at `edit.at`. A refused
+ *  edit changes nothing. */
+export function editAndRequeue(jobId: number, edit: PinEdit): Promise<Job> {
+  return invoke<Job>('edit_and_requeue', { jobId, edit });
 }
 
 export function jobHistory(jobId: number): Promise<JobEvent[]> {

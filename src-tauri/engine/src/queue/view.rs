@@ -1,6 +1,7 @@
-//! One read for the queue and calendar screens: jobs joined with their pin's content, their
-//! account's name and their board's cached name, filtered by account, board and state, ordered
-//! by time. A board missing from the cache shows its id (it may have been deleted on Pinterest).
+//! One read for the queue and calendar screens: jobs joined with their pin's content (text, link,
+//! alt text, image: all the edit form needs), their account's name and their board's cached name,
+//! filtered by account, board and state, ordered by time. A board missing from the cache shows its
+//! id (it may have been deleted on Pinterest).
 
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,8 @@ pub struct QueueItem {
     pub state: JobState,
     pub title: Option<String>,
     pub description: Option<String>,
+    pub link: Option<String>,
+    pub alt_text: Option<String>,
     pub media_url: Option<String>,
     /// A local image stored by PinPace (its SHA-256), shown through the shell's media protocol.
     pub media_sha256: Option<String>,
@@ -44,6 +47,7 @@ pub struct QueueItem {
     pub account_name: Option<String>,
     pub board_id: Option<String>,
     pub board_name: Option<String>,
+    pub section_id: Option<String>,
     /// UTC, RFC 3339.
     pub due_at: Option<String>,
     #[ts(type = "number")]
@@ -59,7 +63,7 @@ pub fn list_queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>,
     let mut sql = String::from(
         "SELECT j.id, j.pin_id, j.state, p.title, p.description, p.media_url, j.account_id, \
          a.name, j.board_id, b.name, j.due_at, j.attempt, j.pinterest_url, j.error_code, \
-         j.error_message, p.media_sha256 \
+         j.error_message, p.link, p.alt_text, j.section_id, p.media_sha256 \
          FROM jobs j JOIN pins p ON p.id = j.pin_id \
          LEFT JOIN accounts a ON a.id = j.account_id \
          LEFT JOIN boards b ON b.account_id = j.account_id AND b.board_id = j.board_id \
@@ -102,17 +106,20 @@ pub fn list_queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>,
                 state: JobState::parse(&state).unwrap_or(JobState::Failed),
                 title: r.get(3)?,
                 description: r.get(4)?,
+                link: r.get(15)?,
+                alt_text: r.get(16)?,
                 media_url: r.get(5)?,
                 account_id: r.get(6)?,
                 account_name: r.get(7)?,
                 board_id: r.get(8)?,
                 board_name: r.get(9)?,
+                section_id: r.get(17)?,
                 due_at: r.get(10)?,
                 attempt: r.get(11)?,
                 pinterest_url: r.get(12)?,
                 error_code: r.get(13)?,
                 error_message: r.get(14)?,
-                media_sha256: r.get(15)?,
+                media_sha256: r.get(18)?,
             })
         })
         .map_err(crate::store::storage_error)?;

@@ -180,6 +180,46 @@ impl Store {
         rows.map(|r| r.map_err(storage).and_then(finish)).collect()
     }
 
+    /// Every job of a pin (one per board), by id.
+    pub fn jobs_of_pin(&self, pin_id: i64) -> Result<Vec<Job>, EngineError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM jobs WHERE pin_id = ?1 ORDER BY id"
+            ))
+            .map_err(storage)?;
+        let rows = stmt.query_map([pin_id], read_job).map_err(storage)?;
+        rows.map(|r| r.map_err(storage).and_then(finish)).collect()
+    }
+
+    /// Points a job at another pin row and board (an edit before it is sent again). Its state is
+    /// not touched: the caller moves it with `transition`, in the same transaction. The local
+    /// time it was scheduled with is forgotten, since the new time is given in UTC.
+    pub fn retarget_job(
+        &mut self,
+        id: i64,
+        pin_id: i64,
+        board_id: &str,
+        section_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE jobs SET pin_id = ?2, board_id = ?3, section_id = ?4, schedule_tz = NULL, \
+                 schedule_local = NULL, updated_at = ?5 WHERE id = ?1",
+                params![id, pin_id, board_id, section_id, to_db(now)],
+            )
+            .map_err(storage)?;
+        if n == 0 {
+            return Err(EngineError::new(
+                ErrorCode::NotFound,
+                format!("no job {id}"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Moves job `id` to `to`, if it is still in one of the states `from` allows and the move is
     /// legal; applies `patch` and appends the event, all in one transaction.
     pub fn transition(

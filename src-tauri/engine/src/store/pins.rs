@@ -30,6 +30,40 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Rewrites a pin's content. Its jobs that have gone out keep pointing at it, so callers
+    /// give such a job's siblings their own copy instead (see `queue::edit_and_requeue`).
+    pub fn update_pin(
+        &mut self,
+        id: i64,
+        pin: &PinContent,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE pins SET title = ?2, description = ?3, link = ?4, alt_text = ?5, \
+                 media_sha256 = ?6, media_url = ?7, updated_at = ?8 WHERE id = ?1",
+                params![
+                    id,
+                    pin.title,
+                    pin.description,
+                    pin.link,
+                    pin.alt_text,
+                    pin.media_sha256,
+                    pin.media_url,
+                    to_db(now)
+                ],
+            )
+            .map_err(super::open::classify)?;
+        if n == 0 {
+            return Err(EngineError::new(
+                ErrorCode::NotFound,
+                format!("no pin {id}"),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn pin(&self, id: i64) -> Result<PinContent, EngineError> {
         self.conn
             .query_row(

@@ -15,7 +15,8 @@ import {
 
 function item(over: Partial<QueueItem> = {}): QueueItem {
   return {
-    job_id: 7, pin_id: 3, state: 'scheduled', title: 'Soup', description: null,
+    job_id: 7, pin_id: 3, state: 'scheduled', title: 'Soup', description: null, link: null, alt_text: null,
+    section_id: null,
     media_url: 'https://i.pinimg.com/soup.jpg', media_sha256: null, account_id: 1, account_name: 'kitchen',
     board_id: '999', board_name: 'Dinners', due_at: '2026-11-23T10:00:00Z', attempt: 0,
     pinterest_url: null, error_code: null, error_message: null, ...over,
