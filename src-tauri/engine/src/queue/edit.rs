@@ -54,8 +54,8 @@ pub const EDITABLE: [JobState; 6] = [
 pub const EDIT_REASON: &str = "edited and requeued by the user";
 
 /// Applies `edit` to job `id` and queues it again (due now, or scheduled at `edit.at`). A failed
-/// or missed job gets a fresh retry budget, like `retry_job`; a "may have been created" flag
-/// stays, so the board is checked before anything is sent again. Refused with
+/// or missed job gets a fresh retry budget, like `retry_job`. A job whose last attempt may have
+/// created the pin is refused until a retry has checked the board (see below). Refused with
 /// `invalid_transition` for a job in flight, waiting to retry, published or cancelled, and with
 /// `invalid_input` for an edit compose would refuse; either way nothing changes.
 pub fn edit_and_requeue(
@@ -72,6 +72,16 @@ pub fn edit_and_requeue(
                 "only a pin that has not gone out can be edited; this one is {}",
                 job.state.as_str()
             ),
+        ));
+    }
+    if job.needs_reconcile {
+        // The board check before a resend looks for the pin as it was sent; after an edit it
+        // would look for the new text, miss the old pin and post a second one.
+        return Err(EngineError::new(
+            ErrorCode::InvalidTransition,
+            "its last attempt got no answer, so this pin may already be on Pinterest: retry it \
+             first (PinPace looks on the board before sending again), then edit it if it is \
+             still not there",
         ));
     }
     let account = job.account_id.ok_or_else(|| {

@@ -346,12 +346,15 @@ fn a_board_the_pin_already_goes_to_is_refused_unless_that_job_was_cancelled() {
 }
 
 #[test]
-fn the_may_have_been_created_flag_stays_so_the_board_is_checked_first() {
+fn a_pin_that_may_already_be_on_pinterest_is_not_edited_before_the_board_is_checked() {
+    // The check looks for the pin as it was sent: edited text would miss it and post twice.
     let (mut store, _, ids) = setup(&["111"]);
     fail(&mut store, ids[0], true);
-    let job = edit_and_requeue(&mut store, ids[0], &edit(), now()).unwrap();
-    assert!(job.needs_reconcile);
-    assert_eq!(job.attempt, 0);
+    let before = snapshot(&store, ids[0]);
+    let err = edit_and_requeue(&mut store, ids[0], &edit(), now()).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidTransition);
+    assert!(err.message.contains("retry it first"), "{err:?}");
+    assert_eq!(snapshot(&store, ids[0]), before, "nothing changed");
 }
 
 #[test]
