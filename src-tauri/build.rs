@@ -20,6 +20,8 @@ fn main() {
             "list_queue",
             "cancel_jobs",
             "retry_jobs",
+            "hold_jobs",
+            "move_jobs",
             "reschedule",
             "edit_and_requeue",
             "job_history",

@@ -10,6 +10,7 @@ pub mod limits;
 pub mod media;
 pub mod prefs;
 pub mod queue;
+pub mod queue_bulk;
 pub mod scheduling;
 pub mod settings;
 

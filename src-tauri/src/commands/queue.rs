@@ -1,19 +1,17 @@
 //! Composing pins and steering the queue: compose (draft, now, or at a time), list with
-//! filters, cancel and retry in bulk, reschedule one, edit one and requeue it, a job's history,
+//! filters, reschedule one (bulk actions are in `queue_bulk`), edit one and requeue it, a job's history,
 //! and the pacing lanes for the live panel. Each wakes the engine after a change so it re-plans
 //! at once.
 
 use chrono::{DateTime, Utc};
 use pinpace_engine::compose::{compose, ComposeRequest};
 use pinpace_engine::queue::{
-    cancel_job, edit_and_requeue as edit_job, list_queue as list, next_free_slot, reschedule_job,
-    retry_job, set_slots, slots, PinEdit, QueueFilter, QueueItem, SlotPlan,
+    edit_and_requeue as edit_job, list_queue as list, next_free_slot, reschedule_job, set_slots,
+    slots, PinEdit, QueueFilter, QueueItem, SlotPlan,
 };
 use pinpace_engine::scheduler::events::LaneSnapshot;
 use pinpace_engine::store::jobs::JobEvent;
-use pinpace_engine::{EngineError, ErrorCode, Store};
-use serde::Serialize;
-use ts_rs::TS;
+use pinpace_engine::{EngineError, ErrorCode};
 
 use crate::state::AppState;
 
@@ -35,66 +33,6 @@ pub fn list_queue(
     filter: QueueFilter,
 ) -> Result<Vec<QueueItem>, EngineError> {
     state.with_store(|s| list(s, &filter))?
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct Refusal {
-    #[ts(type = "number")]
-    pub job_id: i64,
-    pub code: ErrorCode,
-    pub message: String,
-}
-
-/// What a bulk action did: how many jobs changed, and why the others did not.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct BulkResult {
-    pub done: u32,
-    pub refused: Vec<Refusal>,
-}
-
-type Action =
-    fn(&mut Store, i64, DateTime<Utc>) -> Result<pinpace_engine::store::jobs::Job, EngineError>;
-
-fn bulk(state: &AppState, ids: &[i64], action: Action) -> Result<BulkResult, EngineError> {
-    let desktop = state.desktop()?;
-    let now = Utc::now();
-    let mut result = BulkResult {
-        done: 0,
-        refused: Vec::new(),
-    };
-    {
-        let mut store = desktop.store();
-        for &id in ids {
-            match action(&mut store, id, now) {
-                Ok(_) => result.done += 1,
-                Err(e) => result.refused.push(Refusal {
-                    job_id: id,
-                    code: e.code,
-                    message: e.message,
-                }),
-            }
-        }
-    }
-    desktop.engine.wake();
-    Ok(result)
-}
-
-#[tauri::command]
-pub fn cancel_jobs(
-    state: tauri::State<'_, AppState>,
-    job_ids: Vec<i64>,
-) -> Result<BulkResult, EngineError> {
-    bulk(&state, &job_ids, cancel_job)
-}
-
-#[tauri::command]
-pub fn retry_jobs(
-    state: tauri::State<'_, AppState>,
-    job_ids: Vec<i64>,
-) -> Result<BulkResult, EngineError> {
-    bulk(&state, &job_ids, retry_job)
 }
 
 /// Moves one job to `at` (RFC 3339).

@@ -14,6 +14,8 @@ vi.mock('./api', async (importOriginal) => {
     cancelJobs: vi.fn(),
     jobHistory: vi.fn(),
     editAndRequeue: vi.fn(),
+    holdJobs: vi.fn(),
+    moveJobs: vi.fn(),
     onEngineEvents: vi.fn().mockResolvedValue(() => {}),
   };
 });
@@ -95,5 +97,33 @@ describe('Queue', () => {
     await fireEvent.click(screen.getByTestId('requeue-now'));
     expect(api.editAndRequeue).toHaveBeenCalledWith(5, expect.objectContaining({ title: 'Soup, again', board_id: '999' }));
     await waitFor(() => expect(screen.queryByTestId('edit-pin')).toBeNull());
+  });
+
+  it('moves the selected pins in time order, spaced, and holds others; refusals are named', async () => {
+    const at = (h: number) => `2026-12-01T${String(h).padStart(2, '0')}:00:00Z`;
+    const row = (id: number, h: number): QueueItem => ({ ...failed, job_id: id, state: 'scheduled', due_at: at(h), error_code: null, error_message: null });
+    vi.mocked(api.listQueue).mockResolvedValue([row(7, 9), row(3, 10), row(8, 11)]);
+    vi.mocked(api.moveJobs).mockResolvedValue({ done: 2, refused: [] });
+    vi.mocked(api.holdJobs).mockResolvedValue({
+      done: 0, refused: [{ job_id: 8, code: 'invalid_transition', message: 'only a scheduled, due or missed pin can be held; this one is in_flight' }],
+    });
+    render(Queue, {});
+    const boxes = await screen.findAllByLabelText('Select');
+    await fireEvent.click(boxes[1]);
+    await fireEvent.click(boxes[0]);
+    await fireEvent.click(screen.getByTestId('bulk-move'));
+    await fireEvent.input(screen.getByTestId('bulk-move-at'), { target: { value: '2026-12-02T08:00' } });
+    await fireEvent.input(screen.getByTestId('bulk-move-spacing'), { target: { value: '30' } });
+    await fireEvent.click(screen.getByTestId('bulk-move-go'));
+    await waitFor(() => expect(api.moveJobs).toHaveBeenCalled());
+    const [ids, iso, spacing] = vi.mocked(api.moveJobs).mock.calls[0];
+    expect(ids).toEqual([7, 3]);
+    expect(new Date(iso).getTime()).toBe(new Date('2026-12-02T08:00').getTime());
+    expect(spacing).toBe(30);
+
+    await fireEvent.click(screen.getByTestId('select-all'));
+    await fireEvent.click(screen.getByTestId('bulk-hold'));
+    await waitFor(() => expect(api.holdJobs).toHaveBeenCalledWith([7, 3, 8]));
+    expect(await screen.findByText(/#8 \(only a scheduled, due or missed pin can be held/)).toBeTruthy();
   });
 });

@@ -134,6 +134,16 @@ export function retryJobs(jobIds: number[]): Promise<BulkResult> {
   return invoke<BulkResult>('retry_jobs', { jobIds });
 }
 
+/** Holds the jobs as drafts (account, board and time kept): nothing is sent until moved. */
+export function holdJobs(jobIds: number[]): Promise<BulkResult> {
+  return invoke<BulkResult>('hold_jobs', { jobIds });
+}
+
+/** Moves the jobs, in order, to `at` and every `spacingMinutes` after it. */
+export function moveJobs(jobIds: number[], at: string, spacingMinutes: number): Promise<BulkResult> {
+  return invoke<BulkResult>('move_jobs', { jobIds, at, spacingMinutes });
+}
+
 export function reschedule(jobId: number, at: string): Promise<void> {
   return invoke<void>('reschedule', { jobId, at });
 }

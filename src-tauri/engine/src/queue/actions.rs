@@ -88,3 +88,30 @@ pub fn reschedule_job(
         now,
     )
 }
+
+/// Holds a job that has not gone out: it becomes a draft again, keeping its account, board and
+/// time, so nothing is sent until the user moves or sends it. Only a scheduled, due or missed
+/// job can be held (one in flight or waiting to retry is already on its way).
+pub fn hold_job(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Job, EngineError> {
+    let job = store.job(id)?;
+    if !matches!(
+        job.state,
+        JobState::Scheduled | JobState::Due | JobState::Missed
+    ) {
+        return Err(EngineError::new(
+            ErrorCode::InvalidTransition,
+            format!(
+                "only a scheduled, due or missed pin can be held; this one is {}",
+                job.state.as_str()
+            ),
+        ));
+    }
+    store.transition(
+        id,
+        JobState::Draft,
+        "held by the user",
+        None,
+        &JobPatch::default(),
+        now,
+    )
+}

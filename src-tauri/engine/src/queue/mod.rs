@@ -9,7 +9,7 @@ pub mod edit;
 pub mod slots;
 pub mod view;
 
-pub use actions::{cancel_job, reschedule_job, retry_job};
+pub use actions::{cancel_job, hold_job, reschedule_job, retry_job};
 pub use edit::{edit_and_requeue, PinEdit};
 pub use slots::{next_free_slot, set_slots, slots, SlotPlan};
 pub use view::{list_queue, QueueFilter, QueueItem};

@@ -118,3 +118,38 @@ fn cancel_and_reschedule_are_checked_transitions() {
     let again = cancel_job(&mut store, ids[1], now()).unwrap_err();
     assert_eq!(again.code, crate::ErrorCode::InvalidTransition);
 }
+
+#[test]
+fn a_held_pin_is_a_draft_with_its_time_and_board_and_goes_out_only_when_moved() {
+    let (mut store, _, ids) = setup();
+    let before = store.job(ids[0]).unwrap();
+    let held = hold_job(&mut store, ids[0], now()).unwrap();
+    assert_eq!(held.state, JobState::Draft);
+    assert_eq!(
+        (held.due_at, held.board_id.clone()),
+        (before.due_at, before.board_id)
+    );
+    // Nothing due: the dispatcher only ever takes scheduled jobs.
+    let later = now() + TimeDelta::hours(6);
+    let coming: Vec<i64> = store
+        .jobs_coming_due(later)
+        .unwrap()
+        .iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(coming, vec![ids[1]], "only the other pin comes due");
+    assert!(store
+        .job_history(ids[0])
+        .unwrap()
+        .iter()
+        .any(|e| e.reason == "held by the user"));
+    // Held again: refused, nothing changes.
+    let again = hold_job(&mut store, ids[0], now()).unwrap_err();
+    assert_eq!(again.code, crate::ErrorCode::InvalidTransition);
+    // Moving it schedules it again.
+    let moved = reschedule_job(&mut store, ids[0], later, now()).unwrap();
+    assert_eq!(moved.state, JobState::Scheduled);
+    fail(&mut store, ids[1]);
+    let failed = hold_job(&mut store, ids[1], now()).unwrap_err();
+    assert_eq!(failed.code, crate::ErrorCode::InvalidTransition);
+}

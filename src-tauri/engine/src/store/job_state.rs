@@ -76,6 +76,7 @@ impl JobState {
             | (Scheduled, Scheduled)
             | (Scheduled, NeedsReconnect) => true,
             (Due, InFlight) | (Due, Missed) | (Due, Scheduled) | (Due, NeedsReconnect) => true,
+            (Due, Draft) | (Missed, Draft) => true,
             (InFlight, Published) | (InFlight, WaitingRetry) | (InFlight, Failed) => true,
             (InFlight, NeedsReconnect) | (InFlight, Due) => true,
             (WaitingRetry, Due) | (WaitingRetry, Scheduled) | (WaitingRetry, Failed) => true,
