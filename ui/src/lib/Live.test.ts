@@ -51,7 +51,10 @@ describe('Live', () => {
     vi.mocked(api.lanes).mockResolvedValue([
       {
         account_id: 1,
-        windows: [{ scope: 'user', category: 'org_write', limit: 100, window_secs: 60, used: 42, next_free: until }],
+        windows: [
+          { scope: 'user', category: 'org_write', limit: 100, window_secs: 60, used: 42, next_free: until },
+          { scope: 'app', category: 'org_write', limit: 300, window_secs: 86400, used: 290, next_free: until },
+        ],
         paused_until: until,
         pause_reason: 'rate_limited',
         due: 3,
@@ -61,7 +64,12 @@ describe('Live', () => {
     ]);
     render(Live, {});
     expect((await screen.findByTestId('lane-paused')).textContent).toContain('Pinterest asked to slow down (429)');
-    expect(screen.getByText('42 / 100')).toBeTruthy();
+    expect(screen.getByText('42 / 100 · 58 left')).toBeTruthy();
+    // Trial access: the day's quota, used and left, shared by the app.
+    const [, day] = screen.getAllByTestId('lane-window');
+    expect(day.textContent).toContain('daily quota: org_write per day (whole app)');
+    expect(day.textContent).toContain('290 / 300 · 10 left');
+    expect(screen.queryByTestId('no-daily-quota')).toBeNull();
     expect((await screen.findByTestId('forecast-warning')).textContent).toContain('22 min late');
     expect(screen.getByText(/org_write per minute/)).toBeTruthy();
     push?.([{ type: 'counters', sent: 7, published: 6, rate_limited: 1, retries: 2, failures: 0, reconciled: 0 }], false);
