@@ -126,4 +126,28 @@ describe('Queue', () => {
     await waitFor(() => expect(api.holdJobs).toHaveBeenCalledWith([7, 3, 8]));
     expect(await screen.findByText(/#8 \(only a scheduled, due or missed pin can be held/)).toBeTruthy();
   });
+
+  it('searches titles through the engine once typing pauses', async () => {
+    vi.mocked(api.listQueue).mockResolvedValue([]);
+    render(Queue, {});
+    const box = await screen.findByTestId('queue-search');
+    await waitFor(() => expect(api.listQueue).toHaveBeenCalled());
+    const before = vi.mocked(api.listQueue).mock.calls.length;
+    await fireEvent.input(box, { target: { value: 'so' } });
+    await fireEvent.input(box, { target: { value: 'soup' } });
+    expect(api.listQueue).toHaveBeenCalledTimes(before);
+    await waitFor(() =>
+      expect(api.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ text: 'soup' })),
+    );
+    expect(api.listQueue).toHaveBeenCalledTimes(before + 1);
+  });
+
+  it('focuses the search box when the shortcut asks', async () => {
+    vi.mocked(api.listQueue).mockResolvedValue([]);
+    const { rerender } = render(Queue, { searchRequest: 0 });
+    const box = await screen.findByTestId('queue-search');
+    expect(document.activeElement).not.toBe(box);
+    await rerender({ searchRequest: 1 });
+    await waitFor(() => expect(document.activeElement).toBe(box));
+  });
 });

@@ -153,3 +153,23 @@ fn a_held_pin_is_a_draft_with_its_time_and_board_and_goes_out_only_when_moved() 
     let failed = hold_job(&mut store, ids[1], now()).unwrap_err();
     assert_eq!(failed.code, crate::ErrorCode::InvalidTransition);
 }
+
+#[test]
+fn text_search_finds_words_in_title_and_takes_wildcards_literally() {
+    let (store, _, ids) = setup();
+    let find = |text: &str| -> Vec<i64> {
+        let filter = QueueFilter {
+            text: Some(text.into()),
+            ..Default::default()
+        };
+        list_queue(&store, &filter)
+            .unwrap()
+            .iter()
+            .map(|i| i.job_id)
+            .collect()
+    };
+    assert_eq!(find("EARL"), vec![ids[1]]);
+    assert_eq!(find("  "), vec![ids[1], ids[0]], "blank: everything");
+    assert!(find("%").is_empty(), "a wildcard is a character");
+    assert!(find("l_te").is_empty());
+}

@@ -22,6 +22,10 @@ pub struct QueueFilter {
     /// Empty: every state.
     #[serde(default)]
     pub states: Vec<JobState>,
+    /// Words to find in the title or description (case-insensitive); empty or absent: all.
+    #[serde(default)]
+    #[ts(optional)]
+    pub text: Option<String>,
     /// At most this many rows (default 500).
     #[serde(default)]
     pub limit: Option<u32>,
@@ -77,6 +81,23 @@ pub fn list_queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>,
     if let Some(b) = &filter.board_id {
         args.push(Value::Text(b.clone()));
         sql.push_str(&format!(" AND j.board_id = ?{}", args.len()));
+    }
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        // LIKE with its wildcards escaped: "50%" finds "50%", not everything.
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        args.push(Value::Text(format!("%{escaped}%")));
+        let n = args.len();
+        sql.push_str(&format!(
+            " AND (p.title LIKE ?{n} ESCAPE '\\' OR p.description LIKE ?{n} ESCAPE '\\')"
+        ));
     }
     if !filter.states.is_empty() {
         let mut marks = Vec::new();

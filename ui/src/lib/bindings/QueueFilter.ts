@@ -7,6 +7,10 @@ export type QueueFilter = { account_id: number | null, board_id: string | null,
  */
 states: Array<JobState>, 
 /**
+ * Words to find in the title or description (case-insensitive); empty or absent: all.
+ */
+text?: string, 
+/**
  * At most this many rows (default 500).
  */
 limit: number | null, };
