@@ -36,7 +36,8 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run --silent check
 
-# The Rust tests also regenerate the TypeScript bindings, which must then match the committed ones.
+# The Rust tests also regenerate the TypeScript bindings (ts-rs types, and commands.ts from the
+# #[tauri::command] signatures), which must then match the committed ones.
 # The keychain test runs against a real Secret Service in a private D-Bus session.
 rust-test:
 	rm -rf ui/src/lib/bindings

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Fails when the TypeScript bindings in ui/src/lib/bindings differ from what ts-rs generates from
-# the Rust types. `make test` deletes them, runs the Rust tests (which regenerate them), then
-# calls this. Commit the regenerated files when the Rust types change on purpose.
+# Fails when the TypeScript bindings in ui/src/lib/bindings differ from what the Rust tests
+# generate: ts-rs writes one file per exported type, and tests/command_bindings.rs writes
+# commands.ts (every #[tauri::command]'s name, arguments and result). `make test` deletes them,
+# runs the Rust tests (which regenerate them), then calls this. Commit the regenerated files
+# when the Rust types or commands change on purpose.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=ui/src/lib/bindings

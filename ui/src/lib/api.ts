@@ -1,6 +1,7 @@
-// Typed wrappers over the Tauri commands and events. Every command's argument and result types
-// come from ./bindings (generated from Rust by ts-rs), so a change on one side breaks the type
-// check.
+// Typed wrappers over the Tauri commands and events. Every command goes through `call`, whose
+// names, argument names and types and result types come from ./bindings/commands.ts (generated
+// from the #[tauri::command] signatures by tests/command_bindings.rs; the types themselves by
+// ts-rs), so a change on one side breaks the type check.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AccountLimits } from './bindings/AccountLimits';
@@ -35,6 +36,7 @@ import type { SlotPlan } from './bindings/SlotPlan';
 import type { SecretsBackend } from './bindings/SecretsBackend';
 import type { DesktopPrefs } from './bindings/DesktopPrefs';
 import type { LimitSpec } from './bindings/LimitSpec';
+import type { CommandArgs, CommandName, CommandResult } from './bindings/commands';
 
 export type {
   DesktopPrefs,
@@ -70,40 +72,48 @@ export type {
   SlotPlan,
 };
 
+/** Invokes a command by its Rust name; the arguments are omitted when it takes none. */
+function call<K extends CommandName>(
+  name: K,
+  ...args: CommandArgs<K> extends Record<string, never> ? [] : [CommandArgs<K>]
+): Promise<CommandResult<K>> {
+  return invoke<CommandResult<K>>(name, args[0]);
+}
+
 export function appInfo(): Promise<AppInfo> {
-  return invoke<AppInfo>('app_info');
+  return call('app_info');
 }
 
 export function listAccounts(): Promise<AccountView[]> {
-  return invoke<AccountView[]>('list_accounts');
+  return call('list_accounts');
 }
 
 export function accountBoards(accountId: number): Promise<CachedBoard[]> {
-  return invoke<CachedBoard[]>('account_boards', { accountId });
+  return call('account_boards', { accountId });
 }
 
 export function refreshBoards(accountId: number): Promise<number> {
-  return invoke<number>('refresh_boards', { accountId });
+  return call('refresh_boards', { accountId });
 }
 
 export function connectAccount(target: ConnectTarget): Promise<ConnectSummary> {
-  return invoke<ConnectSummary>('connect_account', { target });
+  return call('connect_account', { target });
 }
 
 export function reconnectAccount(accountId: number): Promise<ConnectSummary> {
-  return invoke<ConnectSummary>('reconnect_account', { accountId });
+  return call('reconnect_account', { accountId });
 }
 
 export function cancelConnect(): Promise<void> {
-  return invoke<void>('cancel_connect');
+  return call('cancel_connect');
 }
 
 export function disconnectAccount(accountId: number, queued: QueuedJobs): Promise<Disconnected> {
-  return invoke<Disconnected>('disconnect_account', { accountId, queued });
+  return call('disconnect_account', { accountId, queued });
 }
 
 export function pinterestApp(): Promise<PinterestAppView> {
-  return invoke<PinterestAppView>('pinterest_app');
+  return call('pinterest_app');
 }
 
 export function savePinterestApp(
@@ -111,63 +121,63 @@ export function savePinterestApp(
   clientSecret: string | null,
   redirectPort: number,
 ): Promise<PinterestAppView> {
-  return invoke<PinterestAppView>('save_pinterest_app', { clientId, clientSecret, redirectPort });
+  return call('save_pinterest_app', { clientId, clientSecret, redirectPort });
 }
 
 export function chooseSecretsBackend(backend: SecretsBackend): Promise<PinterestAppView> {
-  return invoke<PinterestAppView>('choose_secrets_backend', { backend });
+  return call('choose_secrets_backend', { backend });
 }
 
 export function composePin(request: ComposeRequest): Promise<number[]> {
-  return invoke<number[]>('compose_pin', { request });
+  return call('compose_pin', { request });
 }
 
 export function listQueue(filter: QueueFilter): Promise<QueueItem[]> {
-  return invoke<QueueItem[]>('list_queue', { filter });
+  return call('list_queue', { filter });
 }
 
 export function cancelJobs(jobIds: number[]): Promise<BulkResult> {
-  return invoke<BulkResult>('cancel_jobs', { jobIds });
+  return call('cancel_jobs', { jobIds });
 }
 
 export function retryJobs(jobIds: number[]): Promise<BulkResult> {
-  return invoke<BulkResult>('retry_jobs', { jobIds });
+  return call('retry_jobs', { jobIds });
 }
 
 /** Holds the jobs as drafts (account, board and time kept): nothing is sent until moved. */
 export function holdJobs(jobIds: number[]): Promise<BulkResult> {
-  return invoke<BulkResult>('hold_jobs', { jobIds });
+  return call('hold_jobs', { jobIds });
 }
 
 /** Moves the jobs, in order, to `at` and every `spacingMinutes` after it. */
 export function moveJobs(jobIds: number[], at: string, spacingMinutes: number): Promise<BulkResult> {
-  return invoke<BulkResult>('move_jobs', { jobIds, at, spacingMinutes });
+  return call('move_jobs', { jobIds, at, spacingMinutes });
 }
 
 export function reschedule(jobId: number, at: string): Promise<void> {
-  return invoke<void>('reschedule', { jobId, at });
+  return call('reschedule', { jobId, at });
 }
 
 /** Edits a job's pin (text, board, section) and queues it again, now or at `edit.at`. A refused
  *  edit changes nothing. */
 export function editAndRequeue(jobId: number, edit: PinEdit): Promise<Job> {
-  return invoke<Job>('edit_and_requeue', { jobId, edit });
+  return call('edit_and_requeue', { jobId, edit });
 }
 
 export function jobHistory(jobId: number): Promise<JobEvent[]> {
-  return invoke<JobEvent[]>('job_history', { jobId });
+  return call('job_history', { jobId });
 }
 
 export function counters(): Promise<Counters> {
-  return invoke<Counters>('counters');
+  return call('counters');
 }
 
 export function forecast(): Promise<Forecast> {
-  return invoke<Forecast>('forecast');
+  return call('forecast');
 }
 
 export function lanes(): Promise<LaneSnapshot[]> {
-  return invoke<LaneSnapshot[]>('lanes');
+  return call('lanes');
 }
 
 function progressChannel(onProgress: (p: ImportProgress) => void): Channel<ImportProgress> {
@@ -183,7 +193,7 @@ export function importPreview(
   options: ImportOptions,
   onProgress: (p: ImportProgress) => void,
 ): Promise<ImportReport> {
-  return invoke<ImportReport>('import_preview', {
+  return call('import_preview', {
     path,
     format,
     options,
@@ -199,7 +209,7 @@ export function importCommit(
   mode: ImportMode,
   onProgress: (p: ImportProgress) => void,
 ): Promise<ImportReport> {
-  return invoke<ImportReport>('import_commit', {
+  return call('import_commit', {
     path,
     format,
     options,
@@ -209,38 +219,38 @@ export function importCommit(
 }
 
 export function exportCsv(kind: ExportKind, path: string): Promise<number> {
-  return invoke<number>('export_csv', { kind, path });
+  return call('export_csv', { kind, path });
 }
 
 export function schedulingSettings(): Promise<SchedulingSettings> {
-  return invoke<SchedulingSettings>('scheduling_settings');
+  return call('scheduling_settings');
 }
 
 export function saveSchedulingSettings(settings: SchedulingSettings): Promise<SchedulingSettings> {
-  return invoke<SchedulingSettings>('save_scheduling_settings', { settings });
+  return call('save_scheduling_settings', { settings });
 }
 
 export function accountSlots(accountId: number): Promise<SlotPlan | null> {
-  return invoke<SlotPlan | null>('account_slots', { accountId });
+  return call('account_slots', { accountId });
 }
 
 export function setAccountSlots(accountId: number, plan: SlotPlan): Promise<void> {
-  return invoke<void>('set_account_slots', { accountId, plan });
+  return call('set_account_slots', { accountId, plan });
 }
 
 /** The account's next slot no pin holds yet (RFC 3339). */
 export function nextSlot(accountId: number): Promise<string> {
-  return invoke<string>('next_slot', { accountId });
+  return call('next_slot', { accountId });
 }
 
 /** A local PNG/JPEG as a `data:` URL for previews (refused if it is not one). */
 export function imagePreview(path: string): Promise<string> {
-  return invoke<string>('image_preview', { path });
+  return call('image_preview', { path });
 }
 
 /** The system's file dialog for an image; null when cancelled. */
 export function pickImage(): Promise<string | null> {
-  return invoke<string | null>('pick_image');
+  return call('pick_image');
 }
 
 /** Files dropped on the window (Tauri's native drag and drop gives their paths). */
@@ -250,29 +260,29 @@ export function onFileDrop(handler: (paths: string[]) => void): Promise<Unlisten
 
 /** An account's tier or own limits; applied to the running pacer. Returns the limits in force. */
 export function setAccountLimits(accountId: number, limits: AccountLimits): Promise<LimitSpec[]> {
-  return invoke<LimitSpec[]>('set_account_limits', { accountId, limits });
+  return call('set_account_limits', { accountId, limits });
 }
 
 export function desktopPrefs(): Promise<DesktopPrefs> {
-  return invoke<DesktopPrefs>('desktop_prefs');
+  return call('desktop_prefs');
 }
 
 /** Saves the desktop preferences; an unknown time zone is refused and nothing changes. */
 export function saveDesktopPrefs(prefs: DesktopPrefs): Promise<DesktopPrefs> {
-  return invoke<DesktopPrefs>('save_desktop_prefs', { prefs });
+  return call('save_desktop_prefs', { prefs });
 }
 
 export function launchAtLogin(): Promise<boolean> {
-  return invoke<boolean>('launch_at_login');
+  return call('launch_at_login');
 }
 
 export function setLaunchAtLogin(enabled: boolean): Promise<boolean> {
-  return invoke<boolean>('set_launch_at_login', { enabled });
+  return call('set_launch_at_login', { enabled });
 }
 
 /** Pauses (or resumes) every account; kept across restarts. */
 export function setPausedAll(paused: boolean): Promise<void> {
-  return invoke<void>('set_paused_all', { paused });
+  return call('set_paused_all', { paused });
 }
 
 /** The engine's events, batched by the shell (at most every 250 ms). `lagged`: re-read. */

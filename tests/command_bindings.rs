@@ -1,0 +1,819 @@
+//! The TypeScript signatures of the shell's Tauri commands, generated from their Rust source.
+//!
+//! Reads every `#[tauri::command]` function in `src-tauri/src/commands/*.rs` with `syn` and writes
+//! `ui/src/lib/bindings/commands.ts` (name, arguments as the UI passes them, result), next to the
+//! ts-rs bindings, so `scripts/check-bindings.sh` fails when the committed copy is stale and
+//! `npm run check` fails when `ui/src/lib/api.ts` calls a command wrongly. It also checks that
+//! the three hand-kept lists of commands (`generate_handler!` in lib.rs, the app manifest in
+//! build.rs, the main window's capability) name every command and nothing else, which would
+//! otherwise only show at run time.
+//!
+//! Why read the source instead of using tauri-specta: specta needs its own derive
+//! (`specta::Type`) on every engine type that already reaches TypeScript through ts-rs, and two
+//! derives for one binding would drift. The command signatures are plain enough to read with
+//! syn; argument and result types then refer to the ts-rs bindings by name, and a type without
+//! one, or any syntax this file does not know, fails the test rather than becoming `any`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::visit::Visit;
+use syn::{
+    Attribute, Expr, FnArg, GenericArgument, Item, Lit, Meta, Pat, PathArguments, ReturnType,
+    Token, Type,
+};
+
+const COMMANDS_DIR: &str = "src-tauri/src/commands";
+const LIB_RS: &str = "src-tauri/src/lib.rs";
+const BUILD_RS: &str = "src-tauri/build.rs";
+const CAPABILITY: &str = "src-tauri/capabilities/main-window.json";
+/// Where `#[ts(export)]` types are declared (the shell and the engine).
+const TS_SOURCES: [&str; 2] = ["src-tauri/src", "src-tauri/engine/src"];
+const OUTPUT: &str = "commands.ts";
+/// Arguments Tauri fills in itself: the UI never passes them.
+const INJECTED: [&str; 9] = [
+    "State",
+    "AppHandle",
+    "Window",
+    "Webview",
+    "WebviewWindow",
+    "Request",
+    "CommandScope",
+    "GlobalScope",
+    "InvokeMessage",
+];
+const MAX_WIDTH: usize = 100;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory ts-rs writes to (set in .cargo/config.toml), so both land in the same place.
+fn bindings_dir() -> PathBuf {
+    std::env::var_os("TS_RS_EXPORT_DIR")
+        .map(PathBuf::from)
+        .map(|d| if d.is_absolute() { d } else { root().join(d) })
+        .unwrap_or_else(|| root().join("ui/src/lib/bindings"))
+}
+
+fn read(rel: &str) -> String {
+    fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+}
+
+fn parse(rel: &str) -> syn::File {
+    syn::parse_file(&read(rel)).unwrap_or_else(|e| panic!("{rel} does not parse: {e}"))
+}
+
+fn tokens(t: &impl ToTokens) -> String {
+    t.to_token_stream().to_string()
+}
+
+struct Command {
+    name: String,
+    /// Where it lives, from `commands`: `["commands", "queue"]`.
+    module: Vec<String>,
+    file: String,
+    /// TypeScript name and type of each argument the UI passes.
+    args: Vec<(String, String)>,
+    result: String,
+}
+
+/// What a command's signature refers to outside the TS builtins.
+#[derive(Default)]
+struct Refs {
+    /// Rust type name -> the command and file that use it (for the error message).
+    named: BTreeMap<String, String>,
+    channel: bool,
+}
+
+/// A Rust type as the UI sees it through serde_json.
+fn ts_type(ty: &Type, refs: &mut Refs, whence: &str) -> Result<String, String> {
+    let unsupported = |why: &str| Err(format!("{whence}: `{}` {why}", tokens(ty)));
+    match ty {
+        Type::Reference(r) => ts_type(&r.elem, refs, whence),
+        Type::Paren(p) => ts_type(&p.elem, refs, whence),
+        Type::Group(g) => ts_type(&g.elem, refs, whence),
+        Type::Slice(s) => Ok(array_of(ts_type(&s.elem, refs, whence)?)),
+        Type::Tuple(t) if t.elems.is_empty() => unsupported("is not a value the UI can pass"),
+        Type::Tuple(t) => {
+            let elems = t
+                .elems
+                .iter()
+                .map(|e| ts_type(e, refs, whence))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(format!("[{}]", elems.join(", ")))
+        }
+        Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last().expect("a path has a segment");
+            let name = last.ident.to_string();
+            let generics = type_args(&last.arguments).ok_or_else(|| {
+                format!(
+                    "{whence}: `{}` has generic arguments this test cannot read",
+                    tokens(ty)
+                )
+            })?;
+            let one = |refs: &mut Refs| match generics.as_slice() {
+                [t] => ts_type(t, refs, whence),
+                _ => unsupported("should have one type argument"),
+            };
+            match name.as_str() {
+                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64"
+                | "u128" | "usize" | "f32" | "f64"
+                    if generics.is_empty() =>
+                {
+                    Ok("number".into())
+                }
+                "bool" if generics.is_empty() => Ok("boolean".into()),
+                "String" | "str" | "PathBuf" | "Path" if generics.is_empty() => Ok("string".into()),
+                "Vec" => Ok(array_of(one(refs)?)),
+                "Option" => {
+                    let inner = one(refs)?;
+                    Ok(if inner.ends_with(" | null") {
+                        inner
+                    } else {
+                        format!("{inner} | null")
+                    })
+                }
+                "HashMap" | "BTreeMap" => match generics.as_slice() {
+                    [k, v] if ts_type(k, refs, whence)? == "string" => {
+                        Ok(format!("Record<string, {}>", ts_type(v, refs, whence)?))
+                    }
+                    _ => unsupported("is a map whose keys are not strings"),
+                },
+                "Channel" => {
+                    refs.channel = true;
+                    Ok(format!("Channel<{}>", one(refs)?))
+                }
+                _ if !generics.is_empty() => {
+                    unsupported("is generic: only Vec, Option, HashMap and Channel are known")
+                }
+                _ if INJECTED.contains(&name.as_str()) || name == "Result" => {
+                    unsupported("cannot be passed to or returned from the UI")
+                }
+                _ => {
+                    refs.named.entry(name.clone()).or_insert(whence.into());
+                    Ok(name)
+                }
+            }
+        }
+        _ => unsupported("is a kind of type this test cannot map to TypeScript"),
+    }
+}
+
+fn array_of(elem: String) -> String {
+    if elem.contains(' ') {
+        format!("({elem})[]")
+    } else {
+        format!("{elem}[]")
+    }
+}
+
+/// The type arguments of a path segment, lifetimes left out; `None` for anything else.
+fn type_args(args: &PathArguments) -> Option<Vec<&Type>> {
+    match args {
+        PathArguments::None => Some(Vec::new()),
+        PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter(|g| !matches!(g, GenericArgument::Lifetime(_)))
+            .map(|g| match g {
+                GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        PathArguments::Parenthesized(_) => None,
+    }
+}
+
+fn last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Reference(r) => last_ident(&r.elem),
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// `Result<T, E>` -> `T`, `()` -> `void`.
+fn ts_result(ret: &ReturnType, refs: &mut Refs, whence: &str) -> Result<String, String> {
+    let ty = match ret {
+        ReturnType::Default => return Ok("void".into()),
+        ReturnType::Type(_, ty) => ty.as_ref(),
+    };
+    let ok = match ty {
+        Type::Path(p) if last_ident(ty).as_deref() == Some("Result") => {
+            let last = p.path.segments.last().expect("a path has a segment");
+            match type_args(&last.arguments).as_deref() {
+                Some([t, ..]) => *t,
+                _ => return Err(format!("{whence}: cannot read `{}`", tokens(ty))),
+            }
+        }
+        _ => ty,
+    };
+    match ok {
+        Type::Tuple(t) if t.elems.is_empty() => Ok("void".into()),
+        _ => ts_type(ok, refs, whence),
+    }
+}
+
+/// Tauri's default: `account_id` is sent as `accountId`.
+fn camel_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in name.split('_').filter(|w| !w.is_empty()).enumerate() {
+        let mut chars = word.chars();
+        if i == 0 {
+            out.push_str(word);
+        } else if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    out
+}
+
+fn is_command_attr(attr: &Attribute) -> bool {
+    let segs: Vec<String> = attr
+        .path()
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segs == ["tauri", "command"] || segs == ["command"]
+}
+
+/// `rename_all` of `#[tauri::command(...)]`: whether arguments keep their snake_case names.
+fn keeps_snake_case(attr: &Attribute, whence: &str) -> Result<bool, String> {
+    let Meta::List(_) = &attr.meta else {
+        return Ok(false);
+    };
+    let metas = attr
+        .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+        .map_err(|e| format!("{whence}: cannot read `{}`: {e}", tokens(attr)))?;
+    let mut snake = false;
+    for meta in metas {
+        let key = meta.path().get_ident().map(|i| i.to_string());
+        match (key.as_deref(), &meta) {
+            (Some("rename_all"), Meta::NameValue(nv)) => match &nv.value {
+                Expr::Lit(l) => match &l.lit {
+                    Lit::Str(s) if s.value() == "snake_case" => snake = true,
+                    Lit::Str(s) if s.value() == "camelCase" => snake = false,
+                    _ => return Err(format!("{whence}: unknown `{}`", tokens(&meta))),
+                },
+                _ => return Err(format!("{whence}: unknown `{}`", tokens(&meta))),
+            },
+            (Some("async"), Meta::Path(_)) | (Some("root"), Meta::NameValue(_)) => {}
+            _ => {
+                return Err(format!(
+                    "{whence}: `{}` is not an option this test knows",
+                    tokens(&meta)
+                ))
+            }
+        }
+    }
+    Ok(snake)
+}
+
+fn collect_commands(
+    items: &[Item],
+    module: &[String],
+    file: &str,
+    out: &mut Vec<Command>,
+    refs: &mut Refs,
+    errors: &mut Vec<String>,
+) {
+    for item in items {
+        match item {
+            Item::Fn(f) => {
+                let Some(attr) = f.attrs.iter().find(|a| is_command_attr(a)) else {
+                    continue;
+                };
+                let name = f.sig.ident.to_string();
+                let whence = format!("command `{name}` in {file}");
+                match read_command(attr, &f.sig, refs, &whence) {
+                    Ok((args, result)) => out.push(Command {
+                        name,
+                        module: module.to_vec(),
+                        file: file.into(),
+                        args,
+                        result,
+                    }),
+                    Err(e) => errors.push(e),
+                }
+            }
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    let mut inner = module.to_vec();
+                    inner.push(m.ident.to_string());
+                    collect_commands(items, &inner, file, out, refs, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+type Signature = (Vec<(String, String)>, String);
+
+fn read_command(
+    attr: &Attribute,
+    sig: &syn::Signature,
+    refs: &mut Refs,
+    whence: &str,
+) -> Result<Signature, String> {
+    let snake = keeps_snake_case(attr, whence)?;
+    let mut args = Vec::new();
+    for input in &sig.inputs {
+        let FnArg::Typed(arg) = input else {
+            return Err(format!("{whence}: takes `self`"));
+        };
+        if last_ident(&arg.ty).is_some_and(|n| INJECTED.contains(&n.as_str())) {
+            continue;
+        }
+        let Pat::Ident(pat) = arg.pat.as_ref() else {
+            return Err(format!(
+                "{whence}: argument `{}` is a pattern, not a name",
+                tokens(&arg.pat)
+            ));
+        };
+        let rust = pat.ident.to_string();
+        let rust = rust.strip_prefix("r#").unwrap_or(&rust);
+        let name = if snake {
+            rust.to_string()
+        } else {
+            camel_case(rust)
+        };
+        let ty = ts_type(&arg.ty, refs, &format!("{whence}, argument `{rust}`"))?;
+        args.push((name, ty));
+    }
+    let result = ts_result(&sig.output, refs, &format!("{whence}, result"))?;
+    if result.contains("Channel<") {
+        return Err(format!("{whence}: returns a Channel"));
+    }
+    Ok((args, result))
+}
+
+/// The commands, what their signatures refer to, and what could not be read.
+fn commands() -> (Vec<Command>, Refs, Vec<String>) {
+    let mut files: Vec<PathBuf> = fs::read_dir(root().join(COMMANDS_DIR))
+        .unwrap_or_else(|e| panic!("cannot list {COMMANDS_DIR}: {e}"))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    let (mut out, mut refs, mut errors) = (Vec::new(), Refs::default(), Vec::new());
+    for path in files {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let rel = format!("{COMMANDS_DIR}/{stem}.rs");
+        let module = if stem == "mod" {
+            vec!["commands".to_string()]
+        } else {
+            vec!["commands".to_string(), stem]
+        };
+        collect_commands(
+            &parse(&rel).items,
+            &module,
+            &rel,
+            &mut out,
+            &mut refs,
+            &mut errors,
+        );
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    for pair in out.windows(2) {
+        if pair[0].name == pair[1].name {
+            errors.push(format!(
+                "two commands are named `{}` ({} and {}): the UI calls them by name alone",
+                pair[0].name, pair[0].file, pair[1].file
+            ));
+        }
+    }
+    assert!(
+        !out.is_empty() || !errors.is_empty(),
+        "no #[tauri::command] found in {COMMANDS_DIR}"
+    );
+    (out, refs, errors)
+}
+
+/// A type ts-rs writes to the bindings directory: its TypeScript name, or why it has none there.
+type Binding = Result<String, String>;
+
+/// Every type declared with `#[derive(TS)]` and `#[ts(export)]`, by Rust name.
+fn exported_types() -> BTreeMap<String, Binding> {
+    let mut out = BTreeMap::new();
+    for dir in TS_SOURCES {
+        let mut files = Vec::new();
+        rust_files(&root().join(dir), &mut files);
+        files.sort();
+        for path in files {
+            let rel = path.strip_prefix(root()).unwrap().to_string_lossy();
+            collect_exported(&parse(&rel).items, &rel, &mut out);
+        }
+    }
+    out
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+    {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn collect_exported(items: &[Item], file: &str, out: &mut BTreeMap<String, Binding>) {
+    for item in items {
+        let (ident, attrs) = match item {
+            Item::Struct(s) => (&s.ident, &s.attrs),
+            Item::Enum(e) => (&e.ident, &e.attrs),
+            Item::Type(t) => (&t.ident, &t.attrs),
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect_exported(items, file, out);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let derives_ts = attrs
+            .iter()
+            .filter(|a| a.path().is_ident("derive"))
+            .any(|a| {
+                a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+                    .is_ok_and(|paths| {
+                        paths
+                            .iter()
+                            .any(|p| p.segments.last().unwrap().ident == "TS")
+                    })
+            });
+        if !derives_ts {
+            continue;
+        }
+        let (mut export, mut rename, mut export_to) = (false, None, false);
+        for attr in attrs.iter().filter(|a| a.path().is_ident("ts")) {
+            let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            for meta in metas {
+                if meta.path().is_ident("export") {
+                    export = true;
+                } else if meta.path().is_ident("export_to") {
+                    export_to = true;
+                } else if let (true, Meta::NameValue(nv)) = (meta.path().is_ident("rename"), &meta)
+                {
+                    if let Expr::Lit(syn::ExprLit {
+                        lit: Lit::Str(s), ..
+                    }) = &nv.value
+                    {
+                        rename = Some(s.value());
+                    }
+                }
+            }
+        }
+        if !export {
+            continue;
+        }
+        let binding = if export_to {
+            Err(format!(
+                "it is exported with `export_to` ({file}); this test only knows bindings written \
+                 to the bindings directory under their own name"
+            ))
+        } else {
+            Ok(rename.unwrap_or_else(|| ident.to_string()))
+        };
+        let twice = format!("two types of that name have a ts-rs binding (one in {file})");
+        out.entry(ident.to_string())
+            .and_modify(|b| *b = Err(twice))
+            .or_insert(binding);
+    }
+}
+
+fn render(commands: &[Command], imports: &BTreeMap<String, String>, channel: bool) -> String {
+    let mut ts = String::from(
+        "// Generated by tests/command_bindings.rs from src-tauri/src/commands/*.rs. Do not edit.\n\
+         // `cargo test -p pinpace --test command_bindings` (or make rust-test) regenerates it.\n",
+    );
+    if channel {
+        ts.push_str("import type { Channel } from '@tauri-apps/api/core';\n");
+    }
+    let mut by_file: Vec<&String> = imports.values().collect();
+    by_file.sort();
+    by_file.dedup();
+    for name in by_file {
+        ts.push_str(&format!("import type {{ {name} }} from './{name}';\n"));
+    }
+    ts.push_str(
+        "\n/** Each command of the shell: the arguments the UI passes (named as Tauri expects them)\n \
+         * and what the returned promise resolves to. A rejection carries an `EngineError`. */\n\
+         export interface Commands {\n",
+    );
+    for c in commands {
+        let args = if c.args.is_empty() {
+            "Record<string, never>".to_string()
+        } else {
+            let fields: Vec<String> = c.args.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+            format!("{{ {} }}", fields.join("; "))
+        };
+        let line = format!("  {}: {{ args: {args}; result: {} }};", c.name, c.result);
+        if line.len() <= MAX_WIDTH {
+            ts.push_str(&line);
+            ts.push('\n');
+            continue;
+        }
+        ts.push_str(&format!("  {}: {{\n", c.name));
+        let args_line = format!("    args: {args};");
+        if args_line.len() <= MAX_WIDTH {
+            ts.push_str(&args_line);
+            ts.push('\n');
+        } else {
+            ts.push_str("    args: {\n");
+            for (n, t) in &c.args {
+                ts.push_str(&format!("      {n}: {t};\n"));
+            }
+            ts.push_str("    };\n");
+        }
+        ts.push_str(&format!("    result: {};\n  }};\n", c.result));
+    }
+    ts.push_str(
+        "}\n\n\
+         export type CommandName = keyof Commands;\n\
+         export type CommandArgs<K extends CommandName> = Commands[K]['args'];\n\
+         export type CommandResult<K extends CommandName> = Commands[K]['result'];\n\n\
+         export const COMMAND_NAMES: readonly CommandName[] = [\n",
+    );
+    for c in commands {
+        ts.push_str(&format!("  '{}',\n", c.name));
+    }
+    ts.push_str("];\n");
+    ts
+}
+
+/// Finds `tauri::generate_handler![...]` and `AppManifest::new().commands(&[...])`.
+#[derive(Default)]
+struct Lists {
+    handlers: Vec<Result<Vec<syn::Path>, String>>,
+    manifest: Vec<Result<Vec<String>, String>>,
+}
+
+impl<'ast> Visit<'ast> for Lists {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if mac.path.segments.last().unwrap().ident == "generate_handler" {
+            self.handlers.push(
+                mac.parse_body_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+                    .map(|p| p.into_iter().collect())
+                    .map_err(|e| format!("cannot read `{}`: {e}", tokens(mac))),
+            );
+        }
+        syn::visit::visit_macro(self, mac);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if call.method == "commands" {
+            self.manifest.push(string_list(&call.args));
+        }
+        syn::visit::visit_expr_method_call(self, call);
+    }
+}
+
+fn string_list(args: &Punctuated<Expr, Token![,]>) -> Result<Vec<String>, String> {
+    let bad = || {
+        Err(format!(
+            "`.commands({})` is not a literal `&[\"name\", ...]`",
+            tokens(args)
+        ))
+    };
+    let [Expr::Reference(r)] = args.iter().collect::<Vec<_>>()[..] else {
+        return bad();
+    };
+    let Expr::Array(array) = r.expr.as_ref() else {
+        return bad();
+    };
+    let mut names = Vec::new();
+    for e in &array.elems {
+        match e {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(s), ..
+            }) => names.push(s.value()),
+            _ => return bad(),
+        }
+    }
+    Ok(names)
+}
+
+fn only_one<T>(mut found: Vec<Result<T, String>>, what: &str, file: &str) -> Result<T, String> {
+    match found.len() {
+        1 => found.pop().unwrap().map_err(|e| format!("{file}: {e}")),
+        n => Err(format!("{file}: expected one {what}, found {n}")),
+    }
+}
+
+/// Compares one list of names with the commands; one message per missing, unknown or repeated.
+fn compare(listed: &[String], commands: &BTreeSet<&str>, place: &str, errors: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    for name in listed {
+        if !commands.contains(name.as_str()) {
+            errors.push(format!(
+                "{place} lists `{name}`, which is not a #[tauri::command] in {COMMANDS_DIR}/*.rs"
+            ));
+        } else if !seen.insert(name.as_str()) {
+            errors.push(format!("{place} lists `{name}` twice"));
+        }
+    }
+    for name in commands {
+        if !seen.contains(name) {
+            errors.push(format!("command `{name}` is missing from {place}"));
+        }
+    }
+}
+
+fn check_registrations(commands: &[Command]) -> Vec<String> {
+    let names: BTreeSet<&str> = commands.iter().map(|c| c.name.as_str()).collect();
+    let mut errors = Vec::new();
+
+    let mut lib = Lists::default();
+    lib.visit_file(&parse(LIB_RS));
+    match only_one(lib.handlers, "tauri::generate_handler![...]", LIB_RS) {
+        Ok(paths) => {
+            let place = format!("tauri::generate_handler![...] in {LIB_RS}");
+            let mut listed = Vec::new();
+            for path in paths {
+                let mut segs: Vec<String> =
+                    path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if segs.first().is_some_and(|s| s == "crate") {
+                    segs.remove(0);
+                }
+                let name = segs.pop().unwrap_or_default();
+                if let Some(c) = commands.iter().find(|c| c.name == name) {
+                    if segs != c.module {
+                        errors.push(format!(
+                            "{place} names `{}::{name}`, but command `{name}` is {}::{name} (in {})",
+                            segs.join("::"),
+                            c.module.join("::"),
+                            c.file
+                        ));
+                    }
+                }
+                listed.push(name);
+            }
+            compare(&listed, &names, &place, &mut errors);
+        }
+        Err(e) => errors.push(e),
+    }
+
+    let mut build = Lists::default();
+    build.visit_file(&parse(BUILD_RS));
+    match only_one(build.manifest, "AppManifest::commands(&[...])", BUILD_RS) {
+        Ok(listed) => compare(
+            &listed,
+            &names,
+            &format!("AppManifest::commands in {BUILD_RS}"),
+            &mut errors,
+        ),
+        Err(e) => errors.push(e),
+    }
+
+    // tauri-build names a command's permission `allow-` + the name with `-` for `_`; entries
+    // with a `:` belong to core or to plugins.
+    let capability: serde_json::Value = serde_json::from_str(&read(CAPABILITY))
+        .unwrap_or_else(|e| panic!("{CAPABILITY} is not JSON: {e}"));
+    let permissions = capability["permissions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{CAPABILITY} has no \"permissions\" array"));
+    let mut listed = Vec::new();
+    for p in permissions {
+        let id = p
+            .as_str()
+            .or_else(|| p["identifier"].as_str())
+            .unwrap_or_else(|| panic!("{CAPABILITY}: cannot read the permission {p}"));
+        if id.contains(':') {
+            continue;
+        }
+        match id.strip_prefix("allow-") {
+            Some(cmd) if !cmd.contains('_') => listed.push(cmd.replace('-', "_")),
+            _ => errors.push(format!(
+                "{CAPABILITY} has the permission \"{id}\"; the app's own permissions are \
+                 \"allow-<command-name-with-dashes>\""
+            )),
+        }
+    }
+    compare(
+        &listed,
+        &names,
+        &format!("the \"allow-...\" permissions of {CAPABILITY}"),
+        &mut errors,
+    );
+    errors
+}
+
+#[test]
+fn command_bindings_are_generated_and_every_command_is_registered() {
+    let (commands, refs, mut errors) = commands();
+    let exported = exported_types();
+    let mut imports = BTreeMap::new();
+    for (rust, whence) in &refs.named {
+        match exported.get(rust) {
+            Some(Ok(ts)) => {
+                imports.insert(rust.clone(), ts.clone());
+            }
+            Some(Err(why)) => errors.push(format!("{whence} uses `{rust}`, but {why}")),
+            None => errors.push(format!(
+                "{whence} uses `{rust}`, which has no TypeScript binding: give it \
+                 #[derive(ts_rs::TS)] and #[ts(export)] (in {} or {})",
+                TS_SOURCES[0], TS_SOURCES[1]
+            )),
+        }
+    }
+    assert!(
+        errors.is_empty(),
+        "\nThe command signatures cannot be written in TypeScript:\n{}\n",
+        errors.join("\n")
+    );
+    // The TypeScript names, where ts-rs renamed a type.
+    let commands: Vec<Command> = commands
+        .into_iter()
+        .map(|mut c| {
+            for (rust, ts) in imports.iter().filter(|(r, t)| r != t) {
+                for ty in c.args.iter_mut().map(|(_, t)| t).chain([&mut c.result]) {
+                    *ty = rename_word(ty, rust, ts);
+                }
+            }
+            c
+        })
+        .collect();
+
+    let ts = render(&commands, &imports, refs.channel);
+    let dir = bindings_dir();
+    let path = dir.join(OUTPUT);
+    // Written only when it changed, so a watching dev server does not reload for nothing.
+    if fs::read_to_string(&path).ok().as_deref() != Some(ts.as_str()) {
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        fs::write(&path, &ts).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+
+    let errors = check_registrations(&commands);
+    assert!(
+        errors.is_empty(),
+        "\nThe commands in {COMMANDS_DIR}/*.rs and the places that must list them disagree:\n{}\n",
+        errors.join("\n")
+    );
+}
+
+/// Replaces the identifier `from` by `to` in a TypeScript type.
+fn rename_word(ty: &str, from: &str, to: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    for ch in ty.chars().chain(std::iter::once(' ')) {
+        if ch.is_alphanumeric() || ch == '_' {
+            word.push(ch);
+            continue;
+        }
+        out.push_str(if word == from { to } else { &word });
+        word.clear();
+        out.push(ch);
+    }
+    out.pop();
+    out
+}
+
+#[test]
+fn argument_names_are_camel_cased_as_tauri_does() {
+    assert_eq!(camel_case("account_id"), "accountId");
+    assert_eq!(camel_case("path"), "path");
+    assert_eq!(camel_case("_app"), "app");
+    assert_eq!(camel_case("max_backoff_minutes"), "maxBackoffMinutes");
+}
+
+#[test]
+fn rust_types_map_to_typescript_or_fail() {
+    let map = |src: &str| {
+        let ty: Type = syn::parse_str(src).unwrap();
+        ts_type(&ty, &mut Refs::default(), "t")
+    };
+    assert_eq!(map("Vec<Option<u32>>").unwrap(), "(number | null)[]");
+    assert_eq!(map("&[i64]").unwrap(), "number[]");
+    assert_eq!(map("(String, bool)").unwrap(), "[string, boolean]");
+    assert_eq!(
+        map("HashMap<String, Vec<Job>>").unwrap(),
+        "Record<string, Job[]>"
+    );
+    assert_eq!(
+        map("Channel<ImportProgress>").unwrap(),
+        "Channel<ImportProgress>"
+    );
+    assert!(map("HashMap<u32, String>").is_err());
+    assert!(map("Box<dyn Fn()>").is_err());
+    assert!(map("[u8; 4]").is_err());
+    assert!(map("fn()").is_err());
+    assert!(map("Foo<Bar>").is_err());
+    assert_eq!(
+        rename_word("Job[] | null", "Job", "JobRow"),
+        "JobRow[] | null"
+    );
+    assert_eq!(rename_word("Jobs", "Job", "X"), "Jobs");
+}
