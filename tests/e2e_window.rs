@@ -296,6 +296,52 @@ async fn a_composed_pin_is_published_and_shown_in_the_queue() {
             )
             .await;
             assert!(row.contains("Published"), "{row}");
+
+            // A local image: uploaded to the simulator, and its thumbnail in the queue is
+            // served by the app's media protocol (no network involved).
+            let png = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("src-tauri/engine/src/demo_images/4.png");
+            click(c, "[data-testid=tab-compose]").await;
+            wait_for(c, "[data-testid=title]")
+                .await
+                .send_keys("E2E local photo")
+                .await
+                .unwrap();
+            wait_for(c, "[data-testid=image-path]")
+                .await
+                .send_keys(png.to_str().unwrap())
+                .await
+                .unwrap();
+            wait_for(c, "[data-testid=local-preview]").await;
+            click(c, "[data-testid=board-option]").await;
+            click(c, "[data-testid=when-now]").await;
+            click(c, "[data-testid=compose-submit]").await;
+            wait_for_text(
+                c,
+                "[data-testid=queue-row][data-state=published]",
+                "E2E local photo",
+            )
+            .await;
+            let width = c
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     const rows = [...document.querySelectorAll('[data-testid=queue-row]')];
+                     const row = rows.find((r) => r.textContent.includes('E2E local photo'));
+                     const img = row && row.querySelector('[data-testid=queue-thumb]');
+                     if (!img) return done(-1);
+                     row.scrollIntoView();
+                     if (img.complete && img.naturalWidth > 0) return done(img.naturalWidth);
+                     img.onload = () => done(img.naturalWidth);
+                     img.onerror = () => done(0);",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                width,
+                serde_json::json!(120),
+                "the thumbnail is the stored image"
+            );
             screenshot(c, "queue.png").await;
         },
     )
