@@ -11,6 +11,7 @@ vi.mock('./api', async (importOriginal) => {
     accountBoards: vi.fn(),
     composePin: vi.fn(),
     nextSlot: vi.fn(),
+    accountSlots: vi.fn().mockResolvedValue(null),
     imagePreview: vi.fn().mockResolvedValue('data:image/png;base64,AAAA'),
     pickImage: vi.fn().mockResolvedValue('/pics/picked.png'),
     onFileDrop: vi.fn().mockResolvedValue(() => {}),
@@ -112,5 +113,20 @@ describe('Compose', () => {
     await waitFor(() => expect(api.composePin).toHaveBeenCalled());
     const req = vi.mocked(api.composePin).mock.calls[0][0];
     expect(req.time_zone).toBe('Asia/Tokyo');
+  });
+
+  it("offers the account's own zone (its posting slots') in one click", async () => {
+    vi.mocked(api.accountSlots).mockResolvedValueOnce({ days: [1], times: ['09:00'], time_zone: 'America/Denver' });
+    vi.mocked(api.composePin).mockResolvedValue([6]);
+    render(Compose, {});
+    await fireEvent.click(await screen.findByTestId('use-account-zone'));
+    expect((screen.getByTestId('compose-zone') as HTMLSelectElement).value).toBe('America/Denver');
+    expect(screen.queryByTestId('use-account-zone')).toBeNull();
+    const boxes = await screen.findAllByTestId('board-option');
+    await fireEvent.click(boxes[0]);
+    await fireEvent.input(screen.getByTestId('local-time'), { target: { value: '2026-12-24T09:00' } });
+    await fireEvent.click(screen.getByTestId('compose-submit'));
+    await waitFor(() => expect(api.composePin).toHaveBeenCalled());
+    expect(vi.mocked(api.composePin).mock.calls[0][0].time_zone).toBe('America/Denver');
   });
 });
