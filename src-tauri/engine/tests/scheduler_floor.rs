@@ -1,6 +1,7 @@
 //! The server's "not before" against the user's resume, end to end on the simulator: a 429's
 //! Retry-After is kept across a restart and a reconnect (`EngineHandle::resume`, as the desktop
-//! calls it), and no pin goes out before it.
+//! calls it), and no pin goes out before it; meanwhile the forecast names the account and the
+//! reason its pins wait.
 
 mod support;
 
@@ -53,6 +54,17 @@ async fn a_reconnect_does_not_send_before_the_servers_retry_after() {
         .held_until
         .expect("the Retry-After is kept");
     assert!(floor >= t0() + TimeDelta::seconds(600), "{floor}");
+    // The forecast names the account (from the store) and says why its pins wait.
+    let forecast = w.engine().forecast().await.unwrap();
+    assert!(
+        forecast
+            .warnings
+            .iter()
+            .any(|s| s.starts_with("Account 0: 2 pins will be up to ")
+                && s.ends_with(" late (Pinterest asked PinPace to wait before sending more)")),
+        "{:?}",
+        forecast.warnings
+    );
 
     // PinPace restarts (the lane's learned 10-minute window is not kept; only the floor is) with
     // the account to reconnect; the user reconnects it: new tokens, then the engine resumes it.
