@@ -461,7 +461,8 @@ impl Engine {
         for s in [JobState::Scheduled, JobState::Due, JobState::WaitingRetry] {
             pending.extend(self.db().jobs_in_state(s).unwrap_or_default());
         }
-        super::forecast::forecast(&pending, &self.pacer, now)
+        let names = self.db().account_names().unwrap_or_default();
+        super::forecast::forecast(&pending, &self.pacer, &names, now)
     }
 
     fn pause_all(&mut self, paused: bool, now: DateTime<Utc>) {

@@ -2,14 +2,15 @@
 //! which scheduled pins the limits will make late, by how much and because of which limit. It
 //! replays the engine's own rule (one request per account when its lane allows, oldest due
 //! first) on a copy of the live pacer, in global time order so that limits shared by every
-//! account are shared in the forecast too. It ignores failures it cannot know about.
+//! account are shared in the forecast too. It ignores failures it cannot know about. Its warnings
+//! are sentences for a person, naming the account (see `wording`).
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
-use crate::pacing::{LimitScope, Pacer, WindowUsage};
+use crate::pacing::{LimitScope, Pacer, PauseReason, WindowUsage};
 use crate::pinterest::types::Category;
 use crate::store::job_state::JobState;
 use crate::store::jobs::Job;
@@ -27,7 +28,8 @@ pub struct ForecastEntry {
     pub expected_at: DateTime<Utc>,
     #[ts(type = "number")]
     pub late_seconds: i64,
-    /// The limit responsible when late, e.g. "org_write 100/60s (user)".
+    /// What held it back when late: a limit, e.g. "org_write 100/60s (user) limit", or a pause
+    /// of the account's lane, e.g. "rate_limited pause" (the server's Retry-After).
     pub held_by: Option<String>,
 }
 
@@ -35,7 +37,8 @@ pub struct ForecastEntry {
 #[ts(export)]
 pub struct Forecast {
     pub entries: Vec<ForecastEntry>,
-    /// One sentence per account and limit, e.g. "14 pins will be up to 22 min late: org_write limit".
+    /// One sentence per account and cause, naming the account, e.g. "Kitchen Studio: 7 pins will
+    /// be up to 2 min late (Pinterest allows 6 writes a minute for this account)".
     pub warnings: Vec<String>,
     /// When the queue will use up a daily quota (a window of a day or more), per account.
     pub quota_exhausted: Vec<QuotaExhaustion>,
@@ -62,10 +65,57 @@ fn describe(u: &WindowUsage) -> String {
     format!("{category} {}/{}s ({scope})", u.limit, u.window_secs)
 }
 
+fn describe_pause(reason: PauseReason) -> String {
+    let name = serde_json::to_value(reason)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    format!("{name} pause")
+}
+
+/// What held an account's pins back: the entries' `held_by`, and the same for a person.
+#[derive(Debug, Clone)]
+struct Blame {
+    held_by: String,
+    reason: String,
+}
+
+/// What holds `account`'s next send from `ready` to `at`: a pause of its lane lasting until its
+/// slot (the server's Retry-After among them), else the limit whose window is full.
+fn cause(
+    pacer: &mut Pacer,
+    account: i64,
+    ready: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Option<Blame> {
+    if let Some((_, reason)) = pacer
+        .paused(account, ready)
+        .filter(|(until, _)| *until >= at)
+    {
+        return Some(Blame {
+            held_by: describe_pause(reason),
+            reason: wording::pause_reason(reason).to_string(),
+        });
+    }
+    pacer
+        .binding_limit(account, Category::OrgWrite, ready)
+        .map(|u| Blame {
+            held_by: format!("{} limit", describe(&u)),
+            reason: wording::allowance(&u),
+        })
+}
+
 /// Pins later than this are reported as late.
 pub const LATE_THRESHOLD: TimeDelta = TimeDelta::seconds(60);
 
-pub fn forecast(pending: &[Job], pacer: &Pacer, now: DateTime<Utc>) -> Forecast {
+/// The forecast of `pending` under `pacer` from `now`; `names` (account id to name, see
+/// `Store::account_names`) names the accounts in the warnings.
+pub fn forecast(
+    pending: &[Job],
+    pacer: &Pacer,
+    names: &HashMap<i64, String>,
+    now: DateTime<Utc>,
+) -> Forecast {
     let mut pacer = pacer.clone();
     // Per account, its jobs in the order the engine takes them.
     let mut queues: BTreeMap<i64, Vec<&Job>> = BTreeMap::new();
@@ -89,9 +139,12 @@ pub fn forecast(pending: &[Job], pacer: &Pacer, now: DateTime<Utc>) -> Forecast 
     // ties), and the limit last seen holding each account back (a backlog inherits it).
     let mut last_sent: HashMap<i64, DateTime<Utc>> = HashMap::new();
     let mut served: HashMap<i64, u64> = HashMap::new();
-    let mut blame: HashMap<i64, String> = HashMap::new();
+    let mut blame: HashMap<i64, Blame> = HashMap::new();
+    let mut held: HashMap<i64, Blame> = HashMap::new();
+    let mut reasons: HashMap<String, String> = HashMap::new();
     let mut clock = now;
-    let mut exhausted: Vec<QuotaExhaustion> = Vec::new();
+    // Each with what Pinterest allows, for the warning.
+    let mut exhausted: Vec<(QuotaExhaustion, String)> = Vec::new();
     for turn in 1u64.. {
         // The account whose next job can go out first goes next; on a tie, the account served
         // least recently (the engine's fair share of limits shared by the app).
@@ -104,6 +157,13 @@ pub fn forecast(pending: &[Job], pacer: &Pacer, now: DateTime<Utc>) -> Forecast 
                 .max(clock)
                 .max(last_sent.get(&account).copied().unwrap_or(clock));
             let at = pacer.next_slot(account, Category::OrgWrite, ready);
+            // What first held this job back, while the lane's own limit or pause was the
+            // reason (later turns may find it ready only because the replay's clock moved on).
+            if at > ready && !held.contains_key(&account) {
+                if let Some(b) = cause(&mut pacer, account, ready, at) {
+                    held.insert(account, b);
+                }
+            }
             let order = served.get(&account).copied().unwrap_or(0);
             if best.is_none_or(|(t, o, _, _)| (at, order) < (t, o)) {
                 best = Some((at, order, account, ready));
@@ -118,11 +178,19 @@ pub fn forecast(pending: &[Job], pacer: &Pacer, now: DateTime<Utc>) -> Forecast 
             .get_mut(&account)
             .and_then(Vec::pop)
             .expect("chosen from a non-empty queue");
-        // Blame the limit that held the job back when it was ready, or the backlog's limit.
-        if let Some(u) = pacer.binding_limit(account, Category::OrgWrite, ready) {
-            blame.insert(account, format!("{} limit", describe(&u)));
+        // Blame what held the job back when it was ready, else what held it in an earlier
+        // turn, else what held the backlog before it.
+        let now_held = if at > ready {
+            cause(&mut pacer, account, ready, at)
+        } else {
+            None
+        };
+        if let Some(b) = now_held.or_else(|| held.remove(&account)) {
+            reasons.insert(b.held_by.clone(), b.reason.clone());
+            blame.insert(account, b);
         }
-        let held_by = blame.get(&account).cloned();
+        held.remove(&account);
+        let held_by = blame.get(&account).map(|b| b.held_by.clone());
         pacer.record_send(account, Category::OrgWrite, at);
         for u in pacer.usage(account, at) {
             let daily =
@@ -132,13 +200,14 @@ pub fn forecast(pending: &[Job], pacer: &Pacer, now: DateTime<Utc>) -> Forecast 
                 && u.used >= u.limit
                 && !exhausted
                     .iter()
-                    .any(|e| (e.account_id, e.limit.clone()) == key)
+                    .any(|(e, _)| (e.account_id, e.limit.clone()) == key)
             {
-                exhausted.push(QuotaExhaustion {
+                let quota = QuotaExhaustion {
                     account_id: account,
                     limit: key.1,
                     at,
-                });
+                };
+                exhausted.push((quota, wording::allowance(&u)));
             }
         }
         last_sent.insert(account, at);
@@ -154,15 +223,16 @@ pub fn forecast(pending: &[Job], pacer: &Pacer, now: DateTime<Utc>) -> Forecast 
             held_by: (late > LATE_THRESHOLD).then_some(held_by).flatten(),
         });
     }
-    let mut warnings = summarize(&entries);
-    for e in &exhausted {
+    let mut warnings = summarize(&entries, &reasons, names);
+    for (e, allowance) in &exhausted {
         warnings.push(format!(
-            "account {}: the queue uses up the {} quota at {}",
-            e.account_id,
-            e.limit,
-            e.at.format("%Y-%m-%d %H:%M UTC")
+            "{}: the queue uses up the allowance at {} ({})",
+            wording::account_label(names, e.account_id),
+            e.at.format("%Y-%m-%d %H:%M UTC"),
+            allowance
         ));
     }
+    let exhausted = exhausted.into_iter().map(|(e, _)| e).collect();
     Forecast {
         entries,
         warnings,
@@ -178,40 +248,37 @@ fn effective_due(job: &Job, now: DateTime<Utc>) -> DateTime<Utc> {
     t.unwrap_or(now).max(now)
 }
 
-fn summarize(entries: &[ForecastEntry]) -> Vec<String> {
-    let mut groups: BTreeMap<(i64, String), (usize, i64)> = BTreeMap::new();
+fn summarize(
+    entries: &[ForecastEntry],
+    reasons: &HashMap<String, String>,
+    names: &HashMap<i64, String>,
+) -> Vec<String> {
+    let mut groups: BTreeMap<(i64, Option<String>), (usize, i64)> = BTreeMap::new();
     for e in entries
         .iter()
         .filter(|e| e.late_seconds > LATE_THRESHOLD.num_seconds())
     {
-        let key = (
-            e.account_id,
-            e.held_by.clone().unwrap_or_else(|| "a pause".into()),
-        );
-        let g = groups.entry(key).or_default();
+        let g = groups.entry((e.account_id, e.held_by.clone())).or_default();
         g.0 += 1;
         g.1 = g.1.max(e.late_seconds);
     }
     groups
         .into_iter()
-        .map(|((account, limit), (n, worst))| {
+        .map(|((account, held_by), (n, worst))| {
             let pins = if n == 1 { "pin" } else { "pins" };
+            let why = held_by
+                .and_then(|h| reasons.get(&h).cloned())
+                .unwrap_or_else(|| wording::overdue(n).to_string());
             format!(
-                "account {account}: {n} {pins} will be up to {} late: {limit}",
-                human(worst)
+                "{}: {n} {pins} will be up to {} late ({why})",
+                wording::account_label(names, account),
+                wording::human(worst)
             )
         })
         .collect()
 }
 
-fn human(secs: i64) -> String {
-    match secs {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => format!("{} min", (s + 59) / 60),
-        s if s < 86_400 => format!("{:.1} h", s as f64 / 3600.0),
-        s => format!("{:.1} days", s as f64 / 86_400.0),
-    }
-}
+mod wording;
 
 #[cfg(test)]
 mod tests;

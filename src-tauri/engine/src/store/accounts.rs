@@ -1,6 +1,8 @@
 //! Accounts: a name, the environment its API lives in, its pacing limits and whether it is
 //! usable. Tokens are not here: secrets live in the OS keychain (DESIGN invariant 8).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -128,6 +130,18 @@ impl Store {
         let rows = stmt.query_map([], read).map_err(super::open::classify)?;
         rows.map(|r| r.map_err(super::open::classify).and_then(finish))
             .collect()
+    }
+
+    /// Every account's name by id, for sentences that name accounts.
+    pub fn account_names(&self) -> Result<HashMap<i64, String>, EngineError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name FROM accounts")
+            .map_err(super::open::classify)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(super::open::classify)?;
+        rows.map(|r| r.map_err(super::open::classify)).collect()
     }
 
     pub fn account(&self, id: i64) -> Result<Account, EngineError> {

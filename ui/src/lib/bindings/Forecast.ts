@@ -4,7 +4,8 @@ import type { QuotaExhaustion } from "./QuotaExhaustion";
 
 export type Forecast = { entries: Array<ForecastEntry>, 
 /**
- * One sentence per account and limit, e.g. "14 pins will be up to 22 min late: org_write limit".
+ * One sentence per account and cause, naming the account, e.g. "Kitchen Studio: 7 pins will
+ * be up to 2 min late (Pinterest allows 6 writes a minute for this account)".
  */
 warnings: Array<string>, 
 /**

@@ -2,6 +2,7 @@
 
 export type ForecastEntry = { job_id: number, account_id: number, due_at: string, expected_at: string, late_seconds: number, 
 /**
- * The limit responsible when late, e.g. "org_write 100/60s (user)".
+ * What held it back when late: a limit, e.g. "org_write 100/60s (user) limit", or a pause
+ * of the account's lane, e.g. "rate_limited pause" (the server's Retry-After).
  */
 held_by: string | null, };

@@ -275,7 +275,8 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
             for s in [JobState::Scheduled, JobState::Due, JobState::WaitingRetry] {
                 pending.extend(store.jobs_in_state(s)?);
             }
-            let f = pinpace_engine::scheduler::forecast::forecast(&pending, &pacer, now);
+            let names = store.account_names()?;
+            let f = pinpace_engine::scheduler::forecast::forecast(&pending, &pacer, &names, now);
             println!("{}", serde_json::to_string(&f).expect("json"));
         }
         Command::Lanes => {

@@ -223,6 +223,45 @@ fn retry_after_on_any_answer_is_a_floor_that_resume_keeps() {
 }
 
 #[test]
+fn a_429s_wait_outlives_a_reconnect_and_the_users_resume() {
+    // A 429's Retry-After, and a 429 that only says when its window resets: each is the
+    // server's floor, and neither is a window the lane models (so only the floor holds it).
+    let retry_after = RateLimitSignals {
+        retry_after_at: Some(t(300)),
+        ..Default::default()
+    };
+    let reset_only = RateLimitSignals {
+        reset_at: Some(t(300)),
+        limit: Some(7),
+        remaining: Some(0),
+        ..Default::default()
+    };
+    for signals in [retry_after, reset_only] {
+        let mut p = standard();
+        p.record_send(1, Category::OrgWrite, t(0));
+        p.observe_429(1, Category::OrgWrite, &signals, t(0));
+        assert_eq!(p.server_floor(1, t(0)), Some(t(300)), "{signals:?}");
+        // The token went bad meanwhile; the user reconnects (the engine then resumes the lane),
+        // and resumes once more for good measure, with the account's limits set again.
+        p.pause(1, t(0) + TimeDelta::days(3650), PauseReason::NeedsReconnect);
+        p.resume(1);
+        p.set_account_limits(1, &Preset::Standard.limits());
+        p.resume(1);
+        assert_eq!(
+            p.next_slot(1, Category::OrgWrite, t(1)),
+            t(300),
+            "a resume must not undercut the server: {signals:?}"
+        );
+        assert_eq!(p.server_floor(1, t(1)), Some(t(300)));
+        assert_eq!(p.paused(1, t(1)), Some((t(300), PauseReason::RateLimited)));
+        assert_eq!(p.next_slot(1, Category::OrgWrite, t(299)), t(300));
+        // Once the floor has passed, the lane sends at once.
+        assert_eq!(p.next_slot(1, Category::OrgWrite, t(300)), t(300));
+        assert_eq!(p.paused(1, t(300)), None);
+    }
+}
+
+#[test]
 fn a_window_the_server_lists_and_we_lack_is_taken_on() {
     let mut p = standard();
     // The server enforces 5 writes per 10 s, which no preset window covers.
