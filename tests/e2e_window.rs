@@ -466,10 +466,27 @@ async fn screenshots_of_every_main_screen_in_both_themes() {
             ] {
                 click(c, &format!("[data-testid=tab-{tab}]")).await;
                 tokio::time::sleep(Duration::from_millis(600)).await;
+                if tab == "calendar" {
+                    // The week grid is taller than the window: show where the demo's pins are.
+                    c.execute(
+                        "document.querySelector('[data-testid=calendar-pin]')?.scrollIntoView({block: 'center'});",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                }
                 let shot = screenshot(c, &format!("../screenshots/{tab}-{theme}.png")).await;
                 assert!(shot.starts_with(b"\x89PNG"));
             }
         }
+        // The limits editor of the first account, on its own list.
+        click(c, "[data-testid=tab-accounts]").await;
+        click(c, "[data-testid=edit-limits]").await;
+        let tier = wait_for(c, "[data-testid=limits-tier]").await;
+        tier.select_by_value("custom").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        screenshot(c, "../screenshots/accounts-limits-dark.png").await;
+        click(c, "[data-testid=limits-back]").await;
         if c.set_window_size(800, 600).await.is_ok() {
             for tab in ["live", "compose"] {
                 click(c, &format!("[data-testid=tab-{tab}]")).await;
