@@ -6,8 +6,7 @@
 mod support;
 
 use chrono::TimeDelta;
-use pinpace_engine::pinterest::Secret;
-use pinpace_engine::scheduler::tokens::{TokenSet, TokenStore};
+use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::sim::{LimitCategory, SimConfig};
 use pinpace_engine::store::accounts::AccountStatus;
 use pinpace_engine::store::job_state::JobState;
@@ -72,17 +71,7 @@ async fn a_reconnect_does_not_send_before_the_servers_retry_after() {
     w.with_store(|s| s.set_account_status(id, AccountStatus::NeedsReconnect))
         .unwrap();
     w.start(test_config());
-    let issued = w.sim.issue_tokens(&acct).unwrap();
-    w.tokens
-        .store_tokens(
-            id,
-            TokenSet {
-                access: Secret::new(issued.access_token),
-                refresh: issued.refresh_token.map(Secret::new),
-                expires_at: None,
-            },
-        )
-        .unwrap();
+    w.reconnect_tokens(0);
     w.with_store(|s| s.set_account_status(id, AccountStatus::Active))
         .unwrap();
     w.engine().resume(id);

@@ -55,23 +55,13 @@ pub async fn world(config: SimConfig, accounts: usize) -> World {
     for i in 0..accounts {
         let sim_account = sim.add_account(&format!("acct{i}"));
         let board = sim.add_board(&sim_account, "Board").unwrap();
-        let issued = sim.issue_tokens(&sim_account).unwrap();
         let id = store
             .insert_account(&format!("Account {i}"), &env, t0())
             .unwrap();
         store
             .set_account_limits(id, &AccountLimits::preset(EnginePreset::Standard))
             .unwrap();
-        tokens
-            .store_tokens(
-                id,
-                TokenSet {
-                    access: Secret::new(issued.access_token),
-                    refresh: issued.refresh_token.map(Secret::new),
-                    expires_at: None,
-                },
-            )
-            .unwrap();
+        sign_in(&sim, &tokens, id, &sim_account);
         tokens.set_app(
             id,
             AppCredentials {
@@ -104,7 +94,29 @@ pub fn test_config() -> EngineConfig {
     }
 }
 
+/// Fresh tokens from the simulator for `sim_account`, stored as PinPace's account `id` (what a
+/// connect or a reconnect leaves behind).
+fn sign_in(sim: &SimHandle, tokens: &MemoryTokenStore, id: i64, sim_account: &str) {
+    let issued = sim.issue_tokens(sim_account).unwrap();
+    tokens
+        .store_tokens(
+            id,
+            TokenSet {
+                access: Secret::new(issued.access_token),
+                refresh: issued.refresh_token.map(Secret::new),
+                expires_at: None,
+            },
+        )
+        .unwrap();
+}
+
 impl World {
+    /// The user reconnects lane `lane`'s account: new tokens are stored (the caller resumes it).
+    pub fn reconnect_tokens(&self, lane: usize) {
+        let l = &self.lanes[lane];
+        sign_in(&self.sim, &self.tokens, l.id, &l.sim_account);
+    }
+
     pub fn store(&self) -> Store {
         Store::open_in_dir(self.dir.path()).unwrap()
     }
