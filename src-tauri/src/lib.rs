@@ -9,6 +9,7 @@
 mod builtin_sim;
 mod commands;
 mod data_dir;
+mod events;
 mod media_protocol;
 mod notify;
 mod prefs;

@@ -9,30 +9,21 @@ use std::time::Duration;
 
 use pinpace_engine::scheduler::events::EngineEvent;
 use pinpace_engine::store::job_state::JobState;
-use serde::Serialize;
-use tauri::{AppHandle, Emitter};
+use tauri::AppHandle;
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::commands::ACCOUNTS_CHANGED;
+use crate::events::{AppEvent, EngineEventBatch};
 use crate::prefs::DesktopPrefs;
 
-pub const ENGINE_EVENTS: &str = "engine-events";
 const TICK: Duration = Duration::from_millis(250);
 const FAILURE_QUIET: Duration = Duration::from_secs(60);
 const MAX_BATCH: usize = 500;
 
-#[derive(Serialize, Clone)]
-struct Batch {
-    events: Vec<EngineEvent>,
-    /// Events were dropped: re-read the state instead of patching it.
-    lagged: bool,
-}
-
 /// Runs until the engine's event stream closes.
 pub fn forward(app: AppHandle, mut rx: tokio::sync::broadcast::Receiver<EngineEvent>) {
     tauri::async_runtime::spawn(async move {
-        let mut batch = Batch {
+        let mut batch = EngineEventBatch {
             events: Vec::new(),
             lagged: false,
         };
@@ -56,7 +47,7 @@ pub fn forward(app: AppHandle, mut rx: tokio::sync::broadcast::Receiver<EngineEv
                 },
                 _ = tick.tick() => {
                     if !batch.events.is_empty() || batch.lagged {
-                        let _ = app.emit(ENGINE_EVENTS, &batch);
+                        AppEvent::EngineEvents.emit(&app, &batch);
                         update_tray(&app);
                         batch.events.clear();
                         batch.lagged = false;
@@ -88,7 +79,7 @@ fn react(app: &AppHandle, ev: &EngineEvent, told: &mut HashSet<i64>, failures: &
             ..
         } => {
             if *to == JobState::NeedsReconnect && told.insert(*account) {
-                let _ = app.emit(ACCOUNTS_CHANGED, *account);
+                AppEvent::AccountsChanged.emit(app, *account);
                 notify(
                     app,
                     |p| p.notify_reconnect,
@@ -98,14 +89,14 @@ fn react(app: &AppHandle, ev: &EngineEvent, told: &mut HashSet<i64>, failures: &
             }
             if *from == JobState::NeedsReconnect {
                 told.remove(account);
-                let _ = app.emit(ACCOUNTS_CHANGED, *account);
+                AppEvent::AccountsChanged.emit(app, *account);
             }
             if *to == JobState::Failed {
                 *failures += 1;
             }
         }
         EngineEvent::BoardsSynced { account_id, .. } => {
-            let _ = app.emit(ACCOUNTS_CHANGED, *account_id);
+            AppEvent::AccountsChanged.emit(app, *account_id);
         }
         _ => {}
     }

@@ -4,9 +4,8 @@ use pinpace_engine::accounts::disconnect::{disconnect, Disconnected, QueuedJobs}
 use pinpace_engine::accounts::{overview, refresh_account_boards, AccountView};
 use pinpace_engine::store::boards::CachedBoard;
 use pinpace_engine::EngineError;
-use tauri::Emitter;
 
-use super::ACCOUNTS_CHANGED;
+use crate::events::AppEvent;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -35,7 +34,7 @@ pub async fn refresh_boards(
     let desktop = state.desktop()?;
     let store = desktop.engine.shared_store();
     let n = refresh_account_boards(&store, desktop.secrets.as_ref(), account_id).await?;
-    let _ = app.emit(ACCOUNTS_CHANGED, account_id);
+    AppEvent::AccountsChanged.emit(&app, account_id);
     Ok(n as u32)
 }
 
@@ -58,6 +57,6 @@ pub fn disconnect_account(
         chrono::Utc::now(),
     )?;
     desktop.engine.wake();
-    let _ = app.emit(ACCOUNTS_CHANGED, account_id);
+    AppEvent::AccountsChanged.emit(&app, account_id);
     Ok(done)
 }

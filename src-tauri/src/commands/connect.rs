@@ -11,12 +11,11 @@ use pinpace_engine::demo::{sim_app, sim_environment};
 use pinpace_engine::pinterest::Environment;
 use pinpace_engine::{EngineError, ErrorCode};
 use serde::Deserialize;
-use tauri::Emitter;
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 use url::Url;
 
-use super::ACCOUNTS_CHANGED;
+use crate::events::AppEvent;
 use crate::secrets::no_vault;
 use crate::state::{AppState, Desktop};
 
@@ -24,8 +23,6 @@ use crate::state::{AppState, Desktop};
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(300);
 /// The built-in simulator answers at once; anything slower is a fault worth reporting.
 const SIM_TIMEOUT: Duration = Duration::from_secs(15);
-/// The window event carrying the consent page's address.
-pub const CONNECT_URL: &str = "connect-url";
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -199,14 +196,14 @@ async fn run(
     }
     desktop.engine.resume(summary.account_id);
     desktop.engine.wake();
-    let _ = app.emit(ACCOUNTS_CHANGED, summary.account_id);
+    AppEvent::AccountsChanged.emit(&app, summary.account_id);
     Ok(summary)
 }
 
 fn open_consent(app: &tauri::AppHandle, url: &Url, consent: &Consent) -> Result<(), EngineError> {
     match consent {
         Consent::Browser => {
-            let _ = app.emit(CONNECT_URL, url.as_str());
+            AppEvent::ConnectUrl.emit(&app, url.as_str());
             // A browser that does not open is not fatal: the window shows the address.
             if let Err(e) = app.opener().open_url(url.as_str(), None::<&str>) {
                 eprintln!("PinPace: the system browser did not open ({e})");

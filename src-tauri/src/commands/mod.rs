@@ -13,6 +13,3 @@ pub mod queue;
 pub mod queue_bulk;
 pub mod scheduling;
 pub mod settings;
-
-/// Tells the window the accounts list changed (connected, disconnected, boards synced).
-pub const ACCOUNTS_CHANGED: &str = "accounts-changed";

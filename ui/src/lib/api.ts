@@ -37,6 +37,8 @@ import type { SecretsBackend } from './bindings/SecretsBackend';
 import type { DesktopPrefs } from './bindings/DesktopPrefs';
 import type { LimitSpec } from './bindings/LimitSpec';
 import type { CommandArgs, CommandName, CommandResult } from './bindings/commands';
+import type { AppEvent } from './bindings/AppEvent';
+import type { EngineEventBatch } from './bindings/EngineEventBatch';
 
 export type {
   DesktopPrefs,
@@ -285,23 +287,35 @@ export function setPausedAll(paused: boolean): Promise<void> {
   return call('set_paused_all', { paused });
 }
 
+/** Each event's payload, by the event's generated name: a renamed event fails the type check. */
+type EventPayloads = {
+  'engine-events': EngineEventBatch;
+  'accounts-changed': number;
+  'connect-url': string;
+};
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Checked when compiling: the map names exactly the events the shell declares.
+true satisfies Same<keyof EventPayloads, AppEvent>;
+
+function on<K extends AppEvent>(name: K, handler: (payload: EventPayloads[K]) => void): Promise<UnlistenFn> {
+  return listen<EventPayloads[K]>(name, (e) => handler(e.payload));
+}
+
 /** The engine's events, batched by the shell (at most every 250 ms). `lagged`: re-read. */
 export function onEngineEvents(
   handler: (events: EngineEvent[], lagged: boolean) => void,
 ): Promise<UnlistenFn> {
-  return listen<{ events: EngineEvent[]; lagged: boolean }>('engine-events', (e) =>
-    handler(e.payload.events, e.payload.lagged),
-  );
+  return on('engine-events', (batch) => handler(batch.events, batch.lagged));
 }
 
 /** The accounts list changed (connect, disconnect, board sync, needs-reconnect). */
 export function onAccountsChanged(handler: () => void): Promise<UnlistenFn> {
-  return listen('accounts-changed', () => handler());
+  return on('accounts-changed', () => handler());
 }
 
 /** The consent page's address, sent when a connect opens the browser. */
 export function onConnectUrl(handler: (url: string) => void): Promise<UnlistenFn> {
-  return listen<string>('connect-url', (e) => handler(e.payload));
+  return on('connect-url', handler);
 }
 
 /** True when a rejected command carried the engine's `{code, message}` error. */
