@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when the TypeScript bindings in ui/src/lib/bindings differ from what the Rust tests
-# generate: ts-rs writes one file per exported type, and tests/command_bindings.rs writes
+# generate: ts-rs writes one file per exported type, and tests/command_bindings/ writes
 # commands.ts (every #[tauri::command]'s name, arguments and result). `make test` deletes them,
 # runs the Rust tests (which regenerate them), then calls this. Commit the regenerated files
 # when the Rust types or commands change on purpose.

@@ -196,14 +196,14 @@ async fn run(
     }
     desktop.engine.resume(summary.account_id);
     desktop.engine.wake();
-    AppEvent::AccountsChanged.emit(&app, summary.account_id);
+    AppEvent::AccountsChanged.emit(app, summary.account_id);
     Ok(summary)
 }
 
 fn open_consent(app: &tauri::AppHandle, url: &Url, consent: &Consent) -> Result<(), EngineError> {
     match consent {
         Consent::Browser => {
-            AppEvent::ConnectUrl.emit(&app, url.as_str());
+            AppEvent::ConnectUrl.emit(app, url.as_str());
             // A browser that does not open is not fatal: the window shows the address.
             if let Err(e) = app.opener().open_url(url.as_str(), None::<&str>) {
                 eprintln!("PinPace: the system browser did not open ({e})");

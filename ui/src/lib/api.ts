@@ -1,6 +1,6 @@
 // Typed wrappers over the Tauri commands and events. Every command goes through `call`, whose
 // names, argument names and types and result types come from ./bindings/commands.ts (generated
-// from the #[tauri::command] signatures by tests/command_bindings.rs; the types themselves by
+// from the #[tauri::command] signatures by tests/command_bindings/; the types themselves by
 // ts-rs), so a change on one side breaks the type check.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';

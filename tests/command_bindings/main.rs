@@ -14,17 +14,13 @@
 //! syn; argument and result types then refer to the ts-rs bindings by name, and a type without
 //! one, or any syntax this file does not know, fails the test rather than becoming `any`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
-use syn::visit::Visit;
-use syn::{
-    Attribute, Expr, FnArg, GenericArgument, Item, Lit, Meta, Pat, PathArguments, ReturnType,
-    Token, Type,
-};
+use syn::{Attribute, Expr, FnArg, Item, Lit, Meta, Pat, Token, Type};
 
 const COMMANDS_DIR: &str = "src-tauri/src/commands";
 const LIB_RS: &str = "src-tauri/src/lib.rs";
@@ -81,157 +77,11 @@ struct Command {
     result: String,
 }
 
-/// What a command's signature refers to outside the TS builtins.
-#[derive(Default)]
-struct Refs {
-    /// Rust type name -> the command and file that use it (for the error message).
-    named: BTreeMap<String, String>,
-    channel: bool,
-}
+mod registrations;
+mod types;
 
-/// A Rust type as the UI sees it through serde_json.
-fn ts_type(ty: &Type, refs: &mut Refs, whence: &str) -> Result<String, String> {
-    let unsupported = |why: &str| Err(format!("{whence}: `{}` {why}", tokens(ty)));
-    match ty {
-        Type::Reference(r) => ts_type(&r.elem, refs, whence),
-        Type::Paren(p) => ts_type(&p.elem, refs, whence),
-        Type::Group(g) => ts_type(&g.elem, refs, whence),
-        Type::Slice(s) => Ok(array_of(ts_type(&s.elem, refs, whence)?)),
-        Type::Tuple(t) if t.elems.is_empty() => unsupported("is not a value the UI can pass"),
-        Type::Tuple(t) => {
-            let elems = t
-                .elems
-                .iter()
-                .map(|e| ts_type(e, refs, whence))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(format!("[{}]", elems.join(", ")))
-        }
-        Type::Path(p) if p.qself.is_none() => {
-            let last = p.path.segments.last().expect("a path has a segment");
-            let name = last.ident.to_string();
-            let generics = type_args(&last.arguments).ok_or_else(|| {
-                format!(
-                    "{whence}: `{}` has generic arguments this test cannot read",
-                    tokens(ty)
-                )
-            })?;
-            let one = |refs: &mut Refs| match generics.as_slice() {
-                [t] => ts_type(t, refs, whence),
-                _ => unsupported("should have one type argument"),
-            };
-            match name.as_str() {
-                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64"
-                | "u128" | "usize" | "f32" | "f64"
-                    if generics.is_empty() =>
-                {
-                    Ok("number".into())
-                }
-                "bool" if generics.is_empty() => Ok("boolean".into()),
-                "String" | "str" | "PathBuf" | "Path" if generics.is_empty() => Ok("string".into()),
-                "Vec" => Ok(array_of(one(refs)?)),
-                "Option" => {
-                    let inner = one(refs)?;
-                    Ok(if inner.ends_with(" | null") {
-                        inner
-                    } else {
-                        format!("{inner} | null")
-                    })
-                }
-                "HashMap" | "BTreeMap" => match generics.as_slice() {
-                    [k, v] if ts_type(k, refs, whence)? == "string" => {
-                        Ok(format!("Record<string, {}>", ts_type(v, refs, whence)?))
-                    }
-                    _ => unsupported("is a map whose keys are not strings"),
-                },
-                "Channel" => {
-                    refs.channel = true;
-                    Ok(format!("Channel<{}>", one(refs)?))
-                }
-                _ if !generics.is_empty() => {
-                    unsupported("is generic: only Vec, Option, HashMap and Channel are known")
-                }
-                _ if INJECTED.contains(&name.as_str()) || name == "Result" => {
-                    unsupported("cannot be passed to or returned from the UI")
-                }
-                _ => {
-                    refs.named.entry(name.clone()).or_insert(whence.into());
-                    Ok(name)
-                }
-            }
-        }
-        _ => unsupported("is a kind of type this test cannot map to TypeScript"),
-    }
-}
-
-fn array_of(elem: String) -> String {
-    if elem.contains(' ') {
-        format!("({elem})[]")
-    } else {
-        format!("{elem}[]")
-    }
-}
-
-/// The type arguments of a path segment, lifetimes left out; `None` for anything else.
-fn type_args(args: &PathArguments) -> Option<Vec<&Type>> {
-    match args {
-        PathArguments::None => Some(Vec::new()),
-        PathArguments::AngleBracketed(a) => a
-            .args
-            .iter()
-            .filter(|g| !matches!(g, GenericArgument::Lifetime(_)))
-            .map(|g| match g {
-                GenericArgument::Type(t) => Some(t),
-                _ => None,
-            })
-            .collect(),
-        PathArguments::Parenthesized(_) => None,
-    }
-}
-
-fn last_ident(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Reference(r) => last_ident(&r.elem),
-        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
-/// `Result<T, E>` -> `T`, `()` -> `void`.
-fn ts_result(ret: &ReturnType, refs: &mut Refs, whence: &str) -> Result<String, String> {
-    let ty = match ret {
-        ReturnType::Default => return Ok("void".into()),
-        ReturnType::Type(_, ty) => ty.as_ref(),
-    };
-    let ok = match ty {
-        Type::Path(p) if last_ident(ty).as_deref() == Some("Result") => {
-            let last = p.path.segments.last().expect("a path has a segment");
-            match type_args(&last.arguments).as_deref() {
-                Some([t, ..]) => *t,
-                _ => return Err(format!("{whence}: cannot read `{}`", tokens(ty))),
-            }
-        }
-        _ => ty,
-    };
-    match ok {
-        Type::Tuple(t) if t.elems.is_empty() => Ok("void".into()),
-        _ => ts_type(ok, refs, whence),
-    }
-}
-
-/// Tauri's default: `account_id` is sent as `accountId`.
-fn camel_case(name: &str) -> String {
-    let mut out = String::new();
-    for (i, word) in name.split('_').filter(|w| !w.is_empty()).enumerate() {
-        let mut chars = word.chars();
-        if i == 0 {
-            out.push_str(word);
-        } else if let Some(first) = chars.next() {
-            out.extend(first.to_uppercase());
-            out.push_str(chars.as_str());
-        }
-    }
-    out
-}
+use registrations::check_registrations;
+use types::{camel_case, last_ident, ts_result, ts_type, Refs};
 
 fn is_command_attr(attr: &Attribute) -> bool {
     let segs: Vec<String> = attr
@@ -496,7 +346,7 @@ fn collect_exported(items: &[Item], file: &str, out: &mut BTreeMap<String, Bindi
 
 fn render(commands: &[Command], imports: &BTreeMap<String, String>, channel: bool) -> String {
     let mut ts = String::from(
-        "// Generated by tests/command_bindings.rs from src-tauri/src/commands/*.rs. Do not edit.\n\
+        "// Generated by tests/command_bindings/ from src-tauri/src/commands/*.rs. Do not edit.\n\
          // `cargo test -p pinpace --test command_bindings` (or make rust-test) regenerates it.\n",
     );
     if channel {
@@ -552,163 +402,6 @@ fn render(commands: &[Command], imports: &BTreeMap<String, String>, channel: boo
     }
     ts.push_str("];\n");
     ts
-}
-
-/// Finds `tauri::generate_handler![...]` and `AppManifest::new().commands(&[...])`.
-#[derive(Default)]
-struct Lists {
-    handlers: Vec<Result<Vec<syn::Path>, String>>,
-    manifest: Vec<Result<Vec<String>, String>>,
-}
-
-impl<'ast> Visit<'ast> for Lists {
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if mac.path.segments.last().unwrap().ident == "generate_handler" {
-            self.handlers.push(
-                mac.parse_body_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-                    .map(|p| p.into_iter().collect())
-                    .map_err(|e| format!("cannot read `{}`: {e}", tokens(mac))),
-            );
-        }
-        syn::visit::visit_macro(self, mac);
-    }
-
-    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        if call.method == "commands" {
-            self.manifest.push(string_list(&call.args));
-        }
-        syn::visit::visit_expr_method_call(self, call);
-    }
-}
-
-fn string_list(args: &Punctuated<Expr, Token![,]>) -> Result<Vec<String>, String> {
-    let bad = || {
-        Err(format!(
-            "`.commands({})` is not a literal `&[\"name\", ...]`",
-            tokens(args)
-        ))
-    };
-    let [Expr::Reference(r)] = args.iter().collect::<Vec<_>>()[..] else {
-        return bad();
-    };
-    let Expr::Array(array) = r.expr.as_ref() else {
-        return bad();
-    };
-    let mut names = Vec::new();
-    for e in &array.elems {
-        match e {
-            Expr::Lit(syn::ExprLit {
-                lit: Lit::Str(s), ..
-            }) => names.push(s.value()),
-            _ => return bad(),
-        }
-    }
-    Ok(names)
-}
-
-fn only_one<T>(mut found: Vec<Result<T, String>>, what: &str, file: &str) -> Result<T, String> {
-    match found.len() {
-        1 => found.pop().unwrap().map_err(|e| format!("{file}: {e}")),
-        n => Err(format!("{file}: expected one {what}, found {n}")),
-    }
-}
-
-/// Compares one list of names with the commands; one message per missing, unknown or repeated.
-fn compare(listed: &[String], commands: &BTreeSet<&str>, place: &str, errors: &mut Vec<String>) {
-    let mut seen = BTreeSet::new();
-    for name in listed {
-        if !commands.contains(name.as_str()) {
-            errors.push(format!(
-                "{place} lists `{name}`, which is not a #[tauri::command] in {COMMANDS_DIR}/*.rs"
-            ));
-        } else if !seen.insert(name.as_str()) {
-            errors.push(format!("{place} lists `{name}` twice"));
-        }
-    }
-    for name in commands {
-        if !seen.contains(name) {
-            errors.push(format!("command `{name}` is missing from {place}"));
-        }
-    }
-}
-
-fn check_registrations(commands: &[Command]) -> Vec<String> {
-    let names: BTreeSet<&str> = commands.iter().map(|c| c.name.as_str()).collect();
-    let mut errors = Vec::new();
-
-    let mut lib = Lists::default();
-    lib.visit_file(&parse(LIB_RS));
-    match only_one(lib.handlers, "tauri::generate_handler![...]", LIB_RS) {
-        Ok(paths) => {
-            let place = format!("tauri::generate_handler![...] in {LIB_RS}");
-            let mut listed = Vec::new();
-            for path in paths {
-                let mut segs: Vec<String> =
-                    path.segments.iter().map(|s| s.ident.to_string()).collect();
-                if segs.first().is_some_and(|s| s == "crate") {
-                    segs.remove(0);
-                }
-                let name = segs.pop().unwrap_or_default();
-                if let Some(c) = commands.iter().find(|c| c.name == name) {
-                    if segs != c.module {
-                        errors.push(format!(
-                            "{place} names `{}::{name}`, but command `{name}` is {}::{name} (in {})",
-                            segs.join("::"),
-                            c.module.join("::"),
-                            c.file
-                        ));
-                    }
-                }
-                listed.push(name);
-            }
-            compare(&listed, &names, &place, &mut errors);
-        }
-        Err(e) => errors.push(e),
-    }
-
-    let mut build = Lists::default();
-    build.visit_file(&parse(BUILD_RS));
-    match only_one(build.manifest, "AppManifest::commands(&[...])", BUILD_RS) {
-        Ok(listed) => compare(
-            &listed,
-            &names,
-            &format!("AppManifest::commands in {BUILD_RS}"),
-            &mut errors,
-        ),
-        Err(e) => errors.push(e),
-    }
-
-    // tauri-build names a command's permission `allow-` + the name with `-` for `_`; entries
-    // with a `:` belong to core or to plugins.
-    let capability: serde_json::Value = serde_json::from_str(&read(CAPABILITY))
-        .unwrap_or_else(|e| panic!("{CAPABILITY} is not JSON: {e}"));
-    let permissions = capability["permissions"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{CAPABILITY} has no \"permissions\" array"));
-    let mut listed = Vec::new();
-    for p in permissions {
-        let id = p
-            .as_str()
-            .or_else(|| p["identifier"].as_str())
-            .unwrap_or_else(|| panic!("{CAPABILITY}: cannot read the permission {p}"));
-        if id.contains(':') {
-            continue;
-        }
-        match id.strip_prefix("allow-") {
-            Some(cmd) if !cmd.contains('_') => listed.push(cmd.replace('-', "_")),
-            _ => errors.push(format!(
-                "{CAPABILITY} has the permission \"{id}\"; the app's own permissions are \
-                 \"allow-<command-name-with-dashes>\""
-            )),
-        }
-    }
-    compare(
-        &listed,
-        &names,
-        &format!("the \"allow-...\" permissions of {CAPABILITY}"),
-        &mut errors,
-    );
-    errors
 }
 
 #[test]
