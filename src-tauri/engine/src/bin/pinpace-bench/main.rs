@@ -1,7 +1,8 @@
 //! pinpace-bench: PinPace against three baseline schedulers, side by side in one run, on the
 //! simulator with scaled time (`make bench`). Prints a table and writes it as markdown to
 //! target/bench/latest.md with the date and machine. `--quick` shortens the idle measurement.
-//! `pinpace-bench import [rows]` runs only the bulk import scenario (not part of the default run).
+//! `pinpace-bench import [rows]` runs only the bulk import scenario, and `pinpace-bench screens
+//! [jobs]` only the reads behind the desktop's screens (neither is part of the default run).
 
 mod baselines;
 mod harness;
@@ -9,6 +10,7 @@ mod import_bench;
 mod report;
 mod scale;
 mod scenarios;
+mod screens_bench;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -18,6 +20,14 @@ async fn main() {
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
         import_bench::run(rows);
+        return;
+    }
+    if std::env::args().nth(1).as_deref() == Some("screens") {
+        let jobs = std::env::args()
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        screens_bench::run(jobs);
         return;
     }
     let quick = std::env::args().any(|a| a == "--quick");
