@@ -18,6 +18,9 @@ const JOBS: usize = 10_000;
 const BOARDS: usize = 20;
 const RUNS: usize = 25;
 
+/// One screen's read: how many rows it got.
+type Read = Box<dyn Fn(&Store) -> usize>;
+
 fn median_ms(mut f: impl FnMut() -> usize) -> (f64, usize) {
     let mut times = Vec::with_capacity(RUNS);
     let mut rows = 0;
@@ -73,7 +76,7 @@ pub fn run(jobs: usize) {
         .unwrap();
     let fill_s = filled.elapsed().as_secs_f64();
     let read = |filter: QueueFilter| move |s: &Store| list_queue(s, &filter).unwrap().len();
-    let cases: [(&str, Box<dyn Fn(&Store) -> usize>); 5] = [
+    let cases: [(&str, Read); 5] = [
         (
             "queue screen (first 500)",
             Box::new(read(QueueFilter::default())),
