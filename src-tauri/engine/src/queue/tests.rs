@@ -143,6 +143,19 @@ fn a_held_pin_is_a_draft_with_its_time_and_board_and_goes_out_only_when_moved() 
         .unwrap()
         .iter()
         .any(|e| e.reason == "held by the user"));
+    // The scheduler read the job as scheduled just before the hold: its stale move is refused
+    // (Draft -> Due alone would be allowed, for "Send now"), so the held pin stays a draft.
+    let stale = store.transition_from(
+        ids[0],
+        JobState::Scheduled,
+        JobState::Due,
+        "due",
+        None,
+        &JobPatch::default(),
+        now(),
+    );
+    assert_eq!(stale.unwrap_err().code, crate::ErrorCode::InvalidTransition);
+    assert_eq!(store.job(ids[0]).unwrap().state, JobState::Draft);
     // Held again: refused, nothing changes.
     let again = hold_job(&mut store, ids[0], now()).unwrap_err();
     assert_eq!(again.code, crate::ErrorCode::InvalidTransition);

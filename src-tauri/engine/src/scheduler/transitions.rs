@@ -75,9 +75,9 @@ impl Engine {
         patch: JobPatch,
     ) -> bool {
         let now = self.clock.now();
-        let moved = self
-            .db()
-            .transition(job.id, to, reason, detail.as_ref(), &patch, now);
+        let moved =
+            self.db()
+                .transition_from(job.id, job.state, to, reason, detail.as_ref(), &patch, now);
         match moved {
             Ok(_) => {
                 self.emit(EngineEvent::JobChanged {
@@ -214,8 +214,9 @@ impl Engine {
         // The in-flight mark (with its attempt) and the request-log row are one durable commit,
         // made before the request leaves (DESIGN invariant 3).
         let marked = self.db().durably(|s| {
-            let moved = s.transition(
+            let moved = s.transition_from(
                 job.id,
+                job.state,
                 JobState::InFlight,
                 "sending to Pinterest",
                 None,

@@ -231,6 +231,37 @@ impl Store {
         patch: &JobPatch,
         now: DateTime<Utc>,
     ) -> Result<Job, EngineError> {
+        self.checked_transition(id, None, to, reason, detail, patch, now)
+    }
+
+    /// Like `transition`, but only if the job is still `from`: the scheduler acts on a job it
+    /// read a moment earlier, and a user's hold, edit or move in between must win (a held job
+    /// would otherwise go Draft -> Due and be sent).
+    #[allow(clippy::too_many_arguments)]
+    pub fn transition_from(
+        &mut self,
+        id: i64,
+        from: JobState,
+        to: JobState,
+        reason: &str,
+        detail: Option<&serde_json::Value>,
+        patch: &JobPatch,
+        now: DateTime<Utc>,
+    ) -> Result<Job, EngineError> {
+        self.checked_transition(id, Some(from), to, reason, detail, patch, now)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn checked_transition(
+        &mut self,
+        id: i64,
+        expected: Option<JobState>,
+        to: JobState,
+        reason: &str,
+        detail: Option<&serde_json::Value>,
+        patch: &JobPatch,
+        now: DateTime<Utc>,
+    ) -> Result<Job, EngineError> {
         let tx = self.conn.savepoint().map_err(storage)?;
         let current: Option<String> = tx
             .query_row("SELECT state FROM jobs WHERE id = ?1", [id], |r| r.get(0))
@@ -244,6 +275,15 @@ impl Store {
                 format!("job {id} has state {current:?}"),
             )
         })?;
+        if expected.is_some_and(|e| e != from) {
+            return Err(EngineError::new(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "job {id} became {} meanwhile; it is left as it is",
+                    from.as_str()
+                ),
+            ));
+        }
         if !from.can_move_to(to) {
             return Err(EngineError::new(
                 ErrorCode::InvalidTransition,
