@@ -3,7 +3,8 @@
 //! (compose's own checks, plus: the board must be one of the account's cached boards), and the
 //! job must not have gone out or be on its way (failed, missed, draft, scheduled, due or needs
 //! reconnect). A pin is shared by its jobs (one per board): when a sibling job has been published,
-//! is in flight, or may have created the pin in an unconfirmed attempt, the shared row is what was
+//! is due or in flight, waits to retry, or may have created the pin in an unconfirmed attempt,
+//! the shared row is what was
 //! sent (and what that sibling's board check compares), so the edited job gets its own copy of the
 //! pin; otherwise the pin is edited in place, for all its boards. The whole edit is one
 //! transaction and lands in the job's history as "edited and requeued by the user".
@@ -154,11 +155,16 @@ pub fn edit_and_requeue(
             ),
         ));
     }
-    // A sibling that went out (or may have) keeps the content it was sent with; a cancelled one
+    // A sibling that went out (or may have, or is about to) keeps its content; a cancelled one
     // on the chosen board holds the (pin, board) pair, so the edited job needs its own pin too.
+    // A due sibling may be being prepared right now (its content read, its request not yet
+    // marked in flight), and a sibling waiting to retry may already be on the board with the old
+    // text: rewriting the shared row would make a later board check miss that pin.
     let own_copy = siblings.iter().any(|j| {
-        matches!(j.state, JobState::Published | JobState::InFlight)
-            || j.needs_reconcile
+        matches!(
+            j.state,
+            JobState::Published | JobState::InFlight | JobState::Due | JobState::WaitingRetry
+        ) || j.needs_reconcile
             || same_target(j)
     });
     let content = PinContent {

@@ -281,13 +281,21 @@ fn a_sibling_already_published_keeps_its_content() {
 }
 
 #[test]
-fn a_sibling_in_flight_or_maybe_created_keeps_its_content_too() {
-    for may_have_been_created in [false, true] {
+fn a_sibling_due_in_flight_retrying_or_maybe_created_keeps_its_content_too() {
+    // Due: the scheduler may be reading its content this moment. Waiting to retry: its first
+    // attempt may be on the board with the old text.
+    let paths: [&[JobState]; 4] = [
+        &[],
+        &[JobState::Due],
+        &[JobState::Due, JobState::InFlight],
+        &[JobState::Due, JobState::InFlight, JobState::WaitingRetry],
+    ];
+    for (case, path) in paths.into_iter().enumerate() {
         let (mut store, _, ids) = setup(&["111", "222"]);
-        if may_have_been_created {
+        if case == 0 {
             fail(&mut store, ids[0], true);
         } else {
-            walk(&mut store, ids[0], &[JobState::Due, JobState::InFlight]);
+            walk(&mut store, ids[0], path);
         }
         fail(&mut store, ids[1], false);
         let shared = store.job(ids[0]).unwrap().pin_id;
@@ -297,7 +305,7 @@ fn a_sibling_in_flight_or_maybe_created_keeps_its_content_too() {
             ..edit()
         };
         let job = edit_and_requeue(&mut store, ids[1], &e, now()).unwrap();
-        assert_ne!(job.pin_id, shared);
+        assert_ne!(job.pin_id, shared, "case {case}");
         assert_eq!(
             store.pin(shared).unwrap().title.as_deref(),
             Some("Old title")
