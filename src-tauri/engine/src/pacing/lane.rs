@@ -19,13 +19,65 @@ use crate::pinterest::types::Category;
 struct Limit {
     spec: LimitSpec,
     window: RollingWindow,
+    /// The server taught this window (it was in no configured list).
+    learned: bool,
+    /// The lowest limit the server showed for this window, kept across a change of tier.
+    server_limit: Option<u32>,
 }
 
 impl Limit {
     fn new(spec: LimitSpec) -> Self {
         let window = RollingWindow::new(spec.limit, spec.window());
-        Limit { spec, window }
+        Limit {
+            spec,
+            window,
+            learned: false,
+            server_limit: None,
+        }
     }
+
+    /// Lowers the limit to what the server showed; remembered for a later change of tier.
+    fn lower_to_server(&mut self, limit: u32) {
+        if self.window.lower_limit(limit) {
+            self.spec.limit = self.window.limit();
+            self.server_limit = Some(self.spec.limit);
+        }
+    }
+
+    fn same_window(&self, spec: &LimitSpec) -> bool {
+        self.spec.category == spec.category && self.spec.window_secs == spec.window_secs
+    }
+}
+
+/// The limits `specs` asks for, each taking over what an old limit of the same window counted
+/// (and the lower limit the server showed for it), or else refilled from `sends`.
+fn carry_over(
+    specs: impl Iterator<Item = LimitSpec>,
+    old: &[Limit],
+    sends: &[(Category, DateTime<Utc>)],
+) -> Vec<Limit> {
+    specs
+        .map(|spec| match old.iter().find(|o| o.same_window(&spec)) {
+            Some(o) => {
+                let limit = o.server_limit.map_or(spec.limit, |s| s.min(spec.limit));
+                Limit {
+                    window: o.window.carried(limit),
+                    spec: LimitSpec { limit, ..spec },
+                    learned: false,
+                    server_limit: o.server_limit,
+                }
+            }
+            None => {
+                let mut l = Limit::new(spec);
+                for (category, at) in sends {
+                    if l.spec.applies_to(*category) {
+                        l.window.record(*at);
+                    }
+                }
+                l
+            }
+        })
+        .collect()
 }
 
 /// Why a lane is not sending.
@@ -112,35 +164,44 @@ impl Pacer {
             .collect();
     }
 
-    /// An account's limits changed while running (its access tier, set in Settings). Its pauses
-    /// and the server's floor stay; its own windows are replaced and refilled with the requests
-    /// really sent (`sends`: every account's of the last day), so a change never opens a burst.
-    /// App-scoped entries join the app's list (refilled the same way) and are never dropped
-    /// while running: other accounts of the app may still need them.
-    pub fn replace_account_limits(
+    /// The limits changed while running (an account's access tier, set in Settings): the
+    /// account's own limits become `user_specs`, the app-wide ones `app_specs` (every account's,
+    /// as at start-up). A window kept from before keeps what it counted and the lower limit the
+    /// server showed; a new one is refilled with the requests really sent (`sends`: every
+    /// account's of the last day); windows the server taught stay. Pauses and the server's
+    /// floor are untouched. So a change never opens a burst, and a tier left is left at once.
+    pub fn replace_limits(
         &mut self,
         account: i64,
-        specs: &[LimitSpec],
+        user_specs: &[LimitSpec],
+        app_specs: &[LimitSpec],
         sends: &[(i64, Category, DateTime<Utc>)],
     ) {
-        self.set_account_limits(account, specs);
-        let fresh: Vec<LimitSpec> = specs
+        let mine: Vec<(Category, DateTime<Utc>)> = sends
             .iter()
-            .filter(|s| s.scope == LimitScope::App && !self.app.iter().any(|l| l.spec == **s))
-            .cloned()
+            .filter(|(who, _, _)| *who == account)
+            .map(|(_, c, at)| (*c, *at))
             .collect();
-        let first_new_app = self.app.len();
-        self.app.extend(fresh.into_iter().map(Limit::new));
+        let all: Vec<(Category, DateTime<Utc>)> =
+            sends.iter().map(|(_, c, at)| (*c, *at)).collect();
         let lane = self.lanes.entry(account).or_default();
-        for (who, category, at) in sends {
-            let mine = (*who == account).then_some(lane.limits.iter_mut());
-            let limits = self.app[first_new_app..]
-                .iter_mut()
-                .chain(mine.into_iter().flatten());
-            for l in limits.filter(|l| l.spec.applies_to(*category)) {
-                l.window.record(*at);
+        let old = std::mem::take(&mut lane.limits);
+        let wanted = user_specs
+            .iter()
+            .filter(|s| s.scope == LimitScope::User)
+            .cloned();
+        lane.limits = carry_over(wanted, &old, &mine);
+        for learned in old.into_iter().filter(|o| o.learned) {
+            if !lane.limits.iter().any(|l| l.same_window(&learned.spec)) {
+                lane.limits.push(learned);
             }
         }
+        let old_app = std::mem::take(&mut self.app);
+        let wanted = app_specs
+            .iter()
+            .filter(|s| s.scope == LimitScope::App)
+            .cloned();
+        self.app = carry_over(wanted, &old_app, &all);
     }
 
     /// The earliest time at or after `now` when `account` may send a `category` request.
@@ -218,9 +279,7 @@ impl Pacer {
                 .max_by(|a, b| ratio(a, now).total_cmp(&ratio(b, now)));
             if let Some(l) = busiest.filter(|l| ratio(l, now) >= 0.5) {
                 let accepted = l.window.used(now).saturating_sub(1);
-                if l.window.lower_limit(accepted) {
-                    l.spec.limit = l.window.limit();
-                }
+                l.lower_to_server(accepted);
                 learned = true;
             }
         }
@@ -281,12 +340,16 @@ impl Pacer {
                 .chain(self.app.iter())
                 .any(|l| l.spec.applies_to(category) && l.spec.window_secs == secs);
             if !known && (1..=LONGEST_LEARNED_WINDOW_SECS).contains(&secs) {
-                lane.limits.push(Limit::new(LimitSpec {
+                let limit = u32::try_from(policy.limit).unwrap_or(u32::MAX);
+                let mut taught = Limit::new(LimitSpec {
                     scope: LimitScope::User,
                     category: Some(category),
-                    limit: u32::try_from(policy.limit).unwrap_or(u32::MAX),
+                    limit,
                     window_secs: secs,
-                }));
+                });
+                taught.learned = true;
+                taught.server_limit = Some(limit);
+                lane.limits.push(taught);
             }
         }
         let applicable = lane
@@ -298,10 +361,7 @@ impl Pacer {
         for policy in &signals.policies {
             let secs = policy.window.as_secs();
             if let Some(l) = applicable.iter_mut().find(|l| l.spec.window_secs == secs) {
-                let lowered = u32::try_from(policy.limit).unwrap_or(u32::MAX);
-                if l.window.lower_limit(lowered) {
-                    l.spec.limit = l.window.limit();
-                }
+                l.lower_to_server(u32::try_from(policy.limit).unwrap_or(u32::MAX));
             }
         }
         // `remaining` belongs to the policy closest to exhaustion, named by the leading limit:

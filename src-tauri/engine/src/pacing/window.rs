@@ -84,6 +84,15 @@ impl RollingWindow {
         }
     }
 
+    /// The same window under another limit, with the sends it counted (the latest `limit`).
+    pub fn carried(&self, limit: u32) -> RollingWindow {
+        let mut w = RollingWindow::new(limit, self.window());
+        for at in &self.sent {
+            w.record(*at);
+        }
+        w
+    }
+
     /// Lowers (never raises) the limit, e.g. after the server showed a smaller one.
     pub fn lower_limit(&mut self, limit: u32) -> bool {
         let limit = limit.max(1);

@@ -476,9 +476,12 @@ impl Engine {
     }
 
     fn limits_changed(&mut self, account: i64, now: DateTime<Utc>) {
-        let (specs, sends) = {
+        let (user, app, sends) = {
             let db = self.db();
-            let Ok(a) = db.account(account) else {
+            let Ok(accounts) = db.accounts() else {
+                return;
+            };
+            let Some(a) = accounts.iter().find(|a| a.id == account) else {
                 return;
             };
             let sends: Vec<_> = db
@@ -487,9 +490,10 @@ impl Engine {
                 .into_iter()
                 .map(|r| (r.account_id, r.category, r.sent_at))
                 .collect();
-            (a.limits.specs(), sends)
+            let app = super::transitions::app_specs(&accounts, &self.config.app_limits);
+            (a.limits.specs(), app, sends)
         };
-        self.pacer.replace_account_limits(account, &specs, &sends);
+        self.pacer.replace_limits(account, &user, &app, &sends);
         for lane in self.lane_snapshots(now) {
             self.emit(EngineEvent::Lane(lane));
         }

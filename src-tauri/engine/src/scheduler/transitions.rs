@@ -18,7 +18,7 @@ use crate::pacing::{LimitScope, LimitSpec, Pacer, PauseReason};
 use crate::pinterest::outcome::{BOARD_NOT_FOUND_CODE, TRIAL_ACCESS_CODE};
 use crate::pinterest::types::{Category, ImageContentType, MediaSource, PinCreate};
 use crate::pinterest::Outcome;
-use crate::store::accounts::AccountStatus;
+use crate::store::accounts::{Account, AccountStatus};
 use crate::store::job_state::JobState;
 use crate::store::jobs::{Job, JobPatch};
 use crate::store::pins::PinContent;
@@ -30,20 +30,24 @@ const FINAL_CHECK: &str = "final_board_check";
 
 const DAY: TimeDelta = TimeDelta::days(1);
 
-/// The pacer as the database says it should be at `now`: every account's limits and pauses, and
-/// every window refilled with the requests really sent in the last day (so a restart neither
-/// spends a quota twice nor bursts into a window already used).
-pub fn rebuild_pacer(store: &Store, app_limits: &[LimitSpec], now: DateTime<Utc>) -> Pacer {
-    let accounts = store.accounts().unwrap_or_default();
-    // App-wide limits: the configured ones plus those of each account's preset (trial access is
-    // per app), each once.
+/// App-wide limits: the configured ones plus those of each account's preset or list (trial
+/// access is per app), each once.
+pub fn app_specs(accounts: &[Account], app_limits: &[LimitSpec]) -> Vec<LimitSpec> {
     let mut app: Vec<LimitSpec> = app_limits.to_vec();
     for spec in accounts.iter().flat_map(|a| a.limits.specs()) {
         if spec.scope == LimitScope::App && !app.contains(&spec) {
             app.push(spec);
         }
     }
-    let mut pacer = Pacer::new(&app);
+    app
+}
+
+/// The pacer as the database says it should be at `now`: every account's limits and pauses, and
+/// every window refilled with the requests really sent in the last day (so a restart neither
+/// spends a quota twice nor bursts into a window already used).
+pub fn rebuild_pacer(store: &Store, app_limits: &[LimitSpec], now: DateTime<Utc>) -> Pacer {
+    let accounts = store.accounts().unwrap_or_default();
+    let mut pacer = Pacer::new(&app_specs(&accounts, app_limits));
     for a in accounts {
         if let Some(until) = a.held_until.filter(|t| *t > now) {
             pacer.hold_until(a.id, until);

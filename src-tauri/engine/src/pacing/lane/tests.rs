@@ -314,20 +314,59 @@ fn new_limits_keep_what_was_sent_and_the_servers_floor() {
         limit: 8,
         window_secs: 60,
     }];
-    p.replace_account_limits(1, &slower, &sends);
+    p.replace_limits(1, &slower, &[], &sends);
     // Eight already went out in this minute: the next waits for the first to leave the window,
     // and never before the server's floor.
     assert_eq!(p.next_slot(1, Category::OrgWrite, t(10)), t(60));
     assert_eq!(p.server_floor(1, t(10)), Some(t(20)));
     // Another account is not touched.
     assert_eq!(p.next_slot(2, Category::OrgWrite, t(10)), t(10));
+}
 
-    // Trial access is per app: its day limit arrives counting every account's sends.
+#[test]
+fn a_tier_change_keeps_what_the_server_taught_and_leaves_trial_at_once() {
+    let mut p = standard();
+    // The server showed 6 writes a minute (not 100), and a 10-minute window nobody configured;
+    // it also counted 3 sends PinPace did not see.
+    let signals = RateLimitSignals {
+        limit: Some(6),
+        policies: vec![
+            RateLimitPolicy {
+                limit: 6,
+                window: Duration::from_secs(60),
+            },
+            RateLimitPolicy {
+                limit: 20,
+                window: Duration::from_secs(600),
+            },
+        ],
+        remaining: Some(2),
+        ..Default::default()
+    };
+    p.record_send(1, Category::OrgWrite, t(0));
+    p.observe(1, Category::OrgWrite, &signals, t(1));
+    // The user picks standard again (100 a minute): the window keeps the server's 6 and the
+    // four sends it counted, and the taught 10-minute window stays.
+    let log = [(1, Category::OrgWrite, t(0))];
+    p.replace_limits(1, &Preset::Standard.limits(), &[], &log);
+    let usage = p.usage(1, t(2));
+    let minute = usage
+        .iter()
+        .find(|u| u.category == Some(Category::OrgWrite) && u.window_secs == 60)
+        .unwrap();
+    assert_eq!((minute.limit, minute.used), (6, 4), "{usage:?}");
+    assert!(usage.iter().any(|u| u.window_secs == 600), "{usage:?}");
+
+    // Trial access is per app: its day limit arrives counting every account's sends...
     let trial = Preset::Trial.limits();
     let many: Vec<_> = (0..300)
         .map(|i| (1 + i % 2, Category::OrgWrite, t(100 + i)))
         .collect();
-    p.replace_account_limits(2, &trial, &many);
-    let next = p.next_slot(2, Category::OrgWrite, t(1000));
-    assert!(next >= t(86_400), "{next}");
+    p.replace_limits(2, &trial, &trial, &many);
+    assert!(p.has_app_limits());
+    assert!(p.next_slot(2, Category::OrgWrite, t(1000)) >= t(86_400));
+    // ...and leaving it (no account on trial any more) drops the app-wide quota at once.
+    p.replace_limits(2, &Preset::Standard.limits(), &[], &many);
+    assert!(!p.has_app_limits());
+    assert!(p.next_slot(2, Category::OrgWrite, t(1000)) < t(1100));
 }
