@@ -3,6 +3,7 @@
 //! still change, and the answer says which did not and why. The engine is woken once after.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use pinpace_engine::compose::check_publish_time;
 use pinpace_engine::queue::{cancel_job, hold_job, reschedule_job, retry_job};
 use pinpace_engine::store::jobs::Job;
 use pinpace_engine::{EngineError, ErrorCode, Store};
@@ -94,10 +95,17 @@ pub fn move_jobs(
     let at = DateTime::parse_from_rfc3339(&at)
         .map_err(|e| bad(format!("not a date-time: {e}")))?
         .with_timezone(&Utc);
+    if job_ids.len() > 10_000 {
+        return Err(bad("move at most 10,000 pins at a time".into()));
+    }
     if spacing_minutes > 7 * 24 * 60 {
         return Err(bad("the spacing must be at most a week".into()));
     }
     let step = TimeDelta::minutes(i64::from(spacing_minutes));
+    // The first and the last time are checked once, before anything moves.
+    let now = Utc::now();
+    check_publish_time(at, now)?;
+    check_publish_time(at + step * job_ids.len().saturating_sub(1) as i32, now)?;
     bulk(&state, &job_ids, |s, i, id, now| {
         reschedule_job(s, id, at + step * i as i32, now)
     })

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::compose::check_publish_time;
 use crate::error::{EngineError, ErrorCode};
 use crate::store::job_state::JobState;
 use crate::store::jobs::{Job, JobPatch};
@@ -52,20 +53,16 @@ pub fn retry_job(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Job, 
     )
 }
 
-/// Moves a job to another time (drag on the calendar, bulk reschedule). The time must not be
-/// in the past; a draft must have an account and a board to be scheduled.
+/// Moves a job to another time (drag on the calendar, bulk reschedule). The time must be one
+/// compose would take (not in the past, at most five years ahead); a draft must have an account
+/// and a board to be scheduled.
 pub fn reschedule_job(
     store: &mut Store,
     id: i64,
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Job, EngineError> {
-    if at < now - chrono::TimeDelta::seconds(60) {
-        return Err(EngineError::new(
-            ErrorCode::InvalidInput,
-            "that time is in the past; choose a time from now on",
-        ));
-    }
+    check_publish_time(at, now)?;
     let job = store.job(id)?;
     if job.state == JobState::Draft && (job.account_id.is_none() || job.board_id.is_none()) {
         return Err(EngineError::new(

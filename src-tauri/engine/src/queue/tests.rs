@@ -186,3 +186,21 @@ fn text_search_finds_words_in_title_and_takes_wildcards_literally() {
     assert!(find("%").is_empty(), "a wildcard is a character");
     assert!(find("l_te").is_empty());
 }
+
+#[test]
+fn a_move_takes_only_times_compose_would_take() {
+    let (mut store, _, ids) = setup();
+    let before = store.job(ids[0]).unwrap();
+    for at in [
+        now() - TimeDelta::hours(1),
+        now() + TimeDelta::days(6 * 366),
+    ] {
+        let err = reschedule_job(&mut store, ids[0], at, now()).unwrap_err();
+        assert_eq!(err.code, crate::ErrorCode::InvalidInput, "{at}");
+    }
+    assert_eq!(
+        store.job(ids[0]).unwrap().due_at,
+        before.due_at,
+        "unchanged"
+    );
+}
