@@ -43,5 +43,8 @@ describe('DesktopSettings', () => {
     await fireEvent.change(await screen.findByTestId('pref-zone'), { target: { value: 'Europe/Lisbon' } });
     expect((await screen.findByRole('alert')).textContent).toContain('(invalid_input)');
     expect(api.saveDesktopPrefs).toHaveBeenCalledWith({ ...prefs, time_zone: 'Europe/Lisbon' });
+    // The control goes back to what is stored.
+    await waitFor(() => expect((screen.getByTestId('pref-zone') as HTMLSelectElement).value).toBe(''));
+    expect(api.desktopPrefs).toHaveBeenCalledTimes(2);
   });
 });
