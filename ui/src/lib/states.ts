@@ -20,8 +20,8 @@ export function stateLabel(state: JobState): string {
   return STATE_OPTIONS.find((s) => s.value === state)?.label ?? state;
 }
 
-// A draft with an account and a board can be scheduled from the queue; on the calendar drafts
-// never show (they have no time), so only the other four can be dragged there.
+// A draft with an account and a board can be scheduled from the queue. On the calendar only a
+// held draft shows (it keeps its time), and no draft is dragged there: only the other four.
 const MOVABLE: ReadonlySet<JobState> = new Set<JobState>(['scheduled', 'due', 'failed', 'missed', 'draft']);
 
 export function isMovable(state: JobState): boolean {

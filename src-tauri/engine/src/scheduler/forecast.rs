@@ -38,7 +38,7 @@ pub struct ForecastEntry {
 pub struct Forecast {
     pub entries: Vec<ForecastEntry>,
     /// One sentence per account and cause, naming the account, e.g. "Kitchen Studio: 7 pins will
-    /// be up to 2 min late (Pinterest allows 6 writes a minute for this account)".
+    /// be up to 2 min late (the limit is 6 writes a minute for this account)".
     pub warnings: Vec<String>,
     /// When the queue will use up a daily quota (a window of a day or more), per account.
     pub quota_exhausted: Vec<QuotaExhaustion>,

@@ -5,7 +5,7 @@ import type { QuotaExhaustion } from "./QuotaExhaustion";
 export type Forecast = { entries: Array<ForecastEntry>, 
 /**
  * One sentence per account and cause, naming the account, e.g. "Kitchen Studio: 7 pins will
- * be up to 2 min late (Pinterest allows 6 writes a minute for this account)".
+ * be up to 2 min late (the limit is 6 writes a minute for this account)".
  */
 warnings: Array<string>, 
 /**

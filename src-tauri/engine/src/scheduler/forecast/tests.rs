@@ -60,7 +60,7 @@ fn a_burst_over_org_write_is_flagged_with_the_limit_and_the_delay() {
     assert_eq!(
         f.warnings,
         vec![
-            "Kitchen Studio: 50 pins will be up to 2 min late (Pinterest allows 100 writes a \
+            "Kitchen Studio: 50 pins will be up to 2 min late (the limit is 100 writes a \
              minute for this account)"
         ]
     );
@@ -90,10 +90,10 @@ fn a_warning_names_the_account_and_says_what_pinterest_allows() {
     assert_eq!(
         f.warnings,
         vec![
-            "Kitchen Studio: 6 pins will be up to 2 min late (Pinterest allows 6 writes a minute \
+            "Kitchen Studio: 6 pins will be up to 2 min late (the limit is 6 writes a minute \
              for this account)",
             // No name in the store: the account's number.
-            "account 2: 6 pins will be up to 2 min late (Pinterest allows 6 writes a minute for \
+            "account 2: 6 pins will be up to 2 min late (the limit is 6 writes a minute for \
              this account)",
         ]
     );
@@ -151,7 +151,7 @@ fn a_shared_daily_quota_is_split_and_reported() {
     assert_eq!(day.len(), 300, "org_write 300/day for the whole app");
     let first = day.iter().filter(|e| e.account_id == 1).count();
     assert!((140..=160).contains(&first), "fair split, got {first}");
-    let shared = "Pinterest allows 300 writes a day, shared by all the accounts of your \
+    let shared = "the limit is 300 writes a day, shared by all the accounts of your \
                   Pinterest app";
     for who in ["Kitchen Studio: ", "account 2: "] {
         assert!(
@@ -227,7 +227,7 @@ fn the_warning_takes_the_accounts_name_from_the_store() {
     assert_eq!(
         f.warnings,
         vec![
-            "Kitchen Studio: 1 pin will be up to 2 min late (Pinterest allows 6 writes a minute \
+            "Kitchen Studio: 1 pin will be up to 2 min late (the limit is 6 writes a minute \
              for this account)"
         ]
     );

@@ -1,5 +1,6 @@
-//! The forecast's sentences, for a person: the account by its name, a limit as what Pinterest
-//! allows ("6 writes a minute for this account"), a pause by what it is waiting for.
+//! The forecast's sentences, for a person: the account by its name, a limit as what it allows
+//! ("6 writes a minute for this account": Pinterest's tier, the user's own list, or what the
+//! server showed, so the sentence does not claim which), a pause by what it is waiting for.
 
 use std::collections::HashMap;
 
@@ -15,8 +16,8 @@ pub(super) fn account_label(names: &HashMap<i64, String>, id: i64) -> String {
         .map_or_else(|| format!("account {id}"), str::to_string)
 }
 
-/// What Pinterest allows under a limit: "Pinterest allows 6 writes a minute for this account",
-/// "Pinterest allows 300 writes a day, shared by all the accounts of your Pinterest app".
+/// A limit in words: "the limit is 6 writes a minute for this account", "the limit is 300
+/// writes a day, shared by all the accounts of your Pinterest app".
 pub(super) fn allowance(u: &WindowUsage) -> String {
     let (one, many) = match u.category {
         Some(Category::OrgWrite) => ("write", "writes"),
@@ -29,7 +30,7 @@ pub(super) fn allowance(u: &WindowUsage) -> String {
         LimitScope::App => ", shared by all the accounts of your Pinterest app",
     };
     format!(
-        "Pinterest allows {} {what} {}{whom}",
+        "the limit is {} {what} {}{whom}",
         thousands(u.limit),
         per(u.window_secs)
     )
@@ -122,28 +123,28 @@ mod tests {
         let cases = [
             (
                 usage(User, Some(OrgWrite), 6, 60),
-                "Pinterest allows 6 writes a minute for this account",
+                "the limit is 6 writes a minute for this account",
             ),
             (
                 usage(User, Some(OrgWrite), 1, 600),
-                "Pinterest allows 1 write every 10 minutes for this account",
+                "the limit is 1 write every 10 minutes for this account",
             ),
             (
                 usage(User, None, 100, 1),
-                "Pinterest allows 100 requests a second for this account",
+                "the limit is 100 requests a second for this account",
             ),
             (
                 usage(App, Some(OrgWrite), 300, 86_400),
-                "Pinterest allows 300 writes a day, shared by all the accounts of your Pinterest app",
+                "the limit is 300 writes a day, shared by all the accounts of your Pinterest app",
             ),
             (
                 usage(App, Some(OrgRead), 1_000, 7_200),
-                "Pinterest allows 1,000 reads every 2 hours, shared by all the accounts of your \
+                "the limit is 1,000 reads every 2 hours, shared by all the accounts of your \
                  Pinterest app",
             ),
             (
                 usage(User, Some(OrgWrite), 5, 90),
-                "Pinterest allows 5 writes every 90 seconds for this account",
+                "the limit is 5 writes every 90 seconds for this account",
             ),
         ];
         for (u, expected) in cases {
