@@ -127,7 +127,7 @@ fn a_held_pin_is_a_draft_with_its_time_and_board_and_goes_out_only_when_moved() 
     assert_eq!(held.state, JobState::Draft);
     assert_eq!(
         (held.due_at, held.board_id.clone()),
-        (before.due_at, before.board_id)
+        (before.due_at, before.board_id.clone())
     );
     // Nothing due: the dispatcher only ever takes scheduled jobs.
     let later = now() + TimeDelta::hours(6);
@@ -146,8 +146,7 @@ fn a_held_pin_is_a_draft_with_its_time_and_board_and_goes_out_only_when_moved() 
     // The scheduler read the job as scheduled just before the hold: its stale move is refused
     // (Draft -> Due alone would be allowed, for "Send now"), so the held pin stays a draft.
     let stale = store.transition_from(
-        ids[0],
-        JobState::Scheduled,
+        &before,
         JobState::Due,
         "due",
         None,
@@ -159,9 +158,28 @@ fn a_held_pin_is_a_draft_with_its_time_and_board_and_goes_out_only_when_moved() 
     // Held again: refused, nothing changes.
     let again = hold_job(&mut store, ids[0], now()).unwrap_err();
     assert_eq!(again.code, crate::ErrorCode::InvalidTransition);
-    // Moving it schedules it again.
+    // Moving it schedules it again; the scheduler's read from before the move no longer applies.
     let moved = reschedule_job(&mut store, ids[0], later, now()).unwrap();
     assert_eq!(moved.state, JobState::Scheduled);
+    let stale = store.transition_from(
+        &before,
+        JobState::Due,
+        "due",
+        None,
+        &JobPatch::default(),
+        now(),
+    );
+    assert_eq!(stale.unwrap_err().code, crate::ErrorCode::InvalidTransition);
+    assert!(store
+        .transition_from(
+            &moved,
+            JobState::Due,
+            "due",
+            None,
+            &JobPatch::default(),
+            now()
+        )
+        .is_ok());
     fail(&mut store, ids[1]);
     let failed = hold_job(&mut store, ids[1], now()).unwrap_err();
     assert_eq!(failed.code, crate::ErrorCode::InvalidTransition);

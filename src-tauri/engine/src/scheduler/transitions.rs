@@ -79,9 +79,9 @@ impl Engine {
         patch: JobPatch,
     ) -> bool {
         let now = self.clock.now();
-        let moved =
-            self.db()
-                .transition_from(job.id, job.state, to, reason, detail.as_ref(), &patch, now);
+        let moved = self
+            .db()
+            .transition_from(job, to, reason, detail.as_ref(), &patch, now);
         match moved {
             Ok(_) => {
                 self.emit(EngineEvent::JobChanged {
@@ -219,8 +219,7 @@ impl Engine {
         // made before the request leaves (DESIGN invariant 3).
         let marked = self.db().durably(|s| {
             let moved = s.transition_from(
-                job.id,
-                job.state,
+                &job,
                 JobState::InFlight,
                 "sending to Pinterest",
                 None,

@@ -234,28 +234,28 @@ impl Store {
         self.checked_transition(id, None, to, reason, detail, patch, now)
     }
 
-    /// Like `transition`, but only if the job is still `from`: the scheduler acts on a job it
-    /// read a moment earlier, and a user's hold, edit or move in between must win (a held job
-    /// would otherwise go Draft -> Due and be sent).
-    #[allow(clippy::too_many_arguments)]
+    /// Like `transition`, but only if the job is still as `seen` (its state and time): the
+    /// scheduler acts on a job it read a moment earlier, and a user's hold, edit or move in
+    /// between must win (a held job would otherwise go Draft -> Due and be sent, a pin moved to
+    /// later would go out at its old time).
     pub fn transition_from(
         &mut self,
-        id: i64,
-        from: JobState,
+        seen: &Job,
         to: JobState,
         reason: &str,
         detail: Option<&serde_json::Value>,
         patch: &JobPatch,
         now: DateTime<Utc>,
     ) -> Result<Job, EngineError> {
-        self.checked_transition(id, Some(from), to, reason, detail, patch, now)
+        let expected = (seen.state, seen.due_at);
+        self.checked_transition(seen.id, Some(expected), to, reason, detail, patch, now)
     }
 
     #[allow(clippy::too_many_arguments)]
     fn checked_transition(
         &mut self,
         id: i64,
-        expected: Option<JobState>,
+        expected: Option<(JobState, Option<DateTime<Utc>>)>,
         to: JobState,
         reason: &str,
         detail: Option<&serde_json::Value>,
@@ -263,11 +263,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Job, EngineError> {
         let tx = self.conn.savepoint().map_err(storage)?;
-        let current: Option<String> = tx
-            .query_row("SELECT state FROM jobs WHERE id = ?1", [id], |r| r.get(0))
+        let current: Option<(String, Option<String>)> = tx
+            .query_row("SELECT state, due_at FROM jobs WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()
             .map_err(storage)?;
-        let current =
+        let (current, due_at) =
             current.ok_or_else(|| EngineError::new(ErrorCode::NotFound, format!("no job {id}")))?;
         let from = JobState::parse(&current).ok_or_else(|| {
             EngineError::new(
@@ -275,14 +277,16 @@ impl Store {
                 format!("job {id} has state {current:?}"),
             )
         })?;
-        if expected.is_some_and(|e| e != from) {
-            return Err(EngineError::new(
-                ErrorCode::InvalidTransition,
-                format!(
-                    "job {id} became {} meanwhile; it is left as it is",
-                    from.as_str()
-                ),
-            ));
+        if let Some((state, due)) = expected {
+            if state != from || due.map(to_db) != due_at {
+                return Err(EngineError::new(
+                    ErrorCode::InvalidTransition,
+                    format!(
+                        "job {id} changed meanwhile (it is {}); it is left as it is",
+                        from.as_str()
+                    ),
+                ));
+            }
         }
         if !from.can_move_to(to) {
             return Err(EngineError::new(
