@@ -466,15 +466,14 @@ async fn screenshots_of_every_main_screen_in_both_themes() {
             ] {
                 click(c, &format!("[data-testid=tab-{tab}]")).await;
                 tokio::time::sleep(Duration::from_millis(600)).await;
-                if tab == "calendar" {
-                    // The week grid is taller than the window: show where the demo's pins are.
-                    c.execute(
-                        "document.querySelector('[data-testid=calendar-pin]')?.scrollIntoView({block: 'center'});",
-                        vec![],
-                    )
-                    .await
-                    .unwrap();
-                }
+                // Each screen from its top, except the week grid, which is taller than the window:
+                // it shows where the demo's pins are.
+                let scroll = if tab == "calendar" {
+                    "document.querySelector('[data-testid=calendar-pin]')?.scrollIntoView({block: 'center'});"
+                } else {
+                    "window.scrollTo(0, 0);"
+                };
+                c.execute(scroll, vec![]).await.unwrap();
                 let shot = screenshot(c, &format!("../screenshots/{tab}-{theme}.png")).await;
                 assert!(shot.starts_with(b"\x89PNG"));
             }
@@ -491,6 +490,7 @@ async fn screenshots_of_every_main_screen_in_both_themes() {
             for tab in ["live", "compose"] {
                 click(c, &format!("[data-testid=tab-{tab}]")).await;
                 tokio::time::sleep(Duration::from_millis(600)).await;
+                c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
                 screenshot(c, &format!("../screenshots/{tab}-dark-800x600.png")).await;
             }
         }

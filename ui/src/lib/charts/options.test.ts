@@ -10,6 +10,7 @@ import {
   countsOptions,
   depthOptions,
   fromZero,
+  recentTime,
   readColors,
 } from './options';
 
@@ -62,5 +63,10 @@ describe('chart options', () => {
     expect(fromZero(u, 0, 0, 'y')).toEqual([0, 1]);
     expect(fromZero(u, 2, 7.2, 'y')).toEqual([0, 8]);
     expect(fromZero(u, NaN, NaN, 'y')).toEqual([0, 1]);
+    // One sample: the last minute, not a range padded to years.
+    expect(recentTime(u, 1000, 1000, 'x')).toEqual([940, 1000]);
+    expect(recentTime(u, 100, 1000, 'x')).toEqual([100, 1000]);
+    const [from, to] = recentTime(u, NaN, NaN, 'x');
+    expect(Number(to) - Number(from)).toBe(60);
   });
 });

@@ -32,6 +32,16 @@ export const fromZero: uPlot.Range.Function = (_u, _min, max) => [
   Number.isFinite(max) ? Math.max(1, Math.ceil(max)) : 1,
 ];
 
+/** The time axis (seconds) spans the samples; with a single sample (the panel just opened) it
+    shows the last minute, not the years uPlot would pad a zero-width range to. */
+export const recentTime: uPlot.Range.Function = (_u, min, max) => {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) {
+    const now = Date.now() / 1000;
+    return [now - 60, now];
+  }
+  return max - min < 1 ? [max - 60, max] : [min, max];
+};
+
 /** Axes in the muted color so the charts sit quietly in both themes. */
 function axes(colors: ChartColors): uPlot.Axis[] {
   const grid = { stroke: 'rgba(127, 127, 127, 0.15)', width: 1 };
@@ -49,7 +59,7 @@ export function countsOptions(colors: ChartColors, width: number, height = CHART
     height,
     legend: { show: true },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, y: { range: fromZero } },
+    scales: { x: { time: true, range: recentTime }, y: { range: fromZero } },
     axes: axes(colors),
     series: [
       {},
@@ -68,7 +78,7 @@ export function depthOptions(colors: ChartColors, width: number, height = CHART_
     height,
     legend: { show: true },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, y: { range: fromZero } },
+    scales: { x: { time: true, range: recentTime }, y: { range: fromZero } },
     axes: axes(colors),
     series: [{}, { label: 'Due + in flight', stroke: colors.accent, width: 1.5 }],
   };
