@@ -63,9 +63,11 @@ describe('chart options', () => {
     expect(fromZero(u, 0, 0, 'y')).toEqual([0, 1]);
     expect(fromZero(u, 2, 7.2, 'y')).toEqual([0, 8]);
     expect(fromZero(u, NaN, NaN, 'y')).toEqual([0, 1]);
-    // One sample: the last minute, not a range padded to years.
-    expect(recentTime(u, 1000, 1000, 'x')).toEqual([940, 1000]);
-    expect(recentTime(u, 100, 1000, 'x')).toEqual([100, 1000]);
+    // One sample: the last minute, not the 1,000 days uPlot pads it to.
+    const one = { data: [[1000]] } as unknown as uPlot;
+    expect(recentTime(one, 1000, 1000 + 86_400_000, 'x')).toEqual([940, 1000]);
+    const two = { data: [[100, 1000]] } as unknown as uPlot;
+    expect(recentTime(two, 100, 1000, 'x')).toEqual([100, 1000]);
     const [from, to] = recentTime(u, NaN, NaN, 'x');
     expect(Number(to) - Number(from)).toBe(60);
   });

@@ -32,14 +32,16 @@ export const fromZero: uPlot.Range.Function = (_u, _min, max) => [
   Number.isFinite(max) ? Math.max(1, Math.ceil(max)) : 1,
 ];
 
-/** The time axis (seconds) spans the samples; with a single sample (the panel just opened) it
-    shows the last minute, not the years uPlot would pad a zero-width range to. */
-export const recentTime: uPlot.Range.Function = (_u, min, max) => {
+/** The time axis (seconds) spans the samples; with one sample or none (the panel just opened)
+    it shows the last minute. uPlot pads a single time sample by `86400 / ms` units, which for
+    seconds is 1,000 days: years of empty axis. */
+export const recentTime: uPlot.Range.Function = (u, min, max) => {
+  const samples = u.data?.[0]?.length ?? 0;
   if (!Number.isFinite(min) || !Number.isFinite(max)) {
     const now = Date.now() / 1000;
     return [now - 60, now];
   }
-  return max - min < 1 ? [max - 60, max] : [min, max];
+  return samples <= 1 || max - min < 1 ? [min - 60, min] : [min, max];
 };
 
 /** Axes in the muted color so the charts sit quietly in both themes. */
