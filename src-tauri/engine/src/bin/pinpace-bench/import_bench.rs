@@ -10,9 +10,6 @@ use std::time::Instant;
 
 use chrono::TimeDelta;
 use pinpace_engine::import::{self, ImportFormat, ImportMode, ImportOptions, ImportSource};
-use pinpace_engine::pinterest::types::{Board, BoardSection};
-use pinpace_engine::pinterest::Environment;
-use pinpace_engine::Store;
 
 const ROWS: usize = 10_000;
 const BOARDS: usize = 20;
@@ -30,27 +27,8 @@ fn rss_mb(field: &str) -> f64 {
 pub fn run(rows: usize) {
     let rows = if rows == 0 { ROWS } else { rows };
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(&dir.path().join("data")).unwrap();
+    let (mut store, account) = crate::fixtures::store_with_boards(dir.path(), BOARDS);
     let now = chrono::Utc::now();
-    let account = store
-        .insert_account("Bench", &Environment::Sandbox, now)
-        .unwrap();
-    let boards: Vec<(Board, Vec<BoardSection>)> = (0..BOARDS)
-        .map(|i| {
-            let board = Board {
-                id: format!("{}", 1000 + i),
-                name: format!("Board {i}"),
-                description: None,
-                privacy: None,
-            };
-            let sections = vec![BoardSection {
-                id: format!("{}", 5000 + i),
-                name: "Ideas".into(),
-            }];
-            (board, sections)
-        })
-        .collect();
-    store.replace_boards(account, &boards, now).unwrap();
 
     let path = dir.path().join("month.csv");
     let mut text = String::from(

@@ -5,6 +5,7 @@
 //! [jobs]` only the reads behind the desktop's screens (neither is part of the default run).
 
 mod baselines;
+mod fixtures;
 mod harness;
 mod import_bench;
 mod report;

@@ -9,8 +9,6 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use pinpace_engine::accounts::overview;
 use pinpace_engine::compose::{write_validated, BoardTarget, ComposeRequest};
-use pinpace_engine::pinterest::types::Board;
-use pinpace_engine::pinterest::Environment;
 use pinpace_engine::queue::{list_queue, QueueFilter};
 use pinpace_engine::Store;
 
@@ -36,23 +34,8 @@ fn median_ms(mut f: impl FnMut() -> usize) -> (f64, usize) {
 pub fn run(jobs: usize) {
     let jobs = if jobs == 0 { JOBS } else { jobs };
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(&dir.path().join("data")).unwrap();
+    let (mut store, account) = crate::fixtures::store_with_boards(dir.path(), BOARDS);
     let now = chrono::Utc::now();
-    let account = store
-        .insert_account("Bench", &Environment::Sandbox, now)
-        .unwrap();
-    let boards: Vec<_> = (0..BOARDS)
-        .map(|i| {
-            let board = Board {
-                id: format!("{}", 1000 + i),
-                name: format!("Board {i}"),
-                description: None,
-                privacy: None,
-            };
-            (board, vec![])
-        })
-        .collect();
-    store.replace_boards(account, &boards, now).unwrap();
     let filled = Instant::now();
     store
         .all_or_nothing(|store| {
