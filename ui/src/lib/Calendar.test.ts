@@ -139,11 +139,27 @@ describe('Calendar', () => {
     }
   });
 
+  it('asks the engine only for the dates it shows, again when the view changes', async () => {
+    vi.mocked(api.listQueue).mockResolvedValue([]);
+    render(CalendarScreen, {});
+    await waitFor(() => expect(api.listQueue).toHaveBeenCalled());
+    const week = vi.mocked(api.listQueue).mock.lastCall![0];
+    const days = (f: { from?: string; to?: string }) =>
+      (new Date(f.to!).getTime() - new Date(f.from!).getTime()) / 86_400_000;
+    expect(days(week)).toBe(7);
+    expect(new Date(week.from!).getTime()).toBeLessThanOrEqual(Date.now());
+    expect(new Date(week.to!).getTime()).toBeGreaterThan(Date.now());
+    await fireEvent.click(screen.getByRole('button', { name: 'Month' }));
+    await waitFor(() => expect(days(vi.mocked(api.listQueue).mock.lastCall![0])).toBeGreaterThanOrEqual(28));
+  });
+
   it('filters by account, board and state through the engine', async () => {
     vi.mocked(api.listQueue).mockResolvedValue([]);
     render(CalendarScreen, {});
     await waitFor(() => expect(api.listQueue).toHaveBeenCalled());
-    expect(api.listQueue).toHaveBeenLastCalledWith({ account_id: null, board_id: null, states: [], limit: 10_000 });
+    expect(api.listQueue).toHaveBeenLastCalledWith(
+      expect.objectContaining({ account_id: null, board_id: null, states: [], limit: 10_000 }),
+    );
 
     await screen.findByRole('option', { name: 'garden' });
     await fireEvent.change(screen.getByTestId('calendar-account'), { target: { value: '1' } });

@@ -222,3 +222,33 @@ fn a_move_takes_only_times_compose_would_take() {
         "unchanged"
     );
 }
+
+#[test]
+fn a_time_range_keeps_the_jobs_due_inside_it_and_a_bad_bound_is_refused() {
+    let (store, _, ids) = setup();
+    let range = |from: &str, to: &str| -> Result<Vec<i64>, crate::EngineError> {
+        let filter = QueueFilter {
+            from: Some(from.into()),
+            to: Some(to.into()),
+            ..Default::default()
+        };
+        Ok(list_queue(&store, &filter)?
+            .iter()
+            .map(|i| i.job_id)
+            .collect())
+    };
+    // "early" is due at 13:00, "late" at 17:00 (UTC); bounds in another zone mean the same instants.
+    assert_eq!(
+        range("2026-11-23T13:00:00Z", "2026-11-23T17:00:00Z").unwrap(),
+        vec![ids[1]]
+    );
+    assert_eq!(
+        range("2026-11-23T14:00:00+01:00", "2026-11-23T18:00:01+01:00").unwrap(),
+        vec![ids[1], ids[0]]
+    );
+    assert!(range("2026-11-24T00:00:00Z", "2026-11-25T00:00:00Z")
+        .unwrap()
+        .is_empty());
+    let err = range("yesterday", "2026-11-25T00:00:00Z").unwrap_err();
+    assert_eq!(err.code, crate::ErrorCode::InvalidInput);
+}

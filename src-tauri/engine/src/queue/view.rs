@@ -7,8 +7,11 @@ use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::EngineError;
+use chrono::{DateTime, Utc};
+
+use crate::error::{EngineError, ErrorCode};
 use crate::store::job_state::JobState;
+use crate::store::time::to_db;
 use crate::Store;
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -26,6 +29,14 @@ pub struct QueueFilter {
     #[serde(default)]
     #[ts(optional)]
     pub text: Option<String>,
+    /// Only jobs due at or after this time (RFC 3339); drafts without a time are left out.
+    #[serde(default)]
+    #[ts(optional)]
+    pub from: Option<String>,
+    /// Only jobs due before this time (RFC 3339).
+    #[serde(default)]
+    #[ts(optional)]
+    pub to: Option<String>,
     /// At most this many rows (default 500).
     #[serde(default)]
     pub limit: Option<u32>,
@@ -98,6 +109,18 @@ pub fn list_queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>,
         sql.push_str(&format!(
             " AND (p.title LIKE ?{n} ESCAPE '\\' OR p.description LIKE ?{n} ESCAPE '\\')"
         ));
+    }
+    for (bound, op) in [(&filter.from, ">="), (&filter.to, "<")] {
+        if let Some(text) = bound {
+            let at = DateTime::parse_from_rfc3339(text).map_err(|e| {
+                EngineError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{text:?} is not a date-time: {e}"),
+                )
+            })?;
+            args.push(Value::Text(to_db(at.with_timezone(&Utc))));
+            sql.push_str(&format!(" AND j.due_at {op} ?{}", args.len()));
+        }
     }
     if !filter.states.is_empty() {
         let mut marks = Vec::new();

@@ -27,6 +27,7 @@ const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0001_settings.sql"),
     include_str!("migrations/0002_scheduler.sql"),
     include_str!("migrations/0003_import_fingerprints.sql"),
+    include_str!("migrations/0004_jobs_by_time.sql"),
 ];
 
 /// A SQLite error as the engine reports it (locked, corrupt, or storage).

@@ -11,6 +11,14 @@ states: Array<JobState>,
  */
 text?: string, 
 /**
+ * Only jobs due at or after this time (RFC 3339); drafts without a time are left out.
+ */
+from?: string, 
+/**
+ * Only jobs due before this time (RFC 3339).
+ */
+to?: string, 
+/**
  * At most this many rows (default 500).
  */
 limit: number | null, };

@@ -1,6 +1,7 @@
 //! The reads behind the desktop's screens (`pinpace-bench screens [jobs]`, not part of the
-//! default run): with 10,000 scheduled pins on 20 boards, how long the queue's first page, the
-//! calendar's full read, a text search, a board filter and the accounts overview take, each the
+//! default run): with 10,000 scheduled pins on 20 boards (one every 10 minutes), how long the queue's first page, the
+//! calendar's week and a read of everything, a text search, a board filter and the accounts
+//! overview take, each the
 //! median of 25 runs. These run on every engine event batch that changes a job (at most every
 //! 250 ms), so they must stay far below that. Run it in release.
 
@@ -49,7 +50,7 @@ pub fn run(jobs: usize) {
                         board_id: format!("{}", 1000 + k % BOARDS),
                         section_id: None,
                     }],
-                    at: Some(now + TimeDelta::days(1) + TimeDelta::minutes(k as i64)),
+                    at: Some(now + TimeDelta::days(1) + TimeDelta::minutes(10 * k as i64)),
                     ..Default::default()
                 };
                 write_validated(store, &req, now)?;
@@ -59,10 +60,22 @@ pub fn run(jobs: usize) {
         .unwrap();
     let fill_s = filled.elapsed().as_secs_f64();
     let read = |filter: QueueFilter| move |s: &Store| list_queue(s, &filter).unwrap().len();
-    let cases: [(&str, Read); 5] = [
+    // The calendar's first week of the queue (pins are ten minutes apart from there).
+    let week_from = (now + TimeDelta::days(1)).to_rfc3339();
+    let week_to = (now + TimeDelta::days(8)).to_rfc3339();
+    let cases: [(&str, Read); 6] = [
         (
             "queue screen (first 500)",
             Box::new(read(QueueFilter::default())),
+        ),
+        (
+            "calendar week (its range only)",
+            Box::new(read(QueueFilter {
+                from: Some(week_from),
+                to: Some(week_to),
+                limit: Some(10_000),
+                ..Default::default()
+            })),
         ),
         (
             "calendar (everything, up to 10,000)",
