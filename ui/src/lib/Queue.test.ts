@@ -150,4 +150,20 @@ describe('Queue', () => {
     await rerender({ searchRequest: 1 });
     await waitFor(() => expect(document.activeElement).toBe(box));
   });
+
+  it('starts from the last day unless asked for more, and says when the page is full', async () => {
+    vi.mocked(api.listQueue).mockResolvedValue([]);
+    render(Queue, {});
+    await waitFor(() => expect(api.listQueue).toHaveBeenCalled());
+    const first = vi.mocked(api.listQueue).mock.lastCall![0];
+    const back = Date.now() - new Date(first.from!).getTime();
+    expect(back).toBeGreaterThan(86_000_000);
+    expect(back).toBeLessThan(87_000_000);
+    expect(screen.queryByTestId('queue-truncated')).toBeNull();
+    const full = Array.from({ length: 500 }, (_, i) => ({ ...failed, job_id: 1000 + i }));
+    vi.mocked(api.listQueue).mockResolvedValue(full);
+    await fireEvent.change(screen.getByTestId('queue-since'), { target: { value: 'all' } });
+    await waitFor(() => expect(vi.mocked(api.listQueue).mock.lastCall![0].from).toBeUndefined());
+    expect((await screen.findByTestId('queue-truncated')).textContent).toContain('first 500');
+  });
 });

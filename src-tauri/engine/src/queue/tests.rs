@@ -252,3 +252,29 @@ fn a_time_range_keeps_the_jobs_due_inside_it_and_a_bad_bound_is_refused() {
     let err = range("yesterday", "2026-11-25T00:00:00Z").unwrap_err();
     assert_eq!(err.code, crate::ErrorCode::InvalidInput);
 }
+
+#[test]
+fn from_alone_keeps_undated_drafts_and_drops_older_jobs() {
+    let (mut store, a, ids) = setup();
+    let draft = ComposeRequest {
+        title: Some("idea".into()),
+        account_id: Some(a),
+        draft: true,
+        ..Default::default()
+    };
+    let draft_id = compose(&mut store, &draft, now()).unwrap()[0];
+    let filter = QueueFilter {
+        from: Some("2026-11-23T14:00:00Z".into()),
+        ..Default::default()
+    };
+    let got: Vec<i64> = list_queue(&store, &filter)
+        .unwrap()
+        .iter()
+        .map(|i| i.job_id)
+        .collect();
+    assert_eq!(
+        got,
+        vec![ids[0], draft_id],
+        "late, then the draft; early is older"
+    );
+}

@@ -29,7 +29,7 @@ pub struct QueueFilter {
     #[serde(default)]
     #[ts(optional)]
     pub text: Option<String>,
-    /// Only jobs due at or after this time (RFC 3339); drafts without a time are left out.
+    /// Only jobs due at or after this time (RFC 3339), and drafts without a time.
     #[serde(default)]
     #[ts(optional)]
     pub from: Option<String>,
@@ -119,7 +119,12 @@ pub fn list_queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>,
                 )
             })?;
             args.push(Value::Text(to_db(at.with_timezone(&Utc))));
-            sql.push_str(&format!(" AND j.due_at {op} ?{}", args.len()));
+            let n = args.len();
+            sql.push_str(&if op == ">=" {
+                format!(" AND (j.due_at IS NULL OR j.due_at >= ?{n})")
+            } else {
+                format!(" AND j.due_at < ?{n}")
+            });
         }
     }
     if !filter.states.is_empty() {

@@ -11,7 +11,7 @@ states: Array<JobState>,
  */
 text?: string, 
 /**
- * Only jobs due at or after this time (RFC 3339); drafts without a time are left out.
+ * Only jobs due at or after this time (RFC 3339), and drafts without a time.
  */
 from?: string, 
 /**
