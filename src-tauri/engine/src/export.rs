@@ -17,6 +17,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{EngineError, ErrorCode};
+use crate::pinterest::types::ImageContentType;
+use crate::store::media::stored_path;
 use crate::store::time::from_db;
 use crate::store::Store;
 
@@ -122,15 +124,12 @@ impl Line {
         }
         match (&self.cells[13], media_dir) {
             (Some(sha), Some(dir)) if sha.len() > 2 => {
-                let ext = if self.get(14) == "image/png" {
-                    "png"
+                let ct = if self.get(14) == "image/png" {
+                    ImageContentType::Png
                 } else {
-                    "jpg"
+                    ImageContentType::Jpeg
                 };
-                dir.join(&sha[..2])
-                    .join(format!("{sha}.{ext}"))
-                    .display()
-                    .to_string()
+                stored_path(dir, sha, ct).display().to_string()
             }
             (Some(sha), _) => sha.clone(),
             _ => String::new(),

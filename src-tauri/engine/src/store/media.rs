@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::time::to_db;
@@ -78,10 +78,10 @@ impl Store {
         let content_type = sniff_image(bytes)
             .ok_or_else(|| invalid("the file is not a PNG or JPEG image".into()))?;
         let sha256 = format!("{:x}", Sha256::digest(bytes));
-        let dir = self.media_dir()?.join(&sha256[..2]);
-        let path = dir.join(format!("{sha256}.{}", content_type.extension()));
+        let path = stored_path(&self.media_dir()?, &sha256, content_type);
         if !path.exists() {
-            write_atomically(&dir, &path, bytes)?;
+            let dir = path.parent().expect("a stored path has a folder");
+            write_atomically(dir, &path, bytes)?;
         }
         let ct = serde_json::to_value(content_type).expect("serialises");
         self.conn
@@ -121,22 +121,23 @@ impl Store {
                 params![sha256],
                 |r| r.get(0),
             )
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(super::open::classify(e)),
-            })?;
+            .optional()
+            .map_err(super::open::classify)?;
         let Some(content_type) = ct.and_then(|c| {
             serde_json::from_value::<ImageContentType>(serde_json::Value::String(c)).ok()
         }) else {
             return Ok(None);
         };
-        let path = self
-            .media_dir()?
-            .join(&sha256[..2])
-            .join(format!("{sha256}.{}", content_type.extension()));
+        let path = stored_path(&self.media_dir()?, sha256, content_type);
         Ok(Some((path, content_type)))
     }
+}
+
+/// Where an image is kept in the media directory: `<first two hex digits>/<sha256>.<ext>`.
+pub fn stored_path(media_dir: &Path, sha256: &str, content_type: ImageContentType) -> PathBuf {
+    media_dir
+        .join(sha256.get(..2).unwrap_or(sha256))
+        .join(format!("{sha256}.{}", content_type.extension()))
 }
 
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
