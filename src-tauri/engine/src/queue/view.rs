@@ -110,22 +110,24 @@ pub fn list_queue(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>,
             " AND (p.title LIKE ?{n} ESCAPE '\\' OR p.description LIKE ?{n} ESCAPE '\\')"
         ));
     }
-    for (bound, op) in [(&filter.from, ">="), (&filter.to, "<")] {
-        if let Some(text) = bound {
-            let at = DateTime::parse_from_rfc3339(text).map_err(|e| {
-                EngineError::new(
-                    ErrorCode::InvalidInput,
-                    format!("{text:?} is not a date-time: {e}"),
-                )
-            })?;
-            args.push(Value::Text(to_db(at.with_timezone(&Utc))));
-            let n = args.len();
-            sql.push_str(&if op == ">=" {
-                format!(" AND (j.due_at IS NULL OR j.due_at >= ?{n})")
-            } else {
-                format!(" AND j.due_at < ?{n}")
-            });
-        }
+    let instant = |text: &str| -> Result<Value, EngineError> {
+        let at = DateTime::parse_from_rfc3339(text).map_err(|e| {
+            EngineError::new(
+                ErrorCode::InvalidInput,
+                format!("{text:?} is not a date-time: {e}"),
+            )
+        })?;
+        Ok(Value::Text(to_db(at.with_timezone(&Utc))))
+    };
+    if let Some(from) = &filter.from {
+        args.push(instant(from)?);
+        let n = args.len();
+        // Undated drafts stay: `from` is "nothing older than", not "only dated jobs".
+        sql.push_str(&format!(" AND (j.due_at IS NULL OR j.due_at >= ?{n})"));
+    }
+    if let Some(to) = &filter.to {
+        args.push(instant(to)?);
+        sql.push_str(&format!(" AND j.due_at < ?{}", args.len()));
     }
     if !filter.states.is_empty() {
         let mut marks = Vec::new();

@@ -53,35 +53,38 @@ function axes(colors: ChartColors): uPlot.Axis[] {
   ];
 }
 
-/** 429s, retries and failures per bucket: three lines sharing one count axis. */
-export function countsOptions(colors: ChartColors, width: number, height = CHART_HEIGHT): uPlot.Options {
+/** What both charts share: a title, the legend, no drag-zoom, time across and counts up. */
+function liveChart(
+  title: string,
+  colors: ChartColors,
+  width: number,
+  height: number,
+  series: uPlot.Series[],
+): uPlot.Options {
   return {
-    title: COUNTS_TITLE,
+    title,
     width,
     height,
     legend: { show: true },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true, range: recentTime }, y: { range: fromZero } },
     axes: axes(colors),
-    series: [
-      {},
-      { label: '429s', stroke: colors.danger, width: 1.5 },
-      { label: 'Retries', stroke: colors.accent, width: 1.5 },
-      { label: 'Failures', stroke: colors.muted, width: 1.5, dash: [4, 3] },
-    ],
+    series: [{}, ...series],
   };
+}
+
+/** 429s, retries and failures per bucket: three lines sharing one count axis. */
+export function countsOptions(colors: ChartColors, width: number, height = CHART_HEIGHT): uPlot.Options {
+  return liveChart(COUNTS_TITLE, colors, width, height, [
+    { label: '429s', stroke: colors.danger, width: 1.5 },
+    { label: 'Retries', stroke: colors.accent, width: 1.5 },
+    { label: 'Failures', stroke: colors.muted, width: 1.5, dash: [4, 3] },
+  ]);
 }
 
 /** Pins due or in flight over all accounts at each bucket's end. */
 export function depthOptions(colors: ChartColors, width: number, height = CHART_HEIGHT): uPlot.Options {
-  return {
-    title: DEPTH_TITLE,
-    width,
-    height,
-    legend: { show: true },
-    cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true, range: recentTime }, y: { range: fromZero } },
-    axes: axes(colors),
-    series: [{}, { label: 'Due + in flight', stroke: colors.accent, width: 1.5 }],
-  };
+  return liveChart(DEPTH_TITLE, colors, width, height, [
+    { label: 'Due + in flight', stroke: colors.accent, width: 1.5 },
+  ]);
 }
