@@ -59,8 +59,6 @@ pub fn run() {
             let state = tauri::async_runtime::block_on(state::AppState::start(dir));
             if let Ok(desktop) = state.desktop() {
                 window = window_state::restore(window, &desktop.store());
-            }
-            if let Ok(desktop) = state.desktop() {
                 notify::forward(app.handle().clone(), desktop.engine.events().subscribe());
                 if let Some(tray) = tray::install(app.handle(), desktop.paused_all()) {
                     tray.set_status(&desktop.status_line());
