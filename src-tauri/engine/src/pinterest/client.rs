@@ -12,6 +12,7 @@ use url::Url;
 use super::outcome::{classify_error, classify_transport, Outcome, Reply, TransientReason};
 use super::ratelimit::RateLimitSignals;
 use super::secret::Secret;
+use super::server_clock::ServerClock;
 use super::types::*;
 use crate::clock::SharedClock;
 
@@ -24,6 +25,8 @@ pub struct PinterestClient {
     http: reqwest::Client,
     base: Url,
     clock: SharedClock,
+    /// The server's clock against ours, learned from every answer (see `server_clock`).
+    server_clock: ServerClock,
 }
 
 impl PinterestClient {
@@ -44,7 +47,12 @@ impl PinterestClient {
             .user_agent(concat!("PinPace/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the TLS backend is compiled in");
-        PinterestClient { http, base, clock }
+        PinterestClient {
+            http,
+            base,
+            clock,
+            server_clock: ServerClock::default(),
+        }
     }
 
     pub fn base(&self) -> &Url {
@@ -54,6 +62,25 @@ impl PinterestClient {
     /// Now, by the clock this client was given.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// What this client learned of the server's clock.
+    pub fn server_clock(&self) -> &ServerClock {
+        &self.server_clock
+    }
+
+    /// Signals anchored on the server's own time of the answer, then moved onto our clock: an
+    /// HTTP-date `Retry-After` or an epoch reset from a server whose clock is off still ends
+    /// when the server means (relative times are unchanged by the round trip).
+    fn signals(
+        &self,
+        headers: &reqwest::header::HeaderMap,
+        body: Option<&[u8]>,
+        received_at: chrono::DateTime<chrono::Utc>,
+    ) -> RateLimitSignals {
+        let anchor = self.server_clock.observe(headers, received_at);
+        let at = anchor.unwrap_or(received_at);
+        RateLimitSignals::parse(headers, body, at).shifted(received_at - at)
     }
 
     pub(super) fn clock(&self) -> &SharedClock {
@@ -101,13 +128,13 @@ impl PinterestClient {
             Err(err) => {
                 return Reply {
                     outcome: classify_transport(&err),
-                    signals: RateLimitSignals::parse(&headers, None, received_at),
+                    signals: self.signals(&headers, None, received_at),
                     status: Some(status),
                     received_at,
                 }
             }
         };
-        let signals = RateLimitSignals::parse(&headers, Some(&body), received_at);
+        let signals = self.signals(&headers, Some(&body), received_at);
         let outcome = if (200..300).contains(&status) {
             parse_success(status, &body)
         } else {

@@ -11,6 +11,7 @@ pub mod outcome;
 pub mod paging;
 pub mod ratelimit;
 pub mod secret;
+pub mod server_clock;
 pub mod types;
 
 pub use client::{PageRequest, PinterestClient};
@@ -19,3 +20,4 @@ pub use oauth::AppCredentials;
 pub use outcome::{Outcome, Reply, TransientReason};
 pub use ratelimit::RateLimitSignals;
 pub use secret::Secret;
+pub use server_clock::ServerClock;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::reconcile::{created_before, is_same_pin, MAX_PAGES_CHECKED, PINS_CHECKED};
+use super::reconcile::{window_start, BoardScan, Verdict, MAX_PAGES_CHECKED, PINS_CHECKED};
 use super::tokens::{TokenSet, TokenStore};
 use crate::pinterest::types::{Category, Pin, PinCreate};
 use crate::pinterest::{Outcome, PageRequest, PinterestClient, RateLimitSignals, Reply};
@@ -31,6 +31,12 @@ pub struct AttemptInput {
     /// The retry budget is spent and an earlier attempt may have created the pin: look for it on
     /// the board, and send nothing.
     pub check_only: bool,
+    /// The listing lag has passed since the job's latest creation left, so a board check that
+    /// finds nothing may be believed. Before that a check is a peek: it can confirm the pin, and
+    /// otherwise ends the attempt with `NotYetListed` (see `reconcile`).
+    pub trust_absence: bool,
+    /// The attempt may create the pin (it was counted, logged and stamped as a send).
+    pub may_create: bool,
 }
 
 #[derive(Debug)]
@@ -43,6 +49,10 @@ pub enum AttemptResult {
     NeedsReconnect(String),
     /// A check-only attempt looked through the board and the pin is not there.
     NotOnBoard,
+    /// A peek found nothing, but a pin created by the last attempt may not be listed yet.
+    NotYetListed,
+    /// The board check could not decide (see `reconcile::Verdict::Inconclusive`).
+    Undecided(String),
 }
 
 #[derive(Debug)]
@@ -83,48 +93,16 @@ async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptRes
     if let Err(stop) = refresh_ahead(input, report, &mut tokens).await {
         return stop;
     }
-    let board = input.job.board_id.clone().unwrap_or_default();
     if input.job.needs_reconcile {
-        // Newest first, page after page, until the pins are older than the unconfirmed attempt
-        // (nothing older can be its pin) or the board ends.
-        let mut bookmark: Option<String> = None;
-        for _ in 0..MAX_PAGES_CHECKED {
-            let page = PageRequest {
-                bookmark: bookmark.clone(),
-                page_size: Some(PINS_CHECKED),
-            };
-            let listed = with_refresh(input, report, &mut tokens, Category::OrgRead, |c, t| {
-                let page = page.clone();
-                let board = board.clone();
-                async move { c.list_board_pins(&t, &board, page).await }
-            })
-            .await;
-            report
-                .extra_requests
-                .push((Category::OrgRead, input.client_now()));
-            let page = match listed {
-                Ok(page) => page,
-                Err(result) => return result,
-            };
-            if let Some(pin) = page.items.iter().find(|p| {
-                !input.claimed.contains(&p.id)
-                    && is_same_pin(p, &input.content, &board, input.job.sent_at)
-            }) {
-                return AttemptResult::FoundOnBoard(pin.clone());
-            }
-            let reached_older = page
-                .items
-                .iter()
-                .any(|p| created_before(p, input.job.sent_at));
-            match page.bookmark.filter(|b| !b.is_empty()) {
-                Some(next) if !reached_older && Some(&next) != bookmark.as_ref() => {
-                    bookmark = Some(next)
-                }
-                _ => break,
-            }
+        match check_board(input, report, &mut tokens).await {
+            Ok(Verdict::Found(pin)) => return AttemptResult::FoundOnBoard(pin),
+            Ok(Verdict::Inconclusive(why)) => return AttemptResult::Undecided(why),
+            Ok(Verdict::Absent) if !input.trust_absence => return AttemptResult::NotYetListed,
+            Ok(Verdict::Absent) => {}
+            Err(result) => return result,
         }
     }
-    if input.check_only {
+    if !input.may_create {
         return AttemptResult::NotOnBoard;
     }
     let request = input.request.clone();
@@ -136,6 +114,64 @@ async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptRes
     {
         Ok(pin) => AttemptResult::Created(pin),
         Err(result) => result,
+    }
+}
+
+/// Reads the board page after page (see `reconcile` for when it stops and what it decides).
+async fn check_board(
+    input: &AttemptInput,
+    report: &mut AttemptReport,
+    tokens: &mut TokenSet,
+) -> Result<Verdict, AttemptResult> {
+    let board = input.job.board_id.clone().unwrap_or_default();
+    let offset = input.client.server_clock().offset();
+    let start = window_start(input.job.sent_at, offset);
+    let mut scan = BoardScan::new(&input.content, &board, &input.claimed, start);
+    let mut bookmark: Option<String> = None;
+    let mut complete = false;
+    while scan.pages_read() < MAX_PAGES_CHECKED {
+        let page = PageRequest {
+            bookmark: bookmark.clone(),
+            page_size: Some(PINS_CHECKED),
+        };
+        let listed = with_refresh(input, report, tokens, Category::OrgRead, |c, t| {
+            let page = page.clone();
+            let board = board.clone();
+            async move { c.list_board_pins(&t, &board, page).await }
+        })
+        .await;
+        report
+            .extra_requests
+            .push((Category::OrgRead, input.client_now()));
+        let page = listed?;
+        let more = scan.page(&page.items);
+        match page.bookmark.filter(|b| !b.is_empty()) {
+            Some(next) if more && Some(&next) != bookmark.as_ref() => bookmark = Some(next),
+            // Decided, or a bookmark that repeats (a broken listing: the verdict says so).
+            Some(_) => break,
+            None => {
+                complete = true;
+                break;
+            }
+        }
+    }
+    let verdict = scan.verdict(complete);
+    tracing::info!(
+        job = input.job.id,
+        board = %board,
+        window_from = ?start,
+        server_offset_secs = offset.map(|o| o.num_seconds()),
+        verdict = ?verdict_name(&verdict),
+        "board check"
+    );
+    Ok(verdict)
+}
+
+fn verdict_name(v: &Verdict) -> String {
+    match v {
+        Verdict::Found(p) => format!("found pin {}", p.id),
+        Verdict::Absent => "not on the board".into(),
+        Verdict::Inconclusive(why) => format!("inconclusive: {why}"),
     }
 }
 

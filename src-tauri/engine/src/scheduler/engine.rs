@@ -39,6 +39,8 @@ pub struct EngineConfig {
     pub max_in_flight: usize,
     /// The longest the loop sleeps without looking at the clock again.
     pub max_sleep: Duration,
+    /// How late a new pin may show in its board's listing (see `reconcile`).
+    pub listing_lag: Duration,
     pub seed: u64,
 }
 
@@ -51,6 +53,7 @@ impl Default for EngineConfig {
             offline_probe: Duration::from_secs(2),
             max_in_flight: 8,
             max_sleep: Duration::from_secs(30),
+            listing_lag: super::reconcile::DEFAULT_LISTING_LAG,
             seed: rand::random(),
         }
     }
@@ -69,6 +72,19 @@ impl EngineConfig {
         }
         config
     }
+}
+
+/// What `prepare_attempt` made of an account's next due job.
+pub(super) enum Prepared {
+    Attempt(Box<AttemptInput>),
+    /// Every due job waits behind a look-alike whose outcome is unknown.
+    Held,
+    /// Nothing is due (any more).
+    Nothing,
+    /// The job could not be sent and was failed with its reason; the next may go.
+    Skipped,
+    /// A local read or write failed: nothing was sent.
+    LocalError,
 }
 
 pub(super) enum Command {
@@ -199,6 +215,9 @@ pub struct Engine {
     pub(super) rng: StdRng,
     /// The user's "pause all": nothing is sent while set.
     pub(super) paused_all: bool,
+    /// Accounts whose due jobs all wait behind an unsettled look-alike: no reason to wake
+    /// until a report or a command arrives.
+    pub(super) held_lanes: HashSet<i64>,
     /// Accounts whose board list is being fetched again.
     pub(super) refreshing_boards: HashSet<i64>,
     /// The loop's own command channel, for background tasks that report back.
@@ -239,6 +258,7 @@ impl Engine {
             turn: 0,
             counters: Counters::default(),
             refreshing_boards: HashSet::new(),
+            held_lanes: HashSet::new(),
             paused_all,
             commands_tx: tx.downgrade(),
             reports: mpsc::unbounded_channel(),
@@ -323,7 +343,7 @@ impl Engine {
             self.db().due_counts().unwrap_or_default()
         };
         for (account, _) in due {
-            if !self.lane_full(account) {
+            if !self.lane_full(account) && !self.held_lanes.contains(&account) {
                 wake = wake.min(self.pacer.next_slot(account, Category::OrgWrite, now));
             }
         }
@@ -357,6 +377,7 @@ impl Engine {
             .unwrap_or_default()
             .into_iter()
             .collect();
+        self.held_lanes.clear();
         let batch = self.db().begin_durable_batch().is_ok();
         let mut ready = Vec::new();
         loop {
@@ -377,17 +398,27 @@ impl Engine {
                     *n -= 1;
                 }
                 match self.prepare_attempt(account, now) {
-                    Some(input) => {
+                    Prepared::Attempt(input) => {
                         *self.in_flight.entry(account).or_insert(0) += 1;
                         self.turn += 1;
                         self.last_turn.insert(account, self.turn);
-                        self.pacer.record_send(account, Category::OrgWrite, now);
-                        ready.push(input);
+                        if input.may_create {
+                            self.pacer.record_send(account, Category::OrgWrite, now);
+                        }
+                        ready.push(*input);
                         progressed = true;
+                    }
+                    Prepared::Skipped => progressed = true,
+                    Prepared::Held => {
+                        self.held_lanes.insert(account);
+                        due.insert(account, 0);
+                    }
+                    Prepared::Nothing => {
+                        due.insert(account, 0);
                     }
                     // The job could not be prepared (a read failed): try again shortly
                     // instead of spinning on it.
-                    None => self.pacer.pause(
+                    Prepared::LocalError => self.pacer.pause(
                         account,
                         now + TimeDelta::seconds(5),
                         PauseReason::LocalError,

@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 
 use super::dispatch::{AttemptInput, AttemptReport, AttemptResult};
-use super::engine::Engine;
+use super::engine::{Engine, Prepared};
 use super::events::{EngineEvent, LaneSnapshot};
 use super::retry::RetryDecision;
 use crate::pacing::{LimitScope, LimitSpec, Pacer, PauseReason};
@@ -21,6 +21,7 @@ use crate::pinterest::Outcome;
 use crate::store::accounts::{Account, AccountStatus};
 use crate::store::job_state::JobState;
 use crate::store::jobs::{Job, JobPatch};
+use crate::store::lookalikes::NextDue;
 use crate::store::pins::PinContent;
 use crate::store::Store;
 
@@ -84,6 +85,14 @@ impl Engine {
             .transition_from(job, to, reason, detail.as_ref(), &patch, now);
         match moved {
             Ok(_) => {
+                tracing::info!(
+                    job = job.id,
+                    account = job.account_id,
+                    from = job.state.as_str(),
+                    to = to.as_str(),
+                    detail = detail.as_ref().map(|d| d.to_string()),
+                    "{reason}"
+                );
                 self.emit(EngineEvent::JobChanged {
                     job_id: job.id,
                     account_id: job.account_id,
@@ -93,7 +102,17 @@ impl Engine {
                 });
                 true
             }
-            Err(_) => false,
+            Err(e) => {
+                tracing::warn!(
+                    job = job.id,
+                    from = job.state.as_str(),
+                    to = to.as_str(),
+                    code = ?e.code,
+                    "job not moved ({reason}): {}",
+                    e.message
+                );
+                false
+            }
         }
     }
 
@@ -171,15 +190,22 @@ impl Engine {
         }
     }
 
-    /// Builds the attempt for an account's oldest due job and marks the job in flight, with its
-    /// attempt number, before anything is sent (DESIGN invariant 3).
-    pub(super) fn prepare_attempt(
-        &mut self,
-        account: i64,
-        now: DateTime<Utc>,
-    ) -> Option<AttemptInput> {
-        let job = self.db().oldest_due(account).ok()??;
-        let content = self.db().pin(job.pin_id).ok()?;
+    /// Builds the attempt for an account's oldest due job that no look-alike holds back, and
+    /// marks the job in flight, with its attempt number, before anything is sent (DESIGN
+    /// invariant 3).
+    pub(super) fn prepare_attempt(&mut self, account: i64, now: DateTime<Utc>) -> Prepared {
+        let job = match self.db().next_due(account) {
+            Ok(NextDue::Ready(job)) => job,
+            Ok(NextDue::Held) => return Prepared::Held,
+            Ok(NextDue::Nothing) => return Prepared::Nothing,
+            Err(e) => {
+                tracing::warn!(account, "cannot read the next due pin: {}", e.message);
+                return Prepared::LocalError;
+            }
+        };
+        let Ok(content) = self.db().pin(job.pin_id) else {
+            return Prepared::LocalError;
+        };
         let request = match self.pin_request(&job, &content) {
             Ok(r) => r,
             Err(message) => {
@@ -194,18 +220,25 @@ impl Engine {
                     None,
                     JobPatch::default(),
                 );
-                let job = self.db().job(job.id).ok()?;
-                self.move_job(&job, JobState::Failed, &message, None, patch);
-                return None;
+                let reread = self.db().job(job.id);
+                if let Ok(job) = reread {
+                    self.move_job(&job, JobState::Failed, &message, None, patch);
+                }
+                return Prepared::Skipped;
             }
         };
-        let client = self.client_for(account)?;
+        let Some(client) = self.client_for(account) else {
+            return Prepared::LocalError;
+        };
         // The last look: the budget is spent, but the pin may exist from an earlier attempt.
         let check_only = job.needs_reconcile
             && job.attempt >= i64::from(self.config.retry.max_attempts)
             && job.error_code.as_deref() == Some(FINAL_CHECK);
+        let trust_absence = self.trust_at(&job).is_none_or(|t| now >= t);
+        // A peek (the listing lag has not passed yet) can only confirm the pin: nothing is sent.
+        let may_create = !check_only && (trust_absence || !job.needs_reconcile);
         let patch = JobPatch {
-            attempt: Some(job.attempt + i64::from(!check_only)),
+            attempt: Some(job.attempt + i64::from(may_create)),
             // While a board check is pending, keep the time of the earliest unconfirmed attempt:
             // the check must accept a pin created by that attempt, however long ago it was.
             sent_at: if job.needs_reconcile {
@@ -213,6 +246,7 @@ impl Engine {
             } else {
                 Some(Some(now))
             },
+            last_sent_at: may_create.then_some(Some(now)),
             ..Default::default()
         };
         // The in-flight mark (with its attempt) and the request-log row are one durable commit,
@@ -226,15 +260,21 @@ impl Engine {
                 &patch,
                 now,
             )?;
-            if !check_only {
+            if may_create {
                 s.log_request(account, Category::OrgWrite, now)?;
             }
             Ok(moved)
         });
         // The event goes out when the attempt is launched, after the commit.
-        let job = marked.ok()?;
-
-        // Only a board check needs to know which pins other jobs already own.
+        let job = match marked {
+            Ok(job) => job,
+            Err(e) => {
+                tracing::warn!(job = job.id, "not marked in flight, nothing sent: {}", e.message);
+                return Prepared::LocalError;
+            }
+        };
+        // Only a board check needs to know which pins other jobs already own. No look-alike can
+        // be published while this attempt runs (they wait behind it), so the set stays true.
         let claimed: HashSet<String> = if job.needs_reconcile {
             let board = job.board_id.clone().unwrap_or_default();
             self.db()
@@ -246,7 +286,7 @@ impl Engine {
             HashSet::new()
         };
         let refresh_lock = self.refresh_locks.entry(account).or_default().clone();
-        Some(AttemptInput {
+        Prepared::Attempt(Box::new(AttemptInput {
             refresh_lock,
             dispatched_at: now,
             job,
@@ -256,7 +296,17 @@ impl Engine {
             client,
             tokens: self.tokens.clone(),
             check_only,
-        })
+            trust_absence,
+            may_create,
+        }))
+    }
+
+    /// When a board check that finds nothing may be believed: the listing lag plus the request
+    /// timeout after the job's latest creation left (`None`: nothing was ever sent).
+    pub(super) fn trust_at(&self, job: &Job) -> Option<DateTime<Utc>> {
+        let wait = self.config.listing_lag + crate::pinterest::client::REQUEST_TIMEOUT;
+        let wait = TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX);
+        job.last_sent_at.or(job.sent_at).map(|t| t + wait)
     }
 
     fn pin_request(&self, job: &Job, content: &PinContent) -> Result<PinCreate, String> {
@@ -380,6 +430,35 @@ impl Engine {
                     patch,
                 );
             }
+            AttemptResult::NotYetListed => {
+                let at = self.trust_at(&job).unwrap_or(now).max(now);
+                let patch = JobPatch {
+                    next_attempt_at: Some(Some(at)),
+                    ..Default::default()
+                };
+                self.move_job(
+                    &job,
+                    JobState::WaitingRetry,
+                    "not on the board yet, but listings can lag: nothing is resent before the \
+                     board is checked again",
+                    Some(json!({ "check_again_at": at })),
+                    patch,
+                );
+            }
+            AttemptResult::Undecided(why) => {
+                self.counters.failures += 1;
+                let patch = JobPatch {
+                    error: Some(Some(("board_check_inconclusive".into(), why.clone()))),
+                    ..Default::default()
+                };
+                self.move_job(
+                    &job,
+                    JobState::Failed,
+                    "the board check could not decide: nothing is resent blind",
+                    Some(json!({ "why": why })),
+                    patch,
+                );
+            }
             AttemptResult::Failed(outcome) => self.apply_failure(&job, outcome, now),
         }
         self.emit_lane(account, now);
@@ -485,6 +564,33 @@ impl Engine {
                 reason,
                 maybe_delivered,
                 detail,
+            } if self.long_pause(account, now).is_some() => {
+                // The account is stopped until the user acts (reconnect, spam block): a passing
+                // failure is no reason to fail this pin; it waits with the account's others.
+                let pause = self.long_pause(account, now).unwrap_or(PauseReason::NeedsReconnect);
+                let to = if pause == PauseReason::NeedsReconnect {
+                    JobState::NeedsReconnect
+                } else {
+                    JobState::Due
+                };
+                let patch = JobPatch {
+                    needs_reconcile: Some(job.needs_reconcile || maybe_delivered),
+                    error: Some(Some(("transient".into(), detail.clone()))),
+                    ..Default::default()
+                };
+                let info = json!({ "reason": format!("{reason:?}"), "detail": detail, "pause": pause });
+                self.move_job(
+                    job,
+                    to,
+                    "temporary failure while the account is paused: the pin waits with its account",
+                    Some(info),
+                    patch,
+                );
+            }
+            Outcome::Transient {
+                reason,
+                maybe_delivered,
+                detail,
             } => {
                 let spent = Duration::from_millis(job.retry_delay_ms.max(0) as u64);
                 let attempt = u32::try_from(job.attempt).unwrap_or(u32::MAX);
@@ -562,6 +668,14 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// The account's pause that only the user can end (reconnect, spam block), if any.
+    fn long_pause(&self, account: i64, now: DateTime<Utc>) -> Option<PauseReason> {
+        self.pacer
+            .paused(account, now)
+            .map(|(_, reason)| reason)
+            .filter(|r| matches!(r, PauseReason::NeedsReconnect | PauseReason::SpamBlock))
     }
 
     /// The account's token is gone for good: its jobs wait (they do not fail) until reconnect.

@@ -36,6 +36,9 @@ pub struct Job {
     pub error_message: Option<String>,
     /// The last attempt may have created the pin: check the board before sending again.
     pub needs_reconcile: bool,
+    /// When the latest pin creation left (`sent_at` keeps the earliest unconfirmed one).
+    #[ts(type = "string | null")]
+    pub last_sent_at: Option<DateTime<Utc>>,
 }
 
 /// What a new job needs. Drafts have no account, board or time.
@@ -58,6 +61,7 @@ pub struct JobPatch {
     pub retry_delay_ms: Option<i64>,
     pub next_attempt_at: Option<Option<DateTime<Utc>>>,
     pub sent_at: Option<Option<DateTime<Utc>>>,
+    pub last_sent_at: Option<Option<DateTime<Utc>>>,
     pub pinterest_pin_id: Option<String>,
     pub pinterest_url: Option<String>,
     pub error: Option<Option<(String, String)>>,
@@ -66,9 +70,9 @@ pub struct JobPatch {
 
 const COLUMNS: &str = "id, pin_id, account_id, board_id, section_id, state, due_at, attempt, \
     retry_delay_ms, next_attempt_at, sent_at, pinterest_pin_id, pinterest_url, error_code, error_message, \
-    needs_reconcile";
+    needs_reconcile, last_sent_at";
 
-fn read_job(row: &Row<'_>) -> rusqlite::Result<(Job, [Option<String>; 3])> {
+fn read_job(row: &Row<'_>) -> rusqlite::Result<(Job, [Option<String>; 4])> {
     let state: String = row.get(5)?;
     let job = Job {
         id: row.get(0)?,
@@ -87,15 +91,17 @@ fn read_job(row: &Row<'_>) -> rusqlite::Result<(Job, [Option<String>; 3])> {
         error_code: row.get(13)?,
         error_message: row.get(14)?,
         needs_reconcile: row.get(15)?,
+        last_sent_at: None,
     };
-    Ok((job, [row.get(6)?, row.get(9)?, row.get(10)?]))
+    Ok((job, [row.get(6)?, row.get(9)?, row.get(10)?, row.get(16)?]))
 }
 
-fn finish(raw: (Job, [Option<String>; 3])) -> Result<Job, EngineError> {
-    let (mut job, [due, next, sent]) = raw;
+fn finish(raw: (Job, [Option<String>; 4])) -> Result<Job, EngineError> {
+    let (mut job, [due, next, sent, last_sent]) = raw;
     job.due_at = opt_from_db(due)?;
     job.next_attempt_at = opt_from_db(next)?;
     job.sent_at = opt_from_db(sent)?;
+    job.last_sent_at = opt_from_db(last_sent)?;
     Ok(job)
 }
 
@@ -323,6 +329,9 @@ impl Store {
         }
         if let Some(t) = &patch.sent_at {
             push("sent_at", time(t));
+        }
+        if let Some(t) = &patch.last_sent_at {
+            push("last_sent_at", time(t));
         }
         if let Some(p) = &patch.pinterest_pin_id {
             push("pinterest_pin_id", p.clone().into());

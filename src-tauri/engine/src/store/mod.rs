@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod boards;
 pub mod job_state;
 pub mod jobs;
+pub mod lookalikes;
 pub mod media;
 mod open;
 pub mod pins;
@@ -28,6 +29,7 @@ const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0002_scheduler.sql"),
     include_str!("migrations/0003_import_fingerprints.sql"),
     include_str!("migrations/0004_jobs_by_time.sql"),
+    include_str!("migrations/0005_lookalikes.sql"),
 ];
 
 /// A SQLite error as the engine reports it (locked, corrupt, or storage).

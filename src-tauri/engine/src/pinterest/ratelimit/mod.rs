@@ -126,6 +126,13 @@ impl RateLimitSignals {
     }
 
     /// The server's requested wait from `now`; zero if that time has passed.
+    /// The same signals with every instant moved by `by` (from the server's clock onto ours).
+    pub fn shifted(mut self, by: chrono::TimeDelta) -> Self {
+        self.reset_at = self.reset_at.map(|t| t + by);
+        self.retry_after_at = self.retry_after_at.map(|t| t + by);
+        self
+    }
+
     pub fn retry_after(&self, now: DateTime<Utc>) -> Option<Duration> {
         self.retry_after_at.map(|at| wait_until(now, at))
     }

@@ -24,6 +24,7 @@ fn job(id: i64, account: i64, due: i64) -> Job {
         error_code: None,
         error_message: None,
         needs_reconcile: false,
+        last_sent_at: None,
     }
 }
 
