@@ -82,14 +82,14 @@ impl AppSecrets {
 }
 
 impl TokenStore for AppSecrets {
-    fn tokens(&self, account: i64) -> Option<TokenSet> {
-        self.vault_of(account).ok()?.tokens(account)
+    fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError> {
+        self.vault_of(account)?.read_tokens(account)
     }
     fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
         self.vault_of(account)?.store_tokens(account, tokens)
     }
-    fn app_credentials(&self, account: i64) -> Option<AppCredentials> {
-        self.vault_of(account).ok()?.app_credentials(account)
+    fn read_app_credentials(&self, account: i64) -> Result<Option<AppCredentials>, EngineError> {
+        self.vault_of(account)?.read_app_credentials(account)
     }
 }
 

@@ -60,6 +60,7 @@ describe('Live', () => {
         due: 3,
         in_flight: 0,
         next_dispatch: null,
+        server_clock_offset_secs: null,
       },
     ]);
     render(Live, {});

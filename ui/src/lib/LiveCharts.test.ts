@@ -71,6 +71,7 @@ const lane = (account_id: number, due: number, in_flight: number) => ({
   due,
   in_flight,
   next_dispatch: null,
+  server_clock_offset_secs: null,
 });
 
 beforeEach(() => {

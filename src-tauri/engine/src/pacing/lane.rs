@@ -92,6 +92,9 @@ pub enum PauseReason {
     User,
     /// PinPace could not prepare the next pin (a local read failed); it tries again shortly.
     LocalError,
+    /// The keychain holding the account's tokens cannot be read now (locked, or its service
+    /// not running yet); PinPace tries again shortly. It is not a disconnect.
+    SecretsLocked,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -53,6 +53,8 @@ pub enum AttemptResult {
     NotYetListed,
     /// The board check could not decide (see `reconcile::Verdict::Inconclusive`).
     Undecided(String),
+    /// The place the tokens live cannot be read now (a locked keychain): nothing was sent.
+    SecretsLocked(String),
 }
 
 #[derive(Debug)]
@@ -87,8 +89,12 @@ pub async fn run_attempt(input: AttemptInput) -> AttemptReport {
 }
 
 async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptResult {
-    let Some(mut tokens) = input.tokens.tokens(report.account_id) else {
-        return AttemptResult::NeedsReconnect("no token is stored for this account".into());
+    let mut tokens = match input.tokens.read_tokens(report.account_id) {
+        Ok(Some(tokens)) => tokens,
+        Ok(None) => {
+            return AttemptResult::NeedsReconnect("no token is stored for this account".into())
+        }
+        Err(e) => return AttemptResult::SecretsLocked(e.message),
     };
     if let Err(stop) = refresh_ahead(input, report, &mut tokens).await {
         return stop;
@@ -255,10 +261,11 @@ async fn refresh(
     report: &mut AttemptReport,
     tokens: &mut TokenSet,
 ) -> Result<(), AttemptResult> {
-    let (Some(app), Some(refresh_token)) = (
-        input.tokens.app_credentials(report.account_id),
-        tokens.refresh.clone(),
-    ) else {
+    let app = match input.tokens.read_app_credentials(report.account_id) {
+        Ok(app) => app,
+        Err(e) => return Err(AttemptResult::SecretsLocked(e.message)),
+    };
+    let (Some(app), Some(refresh_token)) = (app, tokens.refresh.clone()) else {
         return Err(AttemptResult::NeedsReconnect(
             "the token expired and cannot be refreshed here".into(),
         ));

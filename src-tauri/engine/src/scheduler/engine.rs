@@ -98,6 +98,7 @@ pub(super) enum Command {
     Configure(RetryPolicy, Duration),
     Forecast(oneshot::Sender<super::forecast::Forecast>),
     Counters(oneshot::Sender<Counters>),
+    Health(oneshot::Sender<super::health::EngineHealth>),
 }
 
 /// Owns the engine task; dropping it stops the task.
@@ -133,6 +134,13 @@ impl EngineHandle {
     pub async fn counters(&self) -> Counters {
         let (tx, rx) = oneshot::channel();
         let _ = self.commands.send(Command::Counters(tx));
+        rx.await.unwrap_or_default()
+    }
+
+    /// Whether the engine is sending, and if not, why (see `health`).
+    pub async fn health(&self) -> super::health::EngineHealth {
+        let (tx, rx) = oneshot::channel();
+        let _ = self.commands.send(Command::Health(tx));
         rx.await.unwrap_or_default()
     }
 
@@ -213,6 +221,8 @@ pub struct Engine {
     pub(super) turn: u64,
     pub(super) counters: Counters,
     pub(super) rng: StdRng,
+    /// Set while the engine cannot read or write what it needs: nothing is sent.
+    pub(super) halted: Option<super::health::Halt>,
     /// The user's "pause all": nothing is sent while set.
     pub(super) paused_all: bool,
     /// Accounts whose due jobs all wait behind an unsettled look-alike: no reason to wake
@@ -245,7 +255,7 @@ impl Engine {
         let engine = Engine {
             store: store.clone(),
             clock,
-            tokens,
+            tokens: Arc::new(super::tokens::KeptTokens::new(tokens)),
             pacer: Pacer::new(&config.app_limits),
             rng: StdRng::seed_from_u64(config.seed),
             config,
@@ -259,6 +269,7 @@ impl Engine {
             counters: Counters::default(),
             refreshing_boards: HashSet::new(),
             held_lanes: HashSet::new(),
+            halted: None,
             paused_all,
             commands_tx: tx.downgrade(),
             reports: mpsc::unbounded_channel(),
@@ -281,7 +292,7 @@ impl Engine {
         let mut stopping: Option<oneshot::Sender<()>> = None;
         loop {
             let now = self.clock.now();
-            if stopping.is_none() {
+            if stopping.is_none() && self.ready_to_send(now) {
                 self.promote_due(now);
                 self.dispatch_ready(now);
             }
@@ -314,6 +325,9 @@ impl Engine {
                     Some(Command::Counters(reply)) => {
                         let _ = reply.send(self.counters.clone());
                     }
+                    Some(Command::Health(reply)) => {
+                        let _ = reply.send(self.health());
+                    }
                     Some(Command::Forecast(reply)) => {
                         let _ = reply.send(self.forecast_now(now));
                     }
@@ -333,6 +347,9 @@ impl Engine {
     fn next_wake(&mut self, now: DateTime<Utc>, stopping: bool) -> DateTime<Utc> {
         let mut wake =
             now + TimeDelta::from_std(self.config.max_sleep).unwrap_or(TimeDelta::seconds(30));
+        if let Some(h) = &self.halted {
+            return wake.min(h.retry_at.max(now));
+        }
         if let Ok(Some(t)) = self.db().next_wakeup() {
             wake = wake.min(t.max(now));
         }
@@ -371,14 +388,22 @@ impl Engine {
         if self.paused_all {
             return;
         }
-        let mut due: HashMap<i64, i64> = self
-            .db()
-            .due_counts()
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
+        let due = self.db().due_counts();
+        let mut due: HashMap<i64, i64> = match due {
+            Ok(d) => d.into_iter().collect(),
+            Err(e) => return self.halt("the queue cannot be read", &e, now),
+        };
         self.held_lanes.clear();
-        let batch = self.db().begin_durable_batch().is_ok();
+        if due.is_empty() {
+            return;
+        }
+        let begun = self.db().begin_durable_batch();
+        if let Err(e) = begun {
+            // A transaction left open by a failed write would swallow the in-flight marks
+            // uncommitted: roll it back and send nothing until the store works again.
+            self.db().roll_back_open();
+            return self.halt("the in-flight marks cannot be written", &e, now);
+        }
         let mut ready = Vec::new();
         loop {
             let mut order: Vec<i64> = due
@@ -429,8 +454,11 @@ impl Engine {
                 break;
             }
         }
-        // Without a batch every mark was committed durably on its own.
-        let committed = !batch || self.db().end_durable_batch().is_ok();
+        let ended = self.db().end_durable_batch();
+        let committed = ended.is_ok() && !self.db().in_transaction();
+        if let Err(e) = ended {
+            self.halt("the in-flight marks could not be committed", &e, now);
+        }
         for input in ready {
             if committed {
                 self.launch(input, now);
@@ -510,14 +538,18 @@ impl Engine {
         let (user, app, sends) = {
             let db = self.db();
             let Ok(accounts) = db.accounts() else {
+                tracing::warn!(account, "limits not applied: the accounts cannot be read");
                 return;
             };
             let Some(a) = accounts.iter().find(|a| a.id == account) else {
                 return;
             };
-            let sends: Vec<_> = db
-                .recent_requests(now - chrono::TimeDelta::days(1))
-                .unwrap_or_default()
+            // Without the request log the new windows could not be refilled: keep the old ones.
+            let Ok(log) = db.recent_requests(now - chrono::TimeDelta::days(1)) else {
+                tracing::warn!(account, "limits not applied: the request log cannot be read");
+                return;
+            };
+            let sends: Vec<_> = log
                 .into_iter()
                 .map(|r| (r.account_id, r.category, r.sent_at))
                 .collect();

@@ -29,6 +29,8 @@ pub enum EngineEvent {
     },
     Lane(LaneSnapshot),
     Counters(Counters),
+    /// The engine stopped sending (it cannot read what it needs), or sends again.
+    Health(super::health::EngineHealth),
     /// An account's board list was fetched again (after Pinterest said a board was gone).
     BoardsSynced {
         #[ts(type = "number")]
@@ -52,6 +54,9 @@ pub struct LaneSnapshot {
     pub in_flight: u32,
     #[ts(type = "string | null")]
     pub next_dispatch: Option<DateTime<Utc>>,
+    /// The server's clock minus ours, in seconds, once learned from its answers.
+    #[ts(type = "number | null")]
+    pub server_clock_offset_secs: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]

@@ -6,6 +6,7 @@ pub mod dispatch;
 pub mod engine;
 pub mod events;
 pub mod forecast;
+pub mod health;
 pub mod reconcile;
 pub mod retry;
 pub mod schedule_time;

@@ -46,8 +46,12 @@ pub fn app_specs(accounts: &[Account], app_limits: &[LimitSpec]) -> Vec<LimitSpe
 /// The pacer as the database says it should be at `now`: every account's limits and pauses, and
 /// every window refilled with the requests really sent in the last day (so a restart neither
 /// spends a quota twice nor bursts into a window already used).
-pub fn rebuild_pacer(store: &Store, app_limits: &[LimitSpec], now: DateTime<Utc>) -> Pacer {
-    let accounts = store.accounts().unwrap_or_default();
+pub fn rebuild_pacer(
+    store: &Store,
+    app_limits: &[LimitSpec],
+    now: DateTime<Utc>,
+) -> Result<Pacer, crate::error::EngineError> {
+    let accounts = store.accounts()?;
     let mut pacer = Pacer::new(&app_specs(&accounts, app_limits));
     for a in accounts {
         if let Some(until) = a.held_until.filter(|t| *t > now) {
@@ -64,10 +68,10 @@ pub fn rebuild_pacer(store: &Store, app_limits: &[LimitSpec], now: DateTime<Utc>
             _ => {}
         }
     }
-    for r in store.recent_requests(now - DAY).unwrap_or_default() {
+    for r in store.recent_requests(now - DAY)? {
         pacer.record_send(r.account_id, r.category, r.sent_at);
     }
-    pacer
+    Ok(pacer)
 }
 
 impl Engine {
@@ -116,15 +120,27 @@ impl Engine {
         }
     }
 
-    pub(super) fn start_up(&mut self) {
+    /// Rebuilds what the engine keeps in memory from the store; false (and halted) when the
+    /// store cannot be read, in which case nothing is sent.
+    pub(super) fn start_up(&mut self) -> bool {
         let now = self.clock.now();
-        let pacer = rebuild_pacer(&self.db(), &self.config.app_limits, now);
-        self.pacer = pacer;
+        let rebuilt = rebuild_pacer(&self.db(), &self.config.app_limits, now);
+        match rebuilt {
+            Ok(pacer) => self.pacer = pacer,
+            Err(e) => {
+                self.halt("the accounts and the request log cannot be read", &e, now);
+                return false;
+            }
+        }
         // A job found in flight may have been created: check the board before sending again.
-        let in_flight = self
-            .db()
-            .jobs_in_state(JobState::InFlight)
-            .unwrap_or_default();
+        let in_flight = self.db().jobs_in_state(JobState::InFlight);
+        let in_flight = match in_flight {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                self.halt("the jobs left in flight cannot be read", &e, now);
+                return false;
+            }
+        };
         for job in in_flight {
             let patch = JobPatch {
                 needs_reconcile: Some(true),
@@ -138,16 +154,26 @@ impl Engine {
                 patch,
             );
         }
+        true
     }
 
     /// Scheduled jobs and retries whose time came become due; a scheduled job later than the
     /// catch-up grace (the app was closed, the laptop slept) is marked missed for the user.
     pub(super) fn promote_due(&mut self, now: DateTime<Utc>) {
         let grace = TimeDelta::from_std(self.config.catch_up_grace).unwrap_or(TimeDelta::MAX);
-        let coming = self.db().jobs_coming_due(now).unwrap_or_default();
+        let coming = self.db().jobs_coming_due(now);
+        let coming = match coming {
+            Ok(jobs) => jobs,
+            Err(e) => return self.halt("the jobs coming due cannot be read", &e, now),
+        };
+        if coming.is_empty() {
+            return;
+        }
         // All promotions of this instant in one commit (each move is still its own savepoint).
-        let batch =
-            !coming.is_empty() && self.db().conn().execute_batch("SAVEPOINT promote").is_ok();
+        let begun = self.db().savepoint("promote");
+        if let Err(e) = begun {
+            return self.halt("the jobs coming due cannot be moved", &e, now);
+        }
         for job in coming {
             let account_blocked = job
                 .account_id
@@ -185,8 +211,9 @@ impl Engine {
                 self.move_job(&job, JobState::Due, reason, None, JobPatch::default());
             }
         }
-        if batch {
-            let _ = self.db().conn().execute_batch("RELEASE promote");
+        let released = self.db().release("promote");
+        if let Err(e) = released {
+            self.halt("the jobs coming due could not be committed", &e, now);
         }
     }
 
@@ -443,6 +470,22 @@ impl Engine {
                      board is checked again",
                     Some(json!({ "check_again_at": at })),
                     patch,
+                );
+            }
+            AttemptResult::SecretsLocked(why) => {
+                let wait = TimeDelta::seconds(15);
+                self.pacer
+                    .pause(account, now + wait, PauseReason::SecretsLocked);
+                let uncounted = JobPatch {
+                    attempt: Some((job.attempt - 1).max(0)),
+                    ..Default::default()
+                };
+                self.move_job(
+                    &job,
+                    JobState::Due,
+                    "the keychain cannot be read now: nothing was sent, the account waits",
+                    Some(json!({ "detail": why, "retry_in_secs": wait.num_seconds() })),
+                    uncounted,
                 );
             }
             AttemptResult::Undecided(why) => {
@@ -763,6 +806,11 @@ impl Engine {
             in_flight: self.in_flight.get(&account).copied().unwrap_or(0) as u32,
             next_dispatch: (due > 0)
                 .then(|| self.pacer.next_slot(account, Category::OrgWrite, now)),
+            server_clock_offset_secs: self
+                .clients
+                .get(&account)
+                .and_then(|c| c.server_clock().offset())
+                .map(|o| o.num_seconds()),
         }
     }
 

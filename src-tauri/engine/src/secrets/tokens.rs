@@ -134,28 +134,29 @@ impl VaultTokens {
 }
 
 impl TokenStore for VaultTokens {
-    fn tokens(&self, account: i64) -> Option<TokenSet> {
-        let e = self.entry(account).ok()??;
-        Some(TokenSet {
+    fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError> {
+        Ok(self.entry(account)?.map(|e| TokenSet {
             access: Secret::new(e.access),
             refresh: e.refresh.map(Secret::new),
             expires_at: e.expires_at,
-        })
+        }))
     }
     fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
         self.put(account, tokens, None)
     }
-    fn app_credentials(&self, account: i64) -> Option<AppCredentials> {
+    fn read_app_credentials(&self, account: i64) -> Result<Option<AppCredentials>, EngineError> {
         if let Some(app) = self
             .default_app
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
         {
-            return Some(app);
+            return Ok(Some(app));
         }
-        let client_id = self.entry(account).ok()??.client_id?;
-        self.app(&client_id).ok()?
+        match self.entry(account)?.and_then(|e| e.client_id) {
+            Some(client_id) => self.app(&client_id),
+            None => Ok(None),
+        }
     }
 }
 

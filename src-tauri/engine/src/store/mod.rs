@@ -126,18 +126,48 @@ impl Store {
             .execute_batch("SAVEPOINT all_or_nothing")
             .map_err(open::classify)?;
         match f(self) {
-            Ok(v) => {
-                self.conn
-                    .execute_batch("RELEASE all_or_nothing")
-                    .map_err(open::classify)?;
-                Ok(v)
-            }
+            Ok(v) => self.release("all_or_nothing").map(|()| v),
             Err(e) => {
                 let _ = self
                     .conn
                     .execute_batch("ROLLBACK TO all_or_nothing; RELEASE all_or_nothing");
                 Err(e)
             }
+        }
+    }
+
+    /// Opens a savepoint `name` (a batch of writes that lands together).
+    pub fn savepoint(&self, name: &str) -> Result<(), EngineError> {
+        self.conn
+            .execute_batch(&format!("SAVEPOINT {name}"))
+            .map_err(open::classify)
+    }
+
+    /// Releases savepoint `name`. If that fails, everything since the savepoint is rolled back
+    /// and the savepoint closed, so no write is left in a transaction nobody will commit (a
+    /// later in-flight mark would otherwise sit in it, uncommitted, while its request leaves).
+    pub fn release(&self, name: &str) -> Result<(), EngineError> {
+        let released = self
+            .conn
+            .execute_batch(&format!("RELEASE {name}"))
+            .map_err(open::classify);
+        if released.is_err() {
+            let _ = self
+                .conn
+                .execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"));
+        }
+        released
+    }
+
+    /// True while a transaction is open on the connection (between a begin and its end).
+    pub fn in_transaction(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+
+    /// Rolls back whatever transaction is open (none: nothing happens).
+    pub fn roll_back_open(&self) {
+        if self.in_transaction() {
+            let _ = self.conn.execute_batch("ROLLBACK");
         }
     }
 

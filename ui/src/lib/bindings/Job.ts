@@ -5,4 +5,8 @@ export type Job = { id: bigint, pinId: bigint, accountId: bigint | null, boardId
 /**
  * The last attempt may have created the pin: check the board before sending again.
  */
-needsReconcile: boolean, };
+needsReconcile: boolean, 
+/**
+ * When the latest pin creation left (`sent_at` keeps the earliest unconfirmed one).
+ */
+lastSentAt: string | null, };

@@ -28,6 +28,7 @@ const laneEvent = (account_id: number, due: number, in_flight: number): EngineEv
   due,
   in_flight,
   next_dispatch: null,
+  server_clock_offset_secs: null,
 });
 const jobEvent: EngineEvent = {
   type: 'job_changed',

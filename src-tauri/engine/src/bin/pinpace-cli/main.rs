@@ -270,7 +270,7 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
             println!("{}", serde_json::to_string(&jobs).expect("json"));
         }
         Command::Forecast => {
-            let pacer = pinpace_engine::scheduler::rebuild_pacer(&store, &[], now);
+            let pacer = pinpace_engine::scheduler::rebuild_pacer(&store, &[], now)?;
             let mut pending = Vec::new();
             for s in [JobState::Scheduled, JobState::Due, JobState::WaitingRetry] {
                 pending.extend(store.jobs_in_state(s)?);
@@ -280,7 +280,7 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
             println!("{}", serde_json::to_string(&f).expect("json"));
         }
         Command::Lanes => {
-            let mut pacer = pinpace_engine::scheduler::rebuild_pacer(&store, &[], now);
+            let mut pacer = pinpace_engine::scheduler::rebuild_pacer(&store, &[], now)?;
             let lanes: Vec<_> = store
                 .accounts()?
                 .iter()

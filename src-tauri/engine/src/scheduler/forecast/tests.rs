@@ -190,7 +190,7 @@ fn the_rebuilt_pacer_holds_trial_limits_and_the_servers_floor() {
         .set_account_limits(a, &AccountLimits::preset(Preset::Trial))
         .unwrap();
     store.set_account_hold(a, Some(t(500))).unwrap();
-    let mut pacer = crate::scheduler::rebuild_pacer(&store, &[], t(0));
+    let mut pacer = crate::scheduler::rebuild_pacer(&store, &[], t(0)).unwrap();
     let usage = pacer.usage(a, t(0));
     assert!(
         usage
@@ -220,7 +220,7 @@ fn the_warning_takes_the_accounts_name_from_the_store() {
         }]),
     };
     store.set_account_limits(a, &custom).unwrap();
-    let pacer = crate::scheduler::rebuild_pacer(&store, &[], t(0));
+    let pacer = crate::scheduler::rebuild_pacer(&store, &[], t(0)).unwrap();
     let names = store.account_names().unwrap();
     assert_eq!(names.get(&a).map(String::as_str), Some("Kitchen Studio"));
     let jobs: Vec<Job> = (0..13).map(|i| job(i, a, 60)).collect();

@@ -45,6 +45,7 @@ pub(super) fn pause_reason(reason: PauseReason) -> &'static str {
         PauseReason::NeedsReconnect => "the account must be reconnected",
         PauseReason::User => "the account is paused",
         PauseReason::LocalError => "PinPace could not prepare the next pin",
+        PauseReason::SecretsLocked => "the keychain holding the account's tokens is locked",
     }
 }
 
