@@ -2,17 +2,19 @@
 //! user's first run. Arguments are parsed by hand (a handful of flags does not warrant a
 //! dependency). The first stdout line is the base URL; with `--demo` a second line is JSON with
 //! the seeded accounts, their boards and tokens. Everything else is driven over `/_sim/...`.
+//! `--quirks JSON` sets the default quirks of every account (e.g. `{"clock_offset_secs":90}`);
+//! per-account ones come from the config file or `/_sim/accounts/{account}/quirks`.
 
 use std::sync::Arc;
 
 use chrono::Utc;
 use pinpace_engine::clock::{ScaledClock, SharedClock, SystemClock};
-use pinpace_engine::sim::{Preset, SimConfig, Simulator};
+use pinpace_engine::sim::{Preset, Quirks, SimConfig, Simulator};
 use serde_json::json;
 
 const USAGE: &str =
     "usage: pinpace-sim [--port N] [--config FILE.json] [--preset trial|standard|none] \
-[--time-scale F] [--seed N] [--demo]";
+[--time-scale F] [--seed N] [--quirks JSON] [--demo]";
 
 struct Args {
     port: Option<u16>,
@@ -20,6 +22,7 @@ struct Args {
     preset: Option<Preset>,
     time_scale: f64,
     seed: Option<u64>,
+    quirks: Option<Quirks>,
     demo: bool,
 }
 
@@ -30,6 +33,7 @@ fn parse_args() -> Result<Args, String> {
         preset: None,
         time_scale: 1.0,
         seed: None,
+        quirks: None,
         demo: false,
     };
     let mut it = std::env::args().skip(1);
@@ -49,6 +53,10 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--seed" => a.seed = Some(value()?.parse().map_err(|_| "bad --seed")?),
+            "--quirks" => {
+                a.quirks =
+                    Some(serde_json::from_str(&value()?).map_err(|e| format!("--quirks: {e}"))?)
+            }
             "--demo" => a.demo = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
@@ -73,6 +81,9 @@ fn load_config(a: &Args) -> Result<SimConfig, String> {
     }
     if let Some(s) = a.seed {
         config.seed = s;
+    }
+    if let Some(q) = a.quirks {
+        config.quirks = q;
     }
     Ok(config)
 }

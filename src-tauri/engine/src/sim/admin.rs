@@ -1,7 +1,9 @@
 //! The simulator's controls over HTTP, under `/_sim`, so a `pinpace-sim` process can be seeded,
 //! faulted and inspected from outside (a benchmark script, a person with curl). Each route is a
 //! thin JSON wrapper over the `SimHandle` method of the same name; these routes pass no gate and
-//! are not counted in the request stats.
+//! are not counted in the request stats. Quirks take the `Quirks` JSON (every field optional):
+//! `PUT /quirks` sets the default, `PUT /accounts/{account}/quirks` one account's override,
+//! `DELETE` on it drops the override; `GET` on either reads what is in force.
 
 use std::time::Duration;
 
@@ -15,6 +17,7 @@ use serde_json::json;
 
 use super::config::{AccountSeed, LimitCategory, LimitSpec};
 use super::faults::FaultRule;
+use super::quirks::Quirks;
 use super::server::App;
 use super::{handle_of, SimHandle};
 
@@ -32,6 +35,13 @@ pub fn routes() -> Router<App> {
         .route("/faults", delete(clear_faults))
         .route("/limits", put(set_limits))
         .route("/accounts/{account}/limits", put(set_account_limits))
+        .route("/quirks", put(set_quirks).get(get_quirks))
+        .route(
+            "/accounts/{account}/quirks",
+            put(set_account_quirks)
+                .get(get_account_quirks)
+                .delete(clear_account_quirks),
+        )
         .route("/accounts/{account}/lower_limit", post(lower_limit))
         .route("/accounts/{account}/{action}", post(account_action))
         .route("/settings", put(settings))
@@ -175,6 +185,49 @@ async fn set_account_limits(
 ) -> Response {
     match handle(&app) {
         Ok(h) => done(h.set_account_limits(&account, limits)),
+        Err(r) => r,
+    }
+}
+
+async fn set_quirks(State(app): State<App>, Json(q): Json<Quirks>) -> Response {
+    match handle(&app) {
+        Ok(h) => {
+            h.set_quirks(q);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+async fn get_quirks(State(app): State<App>) -> Response {
+    match handle(&app) {
+        Ok(h) => Json(h.quirks()).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn set_account_quirks(
+    State(app): State<App>,
+    Path(account): Path<String>,
+    Json(q): Json<Quirks>,
+) -> Response {
+    match handle(&app) {
+        Ok(h) => done(h.set_account_quirks(&account, q)),
+        Err(r) => r,
+    }
+}
+
+async fn get_account_quirks(State(app): State<App>, Path(account): Path<String>) -> Response {
+    match handle(&app).map(|h| h.quirks_for(&account)) {
+        Ok(Some(q)) => Json(q).into_response(),
+        Ok(None) => not_found("account"),
+        Err(r) => r,
+    }
+}
+
+async fn clear_account_quirks(State(app): State<App>, Path(account): Path<String>) -> Response {
+    match handle(&app) {
+        Ok(h) => done(h.clear_account_quirks(&account)),
         Err(r) => r,
     }
 }

@@ -1,6 +1,8 @@
 //! The `/v5` operations PinPace calls, behind the gate (auth, limits, faults are already done
 //! when a handler runs). Lists page with opaque bookmarks that name the last id served, not an
-//! offset, so a pin created between two pages neither repeats nor hides an item.
+//! offset: the next page starts after that id in the list's order (ids increase with creation),
+//! so a pin created or deleted between two pages neither repeats nor hides another item, in
+//! either listing order. Board pin listings follow the account's quirks (order, delay).
 
 use std::collections::HashMap;
 
@@ -12,6 +14,7 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use base64::Engine as _;
 
+use super::quirks::ListingOrder;
 use super::server::{codes, error, App, AuthAccount};
 use super::state::{BoardRec, CreatedPin};
 use super::validate::validate_pin;
@@ -37,8 +40,13 @@ fn bad(msg: &str) -> Response {
     error(StatusCode::BAD_REQUEST, codes::INVALID_PARAMETERS, msg)
 }
 
-/// One page of `items` (already in listing order, each with its id as a number).
-fn paginate<T>(items: Vec<(u64, T)>, q: &HashMap<String, String>) -> Result<Page<T>, Response> {
+/// One page of `items`, each with its id as a number, already sorted by id in `order`
+/// (`OldestFirst`: ascending).
+fn paginate<T>(
+    items: Vec<(u64, T)>,
+    order: ListingOrder,
+    q: &HashMap<String, String>,
+) -> Result<Page<T>, Response> {
     let size = match q.get("page_size") {
         None => 25,
         Some(s) => match s.parse::<u32>() {
@@ -64,8 +72,10 @@ fn paginate<T>(items: Vec<(u64, T)>, q: &HashMap<String, String>) -> Result<Page
         None => 0,
         Some(last) => items
             .iter()
-            .position(|(k, _)| *k == last)
-            .map(|i| i + 1)
+            .position(|(k, _)| match order {
+                ListingOrder::OldestFirst => *k > last,
+                ListingOrder::NewestFirst => *k < last,
+            })
             .unwrap_or(items.len()),
     };
     let mut rest: Vec<(u64, T)> = items.into_iter().skip(start).collect();
@@ -85,9 +95,10 @@ fn paginate<T>(items: Vec<(u64, T)>, q: &HashMap<String, String>) -> Result<Page
 pub fn to_pin(p: &CreatedPin) -> Pin {
     Pin {
         id: p.id.clone(),
-        // RFC 3339 with its offset, as the spec's `date-time` format requires.
+        // RFC 3339 with its offset, as the spec's `date-time` format requires; in the server's
+        // clock, as it wrote it.
         created_at: Some(
-            p.created_at
+            p.server_created_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         ),
         board_id: p.board_id.clone(),
@@ -132,7 +143,7 @@ async fn list_boards(
         .filter(|(_, b)| b.account == a.0)
         .map(|(k, b)| (*k, b.board.clone()))
         .collect();
-    match paginate(items, &q) {
+    match paginate(items, ListingOrder::OldestFirst, &q) {
         Ok(page) => Json(page).into_response(),
         Err(r) => r,
     }
@@ -181,7 +192,7 @@ async fn list_sections(
         .iter()
         .map(|s| (s.id.parse().unwrap_or(0), s.clone()))
         .collect();
-    match paginate(items, &q) {
+    match paginate(items, ListingOrder::OldestFirst, &q) {
         Ok(page) => Json(page).into_response(),
         Err(r) => r,
     }
@@ -193,18 +204,22 @@ async fn list_board_pins(
     Path(board_id): Path<String>,
     q: Q,
 ) -> Response {
+    let now = app.clock.now();
     let st = app.lock();
     if let Err(r) = owned_board(&st, &a.0, &board_id) {
         return r;
     }
-    let items = st
+    let order = st.quirks_of(&a.0).listing_order;
+    let listed = st
         .pins
         .iter()
-        .rev()
-        .filter(|(_, p)| p.board_id == board_id && !p.deleted)
-        .map(|(k, p)| (*k, to_pin(p)))
-        .collect();
-    match paginate(items, &q) {
+        .filter(|(_, p)| p.board_id == board_id && !p.deleted && p.listed_at <= now)
+        .map(|(k, p)| (*k, to_pin(p)));
+    let items = match order {
+        ListingOrder::NewestFirst => listed.rev().collect(),
+        ListingOrder::OldestFirst => listed.collect(),
+    };
+    match paginate(items, order, &q) {
         Ok(page) => Json(page).into_response(),
         Err(r) => r,
     }
@@ -230,6 +245,7 @@ async fn create_pin(
     };
     let id = st.next_id();
     let seq = st.pins.len() as u64 + 1;
+    let quirks = st.quirks_of(&a.0);
     let b = valid.body;
     let rec = CreatedPin {
         seq,
@@ -244,6 +260,8 @@ async fn create_pin(
         media_type: valid.media_type.to_string(),
         media_fingerprint: valid.fingerprint,
         created_at: now,
+        server_created_at: quirks.server_time(now),
+        listed_at: quirks.listed_at(now),
         deleted: false,
     };
     let pin = to_pin(&rec);

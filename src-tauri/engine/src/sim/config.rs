@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::faults::FaultRule;
+use super::quirks::{AccountQuirks, Quirks};
 
 /// Whose quota a limit counts: each account's token separately, or the whole app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -121,6 +122,10 @@ pub struct SimConfig {
     /// Seed of the fault and token RNGs: the same seed gives the same run.
     pub seed: u64,
     pub faults: Vec<FaultRule>,
+    /// How the server misbehaves for every account without an override (default: not at all).
+    pub quirks: Quirks,
+    /// Per-account replacements of `quirks`, by account id or username; the last match wins.
+    pub account_quirks: Vec<AccountQuirks>,
     pub accounts: Vec<AccountSeed>,
 }
 
@@ -140,6 +145,8 @@ impl Default for SimConfig {
             media_processing_polls: 2,
             seed: 1,
             faults: vec![],
+            quirks: Quirks::default(),
+            account_quirks: vec![],
             accounts: vec![],
         }
     }

@@ -6,7 +6,8 @@
 //! limits, faults, stats) every `/v5` call passes; `api`, `media`, `oauth` are the handlers;
 //! `validate` and `limits` are pure logic with unit tests; `config` and `faults` are serde data,
 //! so one JSON shape serves the config file, the admin API and tests. All time comes from the
-//! injected clock.
+//! injected clock. `quirks` holds per-account departures from what a client may assume (a
+//! lagging listing, a skewed server clock, absolute rate-limit times, the listing order).
 
 // Helpers return `Result<_, Response>` (an early answer), the axum idiom; its size is no cost here.
 #![allow(clippy::result_large_err)]
@@ -18,6 +19,7 @@ pub mod faults;
 pub mod limits;
 pub mod media;
 pub mod oauth;
+pub mod quirks;
 pub mod server;
 pub mod state;
 pub mod validate;
@@ -31,6 +33,7 @@ use tokio::net::TcpListener;
 
 pub use config::{AccountSeed, BoardSeed, LimitCategory, LimitSpec, Preset, Scope, SimConfig};
 pub use faults::{FaultKind, FaultRule};
+pub use quirks::{AccountQuirks, ListingOrder, Quirks};
 pub use server::codes;
 pub use state::{CreatedPin, RequestStats};
 
@@ -73,7 +76,9 @@ fn router(app: App) -> Router {
         app.clone(),
         server::gate,
     ));
-    let v5 = gated.route("/oauth/token", post(oauth::token));
+    let v5 = gated.route("/oauth/token", post(oauth::token)).layer(
+        axum::middleware::from_fn_with_state(app.clone(), quirks::stamp_date),
+    );
     Router::new()
         .nest("/v5", v5)
         .route("/oauth/", get(oauth::authorize))
@@ -250,6 +255,37 @@ impl SimHandle {
             st.account_mut(account)
                 .map(|a| a.spam_blocked = blocked)
                 .is_some()
+        })
+    }
+    /// Replaces the quirks of every account without an override of its own.
+    pub fn set_quirks(&self, quirks: Quirks) {
+        self.with(|st| st.quirks.default = quirks);
+    }
+    pub fn quirks(&self) -> Quirks {
+        self.with(|st| st.quirks.default)
+    }
+    /// Replaces (as a whole, not field by field) the quirks of `account`.
+    pub fn set_account_quirks(&self, account: &str, quirks: Quirks) -> bool {
+        self.replace_account_quirks(account, Some(quirks))
+    }
+    /// `account` follows the default quirks again.
+    pub fn clear_account_quirks(&self, account: &str) -> bool {
+        self.replace_account_quirks(account, None)
+    }
+    fn replace_account_quirks(&self, account: &str, quirks: Option<Quirks>) -> bool {
+        self.with(|st| {
+            let Some(a) = st.find_account(account).cloned() else {
+                return false;
+            };
+            st.quirks.set(&a.id, &a.username, quirks);
+            true
+        })
+    }
+    /// The quirks in force for `account` (its override or the default).
+    pub fn quirks_for(&self, account: &str) -> Option<Quirks> {
+        self.with(|st| {
+            let id = st.find_account(account)?.id.clone();
+            Some(st.quirks_of(&id))
         })
     }
     pub fn set_trial_production(&self, on: bool) {

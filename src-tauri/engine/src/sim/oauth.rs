@@ -16,6 +16,7 @@ use axum::{Form, Json};
 use base64::Engine as _;
 use chrono::TimeDelta;
 
+use super::quirks::QuirkAccount;
 use super::server::{codes, error, App};
 use super::state::CodeRec;
 
@@ -158,6 +159,18 @@ fn client_ok(app: &App, headers: &HeaderMap) -> bool {
     decoded == format!("{}:{}", st.config.client_id, st.config.client_secret).as_bytes()
 }
 
+/// A token answer, tagged with its account so its `Date` is written in that account's clock.
+fn tokens_of(account: &str, t: Option<crate::pinterest::types::TokenResponse>) -> Response {
+    match t {
+        Some(t) => {
+            let mut r = Json(t).into_response();
+            r.extensions_mut().insert(QuirkAccount(account.to_string()));
+            r
+        }
+        None => invalid_grant("Account no longer exists."),
+    }
+}
+
 fn invalid_grant(msg: &str) -> Response {
     error(StatusCode::BAD_REQUEST, codes::INVALID_PARAMETERS, msg)
 }
@@ -191,10 +204,8 @@ pub async fn token(State(app): State<App>, headers: HeaderMap, body: Bytes) -> R
             Some(c) => {
                 c.used = true;
                 let (account, scope) = (c.account.clone(), c.scope.clone());
-                match st.issue_tokens(&account, &scope, "authorization_code", now) {
-                    Some(t) => Json(t).into_response(),
-                    None => invalid_grant("Account no longer exists."),
-                }
+                let t = st.issue_tokens(&account, &scope, "authorization_code", now);
+                tokens_of(&account, t)
             }
         },
         "refresh_token" => match st.refresh.get_mut(get("refresh_token")) {
@@ -205,10 +216,8 @@ pub async fn token(State(app): State<App>, headers: HeaderMap, body: Bytes) -> R
                     .get("scope")
                     .cloned()
                     .unwrap_or_else(|| "boards:read,pins:read,pins:write".into());
-                match st.issue_tokens(&account, &scope, "refresh_token", now) {
-                    Some(t) => Json(t).into_response(),
-                    None => invalid_grant("Account no longer exists."),
-                }
+                let t = st.issue_tokens(&account, &scope, "refresh_token", now);
+                tokens_of(&account, t)
             }
             _ => invalid_grant("Invalid refresh token."),
         },

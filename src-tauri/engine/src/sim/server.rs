@@ -8,7 +8,8 @@
 //!
 //! The gate runs, in order: authentication (401), the Retry-After compliance count, the spam
 //! block, the rate limits (429 + Retry-After, counting nothing), the fault rules, the handler,
-//! then adds the rate-limit headers and records the status.
+//! then adds the rate-limit headers and records the status. Times in those headers are written
+//! as the account's quirks say (see `quirks`); the gate itself runs on the true clock.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -27,6 +28,7 @@ use tokio::task::JoinHandle;
 
 use super::faults::{self, FaultKind};
 use super::limits::{Decision, RateHeaders};
+use super::quirks::{put_rate_headers, put_retry_after, Quirks};
 use super::state::SimState;
 use crate::clock::SharedClock;
 use crate::pinterest::types::{ApiError, Category};
@@ -142,21 +144,12 @@ fn category_of(req: &Request) -> Category {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<String> {
     let v = headers.get("authorization")?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim().to_string())
-}
-
-fn put_rate_headers(resp: &mut Response, h: &RateHeaders) {
-    let hs = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&h.limit) {
-        hs.insert("x-ratelimit-limit", v);
-    }
-    hs.insert("x-ratelimit-remaining", HeaderValue::from(h.remaining));
-    hs.insert("x-ratelimit-reset", HeaderValue::from(h.reset_secs));
 }
 
 pub fn spam_response() -> Response {
@@ -179,6 +172,7 @@ enum Pre {
         account: String,
         headers: Option<RateHeaders>,
         fault: Option<FaultKind>,
+        quirks: Quirks,
     },
 }
 
@@ -197,7 +191,7 @@ pub async fn gate(
         let mut st = app.lock();
         pre_checks(&mut st, token, &endpoint, category, now)
     };
-    let (account, headers, fault) = match pre {
+    let (account, headers, fault, quirks) = match pre {
         Pre::Answer(r) => {
             app.lock().record_status(&endpoint, r.status().as_u16());
             return r;
@@ -206,11 +200,12 @@ pub async fn gate(
             account,
             headers,
             fault,
-        } => (account, headers, fault),
+            quirks,
+        } => (account, headers, fault, quirks),
     };
     let finish = |mut r: Response| {
         if let Some(h) = &headers {
-            put_rate_headers(&mut r, h);
+            put_rate_headers(&mut r, h, &quirks, now);
         }
         app.lock().record_status(&endpoint, r.status().as_u16());
         r
@@ -315,21 +310,21 @@ fn pre_checks(
                 .rate_limited_by_account
                 .entry(account.clone())
                 .or_default() += 1;
-            if let Some(a) = st.accounts.get_mut(&account) {
-                let until = now + TimeDelta::seconds(retry_after_secs as i64);
-                if !waiting {
-                    a.retry_after_from = Some(now);
-                }
-                a.retry_after_until = Some(a.retry_after_until.map_or(until, |u| u.max(until)));
-            }
+            let quirks = st.quirks_of(&account);
             let mut r = error(
                 StatusCode::TOO_MANY_REQUESTS,
                 codes::RATE_LIMITED,
                 format!("Rate limit exceeded. Retry after {retry_after_secs} seconds."),
             );
-            put_rate_headers(&mut r, &headers);
-            r.headers_mut()
-                .insert("retry-after", HeaderValue::from(retry_after_secs));
+            put_rate_headers(&mut r, &headers, &quirks, now);
+            // Enforced until the instant the header names, on the true clock.
+            let until = put_retry_after(&mut r, retry_after_secs, &quirks, now);
+            if let Some(a) = st.accounts.get_mut(&account) {
+                if !waiting {
+                    a.retry_after_from = Some(now);
+                }
+                a.retry_after_until = Some(a.retry_after_until.map_or(until, |u| u.max(until)));
+            }
             return Pre::Answer(r);
         }
     };
@@ -352,9 +347,11 @@ fn pre_checks(
             .or_default() += 1;
         return Pre::Answer(spam_response());
     }
+    let quirks = st.quirks_of(&account);
     Pre::Go {
         account,
         headers,
         fault,
+        quirks,
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::config::{LimitCategory, LimitSpec, Scope, SimConfig};
 use super::faults::FaultRule;
 use super::limits::Limiter;
+use super::quirks::QuirkTable;
 use crate::pinterest::types::{Board, BoardSection, MediaStatus, TokenResponse};
 
 #[derive(Debug, Clone)]
@@ -51,7 +52,12 @@ pub struct CreatedPin {
     pub media_type: String,
     /// What the media was, e.g. `png:<fnv64 of the bytes>`, `url:<fnv64 of the url>`.
     pub media_fingerprint: String,
+    /// The true instant of creation (the simulator's clock, whatever the account's quirks).
     pub created_at: DateTime<Utc>,
+    /// The same instant as the server wrote it in `created_at` (its clock offset applied).
+    pub server_created_at: DateTime<Utc>,
+    /// The true instant from which its board's listing shows it (listing delay applied).
+    pub listed_at: DateTime<Utc>,
     pub deleted: bool,
 }
 
@@ -118,6 +124,7 @@ pub struct SimState {
     /// Per-account replacement of the user-scope policies.
     pub account_limits: HashMap<String, Vec<LimitSpec>>,
     pub faults: Vec<FaultRule>,
+    pub quirks: QuirkTable,
     pub fault_rng: StdRng,
     token_rng: StdRng,
     next_id: u64,
@@ -138,6 +145,10 @@ impl SimState {
             limits: config.effective_limits(),
             account_limits: HashMap::new(),
             faults: config.faults.clone(),
+            quirks: QuirkTable {
+                default: config.quirks,
+                accounts: config.account_quirks.clone(),
+            },
             fault_rng: StdRng::seed_from_u64(config.seed),
             token_rng: StdRng::seed_from_u64(config.seed ^ 0x5eed_70ce),
             next_id: 1_000_000_000_000,
@@ -335,14 +346,4 @@ impl SimState {
             .entry(status)
             .or_default() += 1;
     }
-}
-
-/// FNV-1a, 64 bits: a stable fingerprint of media bytes (not for security).
-pub fn fnv64(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use base64::Engine as _;
 
 use super::server::codes;
-use super::state::{fnv64, SimState};
+use super::state::SimState;
 use crate::pinterest::types::{limits, ImageContentType, MediaSource, MediaStatus, PinCreate};
 
 pub type Refusal = (StatusCode, i64, String);
@@ -175,4 +175,14 @@ pub fn validate_pin(st: &SimState, account: &str, raw: &[u8]) -> Result<ValidPin
         media_type,
         fingerprint,
     })
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint of media bytes (not for security).
+pub fn fnv64(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
