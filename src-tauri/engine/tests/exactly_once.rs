@@ -13,7 +13,7 @@ mod judge;
 
 use chrono::TimeDelta;
 use engine_env::{t0, test_config, World};
-use judge::{queue_lookalikes, queue_distinct, Verdict};
+use judge::{queue_distinct, queue_lookalikes, Verdict};
 use pinpace_engine::sim::{
     FaultKind, FaultRule, LimitCategory, LimitSpec, ListingOrder, Quirks, Scope, SimConfig,
 };
@@ -44,7 +44,7 @@ fn dropped(p: f64) -> FaultRule {
 }
 
 /// Runs the table's workload to the end and returns the simulator's verdict.
-async fn run_table(mut w: World, lookalike: bool) -> Verdict {
+async fn run_table(name: &str, mut w: World, lookalike: bool) -> Verdict {
     let mut jobs = Vec::new();
     for lane in 0..ACCOUNTS {
         jobs.extend(if lookalike {
@@ -59,6 +59,7 @@ async fn run_table(mut w: World, lookalike: bool) -> Verdict {
     })
     .await;
     let verdict = Verdict::judge(&w, &jobs);
+    eprintln!("TABLE {name}: {}", verdict.summary());
     w.stop().await;
     verdict
 }
@@ -66,7 +67,9 @@ async fn run_table(mut w: World, lookalike: bool) -> Verdict {
 #[tokio::test]
 async fn table_row_1_lost_answers() {
     let w = engine_env::world(table_config(vec![lost_answers(0.12)]), ACCOUNTS).await;
-    run_table(w, false).await.assert_exactly_once(ACCOUNTS * PINS);
+    run_table("row 1", w, false)
+        .await
+        .assert_exactly_once(ACCOUNTS * PINS);
 }
 
 #[tokio::test]
@@ -76,7 +79,9 @@ async fn table_row_2_lost_answers_and_listings_20_s_late() {
         listing_delay_ms: 20_000,
         ..Quirks::default()
     });
-    run_table(w, false).await.assert_exactly_once(ACCOUNTS * PINS);
+    run_table("row 2", w, false)
+        .await
+        .assert_exactly_once(ACCOUNTS * PINS);
 }
 
 #[tokio::test]
@@ -88,7 +93,7 @@ async fn table_row_3_and_the_servers_clock_10_minutes_behind() {
         absolute_rate_times: true,
         ..Quirks::default()
     });
-    let v = run_table(w, false).await;
+    let v = run_table("row 3", w, false).await;
     v.assert_exactly_once(ACCOUNTS * PINS);
     v.assert_no_429_and_nothing_early();
 }
@@ -108,7 +113,7 @@ async fn the_servers_clock_15_minutes_ahead_on_one_account_and_behind_on_another
             }
         ));
     }
-    let v = run_table(w, true).await;
+    let v = run_table("clocks +15/-15 min, look-alikes", w, true).await;
     v.assert_exactly_once(ACCOUNTS * PINS);
     v.assert_no_429_and_nothing_early();
 }
@@ -116,7 +121,9 @@ async fn the_servers_clock_15_minutes_ahead_on_one_account_and_behind_on_another
 #[tokio::test]
 async fn table_row_4_dropped_connections_and_look_alike_pins() {
     let w = engine_env::world(table_config(vec![dropped(0.15)]), ACCOUNTS).await;
-    run_table(w, true).await.assert_exactly_once(ACCOUNTS * PINS);
+    run_table("row 4", w, true)
+        .await
+        .assert_exactly_once(ACCOUNTS * PINS);
 }
 
 #[tokio::test]
@@ -131,7 +138,9 @@ async fn look_alikes_with_lost_answers_late_listings_and_an_oldest_first_listing
         listing_order: ListingOrder::OldestFirst,
         ..Quirks::default()
     });
-    run_table(w, true).await.assert_exactly_once(ACCOUNTS * PINS);
+    run_table("look-alikes, 30 s lag, oldest first", w, true)
+        .await
+        .assert_exactly_once(ACCOUNTS * PINS);
 }
 
 #[tokio::test]
@@ -151,7 +160,9 @@ async fn a_listing_30_s_late_is_looked_at_again_before_any_resend() {
     v.assert_exactly_once(1);
     let history = w.engine().store().job_history(jobs[0].0).unwrap();
     assert!(
-        history.iter().any(|e| e.reason.contains("listings can lag")),
+        history
+            .iter()
+            .any(|e| e.reason.contains("listings can lag")),
         "the first look found nothing and was not trusted: {:#?}",
         history.iter().map(|e| &e.reason).collect::<Vec<_>>()
     );
@@ -183,7 +194,10 @@ async fn a_board_too_long_to_read_fails_the_check_with_its_reason_and_sends_noth
         .iter()
         .filter(|p| p.title.as_deref() == Some("Pin 0 of lane 0"))
         .count();
-    assert_eq!(ours, 1, "created once by the lost attempt, never resent blind");
+    assert_eq!(
+        ours, 1,
+        "created once by the lost attempt, never resent blind"
+    );
     w.stop().await;
 }
 
@@ -196,13 +210,16 @@ async fn a_passing_failure_during_a_spam_block_waits_with_the_account() {
         w.count(JobState::Published) == 1
     })
     .await;
-    // A's creation is carried out but its answer held past the client's timeout; meanwhile the
-    // account is blocked for spam, which B's answer tells the engine. A's timeout then arrives
-    // during a pause only the user can end.
+    // A's answer is a 504 that comes 20 s late; meanwhile the account is blocked for spam,
+    // which B's answer tells the engine. A's passing failure then arrives during a pause only
+    // the user can end.
     w.sim.add_fault(
-        FaultRule::always(FaultKind::Timeout { hold_ms: 40_000 })
-            .on("POST /pins")
-            .times(1),
+        FaultRule::always(FaultKind::LateError {
+            delay_ms: 20_000,
+            status: 504,
+        })
+        .on("POST /pins")
+        .times(1),
     );
     let now = w.clock_now();
     let a = judge::queue_titled(&w, 0, "A", now);
@@ -216,7 +233,9 @@ async fn a_passing_failure_during_a_spam_block_waits_with_the_account() {
     let history = w.engine().store().job_history(a.0).unwrap();
     let reasons: Vec<&str> = history.iter().map(|e| e.reason.as_str()).collect();
     assert!(
-        reasons.iter().any(|r| r.contains("while the account is paused")),
+        reasons
+            .iter()
+            .any(|r| r.contains("while the account is paused")),
         "{reasons:#?}"
     );
     assert!(

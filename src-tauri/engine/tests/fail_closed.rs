@@ -156,6 +156,10 @@ async fn a_locked_keychain_pauses_the_lane_and_is_never_a_disconnect() {
         .iter()
         .map(|j| j.attempt)
         .collect();
-    assert_eq!(job_attempts, vec![1, 1], "the locked tries spent no attempt");
+    assert_eq!(
+        job_attempts,
+        vec![1, 1],
+        "the locked tries spent no attempt"
+    );
     w.stop().await;
 }

@@ -32,7 +32,11 @@ pub struct ServerClock {
 impl ServerClock {
     /// Reads the `Date` header of an answer received at `received_at` (our clock), keeps the
     /// sample, and returns the server's time of that answer (for anchoring its relative times).
-    pub fn observe(&self, headers: &HeaderMap, received_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    pub fn observe(
+        &self,
+        headers: &HeaderMap,
+        received_at: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
         let text = headers.get(DATE)?.to_str().ok()?;
         let date: DateTime<Utc> = httpdate::parse_http_date(text).ok()?.into();
         let sample = date - received_at;
@@ -82,7 +86,10 @@ mod tests {
         let clock = ServerClock::default();
         assert_eq!(clock.offset(), None);
         // Server reads 11:50:00 when we read 12:00:00.4 (a truncated Date, then the trip).
-        let seen = clock.observe(&dated("Mon, 23 Nov 2026 11:50:00 GMT"), at("2026-11-23T12:00:00.400Z"));
+        let seen = clock.observe(
+            &dated("Mon, 23 Nov 2026 11:50:00 GMT"),
+            at("2026-11-23T12:00:00.400Z"),
+        );
         assert_eq!(seen, Some(at("2026-11-23T11:50:00Z")));
         let o = clock.offset().unwrap();
         assert!(o <= TimeDelta::minutes(-10) && o > TimeDelta::minutes(-10) - OFFSET_TOLERANCE);
@@ -106,10 +113,19 @@ mod tests {
     #[test]
     fn a_missing_or_absurd_date_teaches_nothing() {
         let clock = ServerClock::default();
-        assert_eq!(clock.observe(&HeaderMap::new(), at("2026-11-23T12:00:00Z")), None);
-        assert_eq!(clock.observe(&dated("yesterday"), at("2026-11-23T12:00:00Z")), None);
         assert_eq!(
-            clock.observe(&dated("Mon, 23 Nov 1998 12:00:00 GMT"), at("2026-11-23T12:00:00Z")),
+            clock.observe(&HeaderMap::new(), at("2026-11-23T12:00:00Z")),
+            None
+        );
+        assert_eq!(
+            clock.observe(&dated("yesterday"), at("2026-11-23T12:00:00Z")),
+            None
+        );
+        assert_eq!(
+            clock.observe(
+                &dated("Mon, 23 Nov 1998 12:00:00 GMT"),
+                at("2026-11-23T12:00:00Z")
+            ),
             None
         );
         assert_eq!(clock.offset(), None);

@@ -546,7 +546,10 @@ impl Engine {
             };
             // Without the request log the new windows could not be refilled: keep the old ones.
             let Ok(log) = db.recent_requests(now - chrono::TimeDelta::days(1)) else {
-                tracing::warn!(account, "limits not applied: the request log cannot be read");
+                tracing::warn!(
+                    account,
+                    "limits not applied: the request log cannot be read"
+                );
                 return;
             };
             let sends: Vec<_> = log

@@ -209,7 +209,11 @@ mod tests {
         assert_eq!(vault.inner.tokens(1).unwrap().access.expose(), "old");
         vault.locked.store(false, Ordering::SeqCst);
         assert_eq!(kept.read_tokens(1).unwrap().unwrap().access.expose(), "new");
-        assert_eq!(vault.inner.tokens(1).unwrap().access.expose(), "new", "saved at last");
+        assert_eq!(
+            vault.inner.tokens(1).unwrap().access.expose(),
+            "new",
+            "saved at last"
+        );
         assert!(kept.unsaved().is_empty());
     }
 

@@ -296,7 +296,11 @@ impl Engine {
         let job = match marked {
             Ok(job) => job,
             Err(e) => {
-                tracing::warn!(job = job.id, "not marked in flight, nothing sent: {}", e.message);
+                tracing::warn!(
+                    job = job.id,
+                    "not marked in flight, nothing sent: {}",
+                    e.message
+                );
                 return Prepared::LocalError;
             }
         };
@@ -610,7 +614,9 @@ impl Engine {
             } if self.long_pause(account, now).is_some() => {
                 // The account is stopped until the user acts (reconnect, spam block): a passing
                 // failure is no reason to fail this pin; it waits with the account's others.
-                let pause = self.long_pause(account, now).unwrap_or(PauseReason::NeedsReconnect);
+                let pause = self
+                    .long_pause(account, now)
+                    .unwrap_or(PauseReason::NeedsReconnect);
                 let to = if pause == PauseReason::NeedsReconnect {
                     JobState::NeedsReconnect
                 } else {
@@ -621,7 +627,8 @@ impl Engine {
                     error: Some(Some(("transient".into(), detail.clone()))),
                     ..Default::default()
                 };
-                let info = json!({ "reason": format!("{reason:?}"), "detail": detail, "pause": pause });
+                let info =
+                    json!({ "reason": format!("{reason:?}"), "detail": detail, "pause": pause });
                 self.move_job(
                     job,
                     to,

@@ -24,6 +24,13 @@ pub enum FaultKind {
         #[serde(default = "service_unavailable")]
         status: u16,
     },
+    /// After `delay_ms` (clock time), a 5xx answer; nothing happens (a gateway that gave up on
+    /// a slow backend: the answer comes late and says nothing was done).
+    LateError {
+        delay_ms: u64,
+        #[serde(default = "service_unavailable")]
+        status: u16,
+    },
     /// The request is carried out, then the answer is held for `hold_ms` (clock time).
     Timeout { hold_ms: u64 },
     /// The connection closes with no answer; nothing happens.

@@ -152,6 +152,39 @@ impl SimHandle {
     pub fn add_board(&self, account: &str, name: &str) -> Option<Board> {
         self.with(|st| st.add_board(account, name))
     }
+    /// `n` pins on `board_id` made a day ago (a long board's history, for the tests whose
+    /// board check must read far), each `"{title} {i}"`; returns how many were made.
+    pub fn seed_pins(&self, account: &str, board_id: &str, n: usize, title: &str) -> usize {
+        let long_ago = self.app().clock.now() - chrono::TimeDelta::days(1);
+        let Some(account) = self.account_id(account) else {
+            return 0;
+        };
+        self.with(|st| {
+            for i in 0..n {
+                let at = long_ago + chrono::TimeDelta::seconds(i as i64);
+                let id = st.next_id();
+                let rec = CreatedPin {
+                    seq: st.pins.len() as u64 + 1,
+                    id: id.to_string(),
+                    account_id: account.clone(),
+                    board_id: board_id.to_string(),
+                    board_section_id: None,
+                    title: Some(format!("{title} {i}")),
+                    description: None,
+                    link: None,
+                    alt_text: None,
+                    media_type: "image".into(),
+                    media_fingerprint: format!("seed:{i}"),
+                    created_at: at,
+                    server_created_at: at,
+                    listed_at: at,
+                    deleted: false,
+                };
+                st.pins.insert(id, rec);
+            }
+            n
+        })
+    }
     pub fn add_section(&self, board_id: &str, name: &str) -> Option<BoardSection> {
         self.with(|st| st.add_section(board_id, name))
     }

@@ -221,6 +221,13 @@ pub async fn gate(
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             return finish(error(status, codes::SERVER_ERROR, "Internal server error."));
         }
+        Some(FaultKind::LateError { delay_ms, status }) => {
+            app.clock
+                .sleep(std::time::Duration::from_millis(*delay_ms))
+                .await;
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::GATEWAY_TIMEOUT);
+            return finish(error(status, codes::SERVER_ERROR, "Gateway timeout."));
+        }
         Some(FaultKind::Burst429) => {
             let mut st = app.lock();
             st.stats.rate_limited += 1;

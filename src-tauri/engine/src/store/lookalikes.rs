@@ -274,6 +274,10 @@ mod tests {
             s.transition(id, JobState::Due, "t", None, &JobPatch::default(), t0())
                 .unwrap();
         }
-        assert_eq!(ready_id(&s, acct), Some(b), "b's outcome is unknown for longer");
+        assert_eq!(
+            ready_id(&s, acct),
+            Some(b),
+            "b's outcome is unknown for longer"
+        );
     }
 }

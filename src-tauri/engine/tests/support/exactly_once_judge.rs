@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
-use pinpace_engine::sim::state::fnv64;
+use pinpace_engine::sim::validate::fnv64;
 use pinpace_engine::store::job_state::JobState;
 
 use super::engine_env::World;
@@ -17,13 +17,7 @@ use super::engine_env::World;
 /// A queued job and the image URL its pin was made from.
 pub type QueuedJob = (i64, String);
 
-fn queue_one(
-    w: &World,
-    lane: usize,
-    title: &str,
-    image: &str,
-    at: DateTime<Utc>,
-) -> QueuedJob {
+fn queue_one(w: &World, lane: usize, title: &str, image: &str, at: DateTime<Utc>) -> QueuedJob {
     let l = &w.lanes[lane];
     let req = ComposeRequest {
         title: Some(title.into()),
@@ -74,8 +68,7 @@ pub fn queue_titled(w: &World, lane: usize, title: &str, at: DateTime<Utc>) -> Q
 /// `n` old pins on the lane's board, made on Pinterest before the test (by hand, say).
 pub fn fill_board(w: &World, lane: usize, n: usize) {
     let l = &w.lanes[lane];
-    w.sim
-        .seed_pins(&l.sim_account, &l.board.id, n, "Older pin");
+    w.sim.seed_pins(&l.sim_account, &l.board.id, n, "Older pin");
 }
 
 #[derive(Debug)]
@@ -127,17 +120,32 @@ impl Verdict {
                 JobState::Published => {
                     let pin_id = job.pinterest_pin_id.clone().unwrap_or_default();
                     if !pins.contains(&pin_id) {
-                        v.wrong_pin
-                            .push(format!("job {id} ({image}) holds pin {pin_id}, not {pins:?}"));
+                        v.wrong_pin.push(format!(
+                            "job {id} ({image}) holds pin {pin_id}, not {pins:?}"
+                        ));
                     }
                 }
-                other => v.failed.push(format!(
-                    "job {id} is {other:?}: {:?}",
-                    job.error_message
-                )),
+                other => v
+                    .failed
+                    .push(format!("job {id} is {other:?}: {:?}", job.error_message)),
             }
         }
         v
+    }
+
+    /// One line for the table (printed by the tests; `--nocapture` shows it).
+    pub fn summary(&self) -> String {
+        format!(
+            "distinct {}/{} · lost {} · duplicates {} · another pin's id {} · failed {} · 429s {} · early {}",
+            self.distinct,
+            self.jobs,
+            self.lost.len(),
+            self.duplicates.len(),
+            self.wrong_pin.len(),
+            self.failed.len(),
+            self.rate_limited,
+            self.early
+        )
     }
 
     pub fn assert_exactly_once(&self, expected: usize) {
