@@ -120,7 +120,12 @@ async fn the_servers_clock_15_minutes_ahead_on_one_account_and_behind_on_another
 
 #[tokio::test]
 async fn table_row_4_dropped_connections_and_look_alike_pins() {
-    let w = engine_env::world(table_config(vec![dropped(0.15)]), ACCOUNTS).await;
+    // Answers that take 5 s while the pin already exists keep look-alikes unsettled while a
+    // dropped one's board check runs, as on a real network with 8 requests in flight.
+    let slow = FaultRule::always(FaultKind::Timeout { hold_ms: 5_000 })
+        .on("POST /pins")
+        .with_probability(0.3);
+    let w = engine_env::world(table_config(vec![dropped(0.15), slow]), ACCOUNTS).await;
     run_table("row 4", w, true)
         .await
         .assert_exactly_once(ACCOUNTS * PINS);

@@ -122,9 +122,10 @@ async fn transient_failures_back_off_within_the_budget_then_fail() {
             .iter()
             .filter(|e| e.to_state == "waiting_retry")
             .count(),
-        5,
-        "three backoffs, then (a 5xx may have created the pin) a look at the board, and since \
-         a listing may lag, one more once the lag has passed"
+        8,
+        "a 5xx may have created the pin: each of the three retries first peeks at the board \
+         after its backoff, then (a listing may lag) waits for the lag before it resends; then \
+         one final look, again after the lag"
     );
     assert_eq!(w.sim.stats().count("POST /pins", 503), 4, "no fifth send");
     w.stop().await;
