@@ -7,8 +7,10 @@
 
 pub mod lane;
 pub mod limits;
+pub mod rebuild;
 pub mod window;
 
 pub use lane::{Pacer, PauseReason, WindowUsage};
 pub use limits::{AccountLimits, LimitScope, LimitSpec, Preset};
+pub use rebuild::{app_specs, rebuild_pacer};
 pub use window::RollingWindow;

@@ -28,7 +28,7 @@ impl Engine {
                 error: result.err().map(|e| e.message),
             });
             if let Some(done) = done.upgrade() {
-                let _ = done.send(super::engine::Command::BoardsRefreshed(account));
+                let _ = done.send(super::handle::Command::BoardsRefreshed(account));
             }
         });
     }

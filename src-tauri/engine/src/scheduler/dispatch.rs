@@ -39,7 +39,7 @@ pub struct AttemptInput {
     pub may_create: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum AttemptResult {
     Created(Pin),
     FoundOnBoard(Pin),

@@ -58,17 +58,6 @@ struct Unsettled {
     sent_at: Option<DateTime<Utc>>,
 }
 
-/// The answer to "what may this account attempt now?".
-#[derive(Debug, Clone, PartialEq)]
-pub enum NextDue {
-    /// The oldest due job that may go now.
-    Ready(Job),
-    /// Due jobs wait behind look-alikes whose outcome is unknown; nothing may go now.
-    Held,
-    /// Nothing is due.
-    Nothing,
-}
-
 /// States in which a job that needs a board check will be attempted again.
 const PENDING: &str = "('scheduled', 'due', 'in_flight', 'waiting_retry', 'needs_reconnect')";
 
@@ -121,13 +110,14 @@ impl Store {
         Ok(out)
     }
 
-    /// The oldest due job of `account_id` that no unsettled look-alike holds back.
-    pub fn next_due(&self, account_id: i64) -> Result<NextDue, EngineError> {
-        let unsettled = self.unsettled(account_id)?;
-        if unsettled.is_empty() {
-            return Ok(match self.oldest_due(account_id)? {
-                Some(job) => NextDue::Ready(job),
-                None => NextDue::Nothing,
+    /// Up to `limit` due jobs of `account_id`, oldest first, that may all be attempted side by
+    /// side: none is held back by an unsettled look-alike, and no two of them look alike.
+    pub fn due_batch(&self, account_id: i64, limit: usize) -> Result<DueBatch, EngineError> {
+        let mut unsettled = self.unsettled(account_id)?;
+        if unsettled.is_empty() && limit == 1 {
+            return Ok(DueBatch {
+                jobs: self.oldest_due(account_id)?.into_iter().collect(),
+                held: false,
             });
         }
         let mut stmt = self
@@ -140,26 +130,45 @@ impl Store {
             )
             .map_err(storage)?;
         let mut rows = stmt.query([account_id]).map_err(storage)?;
-        let mut any = false;
-        while let Some(r) = rows.next().map_err(storage)? {
-            any = true;
+        let mut batch = DueBatch::default();
+        while batch.jobs.len() < limit {
+            let Some(r) = rows.next().map_err(storage)? else {
+                break;
+            };
             let id: i64 = r.get("id").map_err(storage)?;
             let needs_reconcile: bool = r.get("needs_reconcile").map_err(storage)?;
             let sent_at = opt_from_db(r.get("sent_at").map_err(storage)?)?;
             let key = key_of(r, 3).map_err(storage)?;
-            let held = unsettled.iter().any(|u| {
+            let held_back = unsettled.iter().any(|u| {
                 u.id != id
                     && u.key == key
                     && (u.in_flight
                         || (u.needs_reconcile
                             && (!needs_reconcile || (u.sent_at, u.id) < (sent_at, id))))
             });
-            if !held {
-                return Ok(NextDue::Ready(self.job(id)?));
+            if held_back {
+                batch.held = true;
+                continue;
             }
+            // Chosen: its look-alikes further down wait behind it as if it were in flight.
+            unsettled.push(Unsettled {
+                id,
+                key,
+                in_flight: true,
+                needs_reconcile,
+                sent_at,
+            });
+            batch.jobs.push(self.job(id)?);
         }
-        Ok(if any { NextDue::Held } else { NextDue::Nothing })
+        Ok(batch)
     }
+}
+
+/// Due jobs that may go side by side, and whether others were held back behind look-alikes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DueBatch {
+    pub jobs: Vec<Job>,
+    pub held: bool,
 }
 
 #[cfg(test)]
@@ -220,10 +229,12 @@ mod tests {
     }
 
     fn ready_id(s: &Store, acct: i64) -> Option<i64> {
-        match s.next_due(acct).unwrap() {
-            NextDue::Ready(j) => Some(j.id),
-            _ => None,
-        }
+        s.due_batch(acct, 1).unwrap().jobs.first().map(|j| j.id)
+    }
+
+    fn held(s: &Store, acct: i64) -> bool {
+        let b = s.due_batch(acct, 1).unwrap();
+        b.jobs.is_empty() && b.held
     }
 
     #[test]
@@ -235,7 +246,7 @@ mod tests {
         assert_eq!(ready_id(&s, acct), Some(c), "b waits behind a; c does not");
         s.transition(c, JobState::InFlight, "t", None, &JobPatch::default(), t0())
             .unwrap();
-        assert_eq!(s.next_due(acct).unwrap(), NextDue::Held);
+        assert!(held(&s, acct));
         // a's answer was lost: it waits for a board check, and b still waits behind it.
         let unknown = JobPatch {
             needs_reconcile: Some(true),
@@ -244,7 +255,7 @@ mod tests {
         };
         s.transition(a, JobState::WaitingRetry, "t", None, &unknown, t0())
             .unwrap();
-        assert_eq!(s.next_due(acct).unwrap(), NextDue::Held);
+        assert!(held(&s, acct));
         // a is confirmed: b may go.
         let published = JobPatch {
             needs_reconcile: Some(false),

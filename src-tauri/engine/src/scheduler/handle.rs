@@ -1,0 +1,126 @@
+//! The engine's handle: what a front (the desktop shell, the CLI, a test) may ask of the
+//! running engine, as commands over its channel. Dropping the handle stops the task.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::events::{Counters, EventBus, LaneSnapshot};
+use super::retry::RetryPolicy;
+use crate::store::Store;
+
+pub(super) enum Command {
+    Wake,
+    Stop(oneshot::Sender<()>),
+    Lanes(oneshot::Sender<Vec<LaneSnapshot>>),
+    Resume(i64),
+    BoardsRefreshed(i64),
+    PauseAll(bool),
+    LimitsChanged(i64),
+    Configure(RetryPolicy, Duration),
+    Forecast(oneshot::Sender<super::forecast::Forecast>),
+    Counters(oneshot::Sender<Counters>),
+    Health(oneshot::Sender<super::health::EngineHealth>),
+}
+
+/// Owns the engine task; dropping it stops the task.
+pub struct EngineHandle {
+    pub(super) commands: mpsc::UnboundedSender<Command>,
+    pub(super) events: EventBus,
+    pub(super) store: Arc<Mutex<Store>>,
+    pub(super) task: Option<JoinHandle<()>>,
+}
+
+impl EngineHandle {
+    /// Holds (or releases) every account: nothing is sent while held, due pins wait. Kept
+    /// across restarts.
+    pub fn set_paused_all(&self, paused: bool) {
+        let _ = self.commands.send(Command::PauseAll(paused));
+    }
+
+    /// An account's limits were changed in the store (its access tier): the pacer takes them on
+    /// at once, keeping what was already sent in each window.
+    pub fn limits_changed(&self, account: i64) {
+        let _ = self.commands.send(Command::LimitsChanged(account));
+    }
+
+    /// Applies a new retry budget and catch-up grace to the running engine (the caller stores
+    /// them in settings for the next start).
+    pub fn configure(&self, retry: RetryPolicy, catch_up_grace: Duration) {
+        let _ = self
+            .commands
+            .send(Command::Configure(retry, catch_up_grace));
+    }
+
+    /// The engine's running totals since it started (sent, published, 429s, retries...).
+    pub async fn counters(&self) -> Counters {
+        let (tx, rx) = oneshot::channel();
+        let _ = self.commands.send(Command::Counters(tx));
+        rx.await.unwrap_or_default()
+    }
+
+    /// Whether the engine is sending, and if not, why (see `health`).
+    pub async fn health(&self) -> super::health::EngineHealth {
+        let (tx, rx) = oneshot::channel();
+        let _ = self.commands.send(Command::Health(tx));
+        rx.await.unwrap_or_default()
+    }
+
+    /// When each pending pin will really go out under the live pacing, and the warnings.
+    pub async fn forecast(&self) -> Option<super::forecast::Forecast> {
+        let (tx, rx) = oneshot::channel();
+        let _ = self.commands.send(Command::Forecast(tx));
+        rx.await.ok()
+    }
+
+    /// Tells the engine the queue changed (a job was scheduled, edited or requeued).
+    pub fn wake(&self) {
+        let _ = self.commands.send(Command::Wake);
+    }
+
+    /// Clears a pause (spam block acknowledged, reconnected) on an account's lane.
+    pub fn resume(&self, account: i64) {
+        let _ = self.commands.send(Command::Resume(account));
+    }
+
+    pub fn events(&self) -> &EventBus {
+        &self.events
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The store's mutex itself, for flows that lock it only between network waits.
+    pub fn shared_store(&self) -> Arc<Mutex<Store>> {
+        self.store.clone()
+    }
+
+    /// Each account's pacing, now.
+    pub async fn lanes(&self) -> Vec<LaneSnapshot> {
+        let (tx, rx) = oneshot::channel();
+        let _ = self.commands.send(Command::Lanes(tx));
+        rx.await.unwrap_or_default()
+    }
+
+    /// Stops the loop after the attempts in flight have been applied.
+    pub async fn stop(mut self) {
+        let (tx, rx) = oneshot::channel();
+        if self.commands.send(Command::Stop(tx)).is_ok() {
+            let _ = rx.await;
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for EngineHandle {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
