@@ -7,6 +7,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use base64::Engine as _;
+
 use chrono::{DateTime, Utc};
 
 use super::reconcile::{window_start, BoardScan, Verdict, MAX_PAGES_CHECKED, PINS_CHECKED};
@@ -20,6 +22,9 @@ pub struct AttemptInput {
     pub job: Job,
     pub content: PinContent,
     pub request: PinCreate,
+    /// A local image whose bytes go into `request` (base64) when the pin is created: read here,
+    /// off the engine's loop, and only by an attempt that will create (never by a board check).
+    pub local_image: Option<std::path::PathBuf>,
     /// Pinterest ids already attributed to other jobs: never matched again.
     pub claimed: HashSet<String>,
     pub client: PinterestClient,
@@ -53,6 +58,8 @@ pub enum AttemptResult {
     NotYetListed,
     /// The board check could not decide (see `reconcile::Verdict::Inconclusive`).
     Undecided(String),
+    /// The pin cannot be sent as it is (its image cannot be read): nothing was sent.
+    Unsendable(String),
     /// The place the tokens live cannot be read now (a locked keychain): nothing was sent.
     SecretsLocked(String),
 }
@@ -111,7 +118,10 @@ async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptRes
     if !input.may_create {
         return AttemptResult::NotOnBoard;
     }
-    let request = input.request.clone();
+    let request = match with_image(&input.request, input.local_image.clone()).await {
+        Ok(r) => r,
+        Err(why) => return AttemptResult::Unsendable(why),
+    };
     match with_refresh(input, report, &mut tokens, Category::OrgWrite, |c, t| {
         let request = request.clone();
         async move { c.create_pin(&t, &request).await }
@@ -121,6 +131,29 @@ async fn attempt(input: &AttemptInput, report: &mut AttemptReport) -> AttemptRes
         Ok(pin) => AttemptResult::Created(pin),
         Err(result) => result,
     }
+}
+
+/// The request with its local image read and encoded on a blocking thread (up to 20 MB).
+async fn with_image(
+    request: &PinCreate,
+    image: Option<std::path::PathBuf>,
+) -> Result<PinCreate, String> {
+    let Some(path) = image else {
+        return Ok(request.clone());
+    };
+    let mut request = request.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        std::fs::read(&path).map(|b| base64::engine::general_purpose::STANDARD.encode(b))
+    })
+    .await
+    .map_err(|e| format!("cannot read the pin's image: {e}"))?;
+    let encoded = read.map_err(|e| format!("cannot read the pin's image: {e}"))?;
+    if let crate::pinterest::types::MediaSource::ImageBase64 { data, .. } =
+        &mut request.media_source
+    {
+        *data = encoded;
+    }
+    Ok(request)
 }
 
 /// Reads the board page after page (see `reconcile` for when it stops and what it decides).

@@ -169,6 +169,13 @@ pub fn transition_for(
             ctx.now + KEYCHAIN_RETRY,
             PauseReason::SecretsLocked,
         )]),
+        AttemptResult::Unsendable(why) => {
+            let patch = JobPatch {
+                error: Some(Some(("invalid_pin".into(), why.clone()))),
+                ..uncounted(job)
+            };
+            Transition::new(JobState::Failed, why.clone(), patch).effects([Effect::Failed])
+        }
         AttemptResult::Undecided(why) => {
             let patch = JobPatch {
                 error: Some(Some(("board_check_inconclusive".into(), why.clone()))),

@@ -98,6 +98,7 @@ fn result() -> impl Strategy<Value = AttemptResult> {
         Just(AttemptResult::NotYetListed),
         Just(AttemptResult::Undecided("cap".into())),
         Just(AttemptResult::SecretsLocked("locked".into())),
+        Just(AttemptResult::Unsendable("gone".into())),
         outcome().prop_map(AttemptResult::Failed),
     ]
 }

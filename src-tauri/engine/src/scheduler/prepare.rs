@@ -1,15 +1,16 @@
 //! Getting attempts ready, in three steps, so that the one write transaction of a dispatch round
 //! holds nothing slow:
 //! 1. `plan`: which job goes and what the attempt may do (create, or only look at the board);
-//! 2. `build`: the pin's request, with its image read and encoded (up to 20 MB), with no write
-//!    open, so the store lock and the database stay free for the window and the other lanes;
+//! 2. `build`: the pin's request, with no write open; a local image (up to 20 MB) is only found
+//!    here and read and encoded by the attempt itself, off the loop, so neither the store lock
+//!    nor the loop waits on it and a board check never reads it;
 //! 3. `mark`: every chosen job marked in flight with its attempt and request-log row, in one
 //!    durable commit made before any request leaves (DESIGN invariant 3). A job the user
 //!    changed since step 1 is left alone; a failed commit sends nothing and halts.
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 
-use base64::Engine as _;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::dispatch::AttemptInput;
@@ -47,6 +48,7 @@ pub(super) struct Built {
     plan: Plan,
     content: PinContent,
     request: PinCreate,
+    local_image: Option<PathBuf>,
     client: PinterestClient,
     claimed: HashSet<String>,
 }
@@ -91,7 +93,7 @@ impl Engine {
                 return Err(NotBuilt::LocalError);
             }
         };
-        let request = match self.pin_request(&job, &content) {
+        let (request, local_image) = match self.pin_request(&job, &content) {
             Ok(r) => r,
             Err(message) => {
                 self.fail_unsendable(&job, &message);
@@ -119,6 +121,7 @@ impl Engine {
             plan,
             content,
             request,
+            local_image,
             client,
             claimed,
         })
@@ -153,6 +156,7 @@ impl Engine {
             plan,
             content,
             request,
+            local_image,
             client,
             claimed,
         } = built;
@@ -197,6 +201,7 @@ impl Engine {
             job,
             content,
             request,
+            local_image,
             claimed,
             client,
             tokens: self.tokens.clone(),
@@ -206,27 +211,33 @@ impl Engine {
         })
     }
 
-    fn pin_request(&self, job: &Job, content: &PinContent) -> Result<PinCreate, String> {
+    /// The request, and the local image the attempt reads into it (checked to exist here; its
+    /// bytes are read by the attempt, off the loop).
+    fn pin_request(
+        &self,
+        job: &Job,
+        content: &PinContent,
+    ) -> Result<(PinCreate, Option<PathBuf>), String> {
+        let mut local_image = None;
         let media_source = if let Some(sha) = &content.media_sha256 {
             let dir = self.db().media_dir().map_err(|e| e.message)?;
             let found = [ImageContentType::Png, ImageContentType::Jpeg]
                 .into_iter()
                 .map(|t| (t, stored_path(&dir, sha, t)))
-                .find(|(_, p)| p.exists());
+                .find(|(_, p)| p.is_file());
             let (content_type, path) = found
                 .ok_or_else(|| "the pin's image is missing from the media folder".to_string())?;
-            let bytes =
-                std::fs::read(&path).map_err(|e| format!("cannot read the pin's image: {e}"))?;
+            local_image = Some(path);
             MediaSource::ImageBase64 {
                 content_type,
-                data: base64::engine::general_purpose::STANDARD.encode(bytes),
+                data: String::new(),
             }
         } else if let Some(url) = &content.media_url {
             MediaSource::ImageUrl { url: url.clone() }
         } else {
             return Err("the pin has no image".into());
         };
-        Ok(PinCreate {
+        let request = PinCreate {
             board_id: job.board_id.clone().ok_or("the job has no board")?,
             board_section_id: job.section_id.clone(),
             title: content.title.clone(),
@@ -235,6 +246,7 @@ impl Engine {
             alt_text: content.alt_text.clone(),
             dominant_color: None,
             media_source,
-        })
+        };
+        Ok((request, local_image))
     }
 }

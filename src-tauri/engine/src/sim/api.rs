@@ -17,7 +17,7 @@ use base64::Engine as _;
 use super::quirks::ListingOrder;
 use super::server::{codes, error, App, AuthAccount};
 use super::state::{BoardRec, CreatedPin};
-use super::validate::validate_pin;
+use super::validate::{parse_pin, validate_pin};
 use crate::pinterest::types::{limits, Page, Pin, PinMedia, UserAccount};
 
 pub fn routes() -> Router<App> {
@@ -231,6 +231,7 @@ async fn create_pin(
     body: Bytes,
 ) -> Response {
     let now = app.clock.now();
+    let parsed = parse_pin(&body);
     let mut st = app.lock();
     if st.config.trial_production {
         return error(
@@ -239,7 +240,7 @@ async fn create_pin(
             "Apps with Trial access may not create Pins in production. Use the sandbox API or upgrade to Standard access.",
         );
     }
-    let valid = match validate_pin(&st, &a.0, &body) {
+    let valid = match parsed.and_then(|p| validate_pin(&st, &a.0, p)) {
         Ok(v) => v,
         Err((status, code, msg)) => return error(status, code, msg),
     };

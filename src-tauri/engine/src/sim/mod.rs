@@ -71,14 +71,23 @@ impl Simulator {
     }
 }
 
+/// The largest request body the API takes: a 20 MB image in base64, plus the pin's text.
+pub const MAX_BODY_BYTES: usize = 28 * 1024 * 1024;
+
 fn router(app: App) -> Router {
     let gated = api::routes().route_layer(axum::middleware::from_fn_with_state(
         app.clone(),
         server::gate,
     ));
-    let v5 = gated.route("/oauth/token", post(oauth::token)).layer(
-        axum::middleware::from_fn_with_state(app.clone(), quirks::stamp_date),
-    );
+    // ASSUMPTION: Pinterest takes a base64 image up to its 20 MB image limit in the JSON body
+    // (26.7 MB of base64); axum's default of 2 MB would refuse any real photo.
+    let v5 = gated
+        .route("/oauth/token", post(oauth::token))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            quirks::stamp_date,
+        ));
     Router::new()
         .nest("/v5", v5)
         .route("/oauth/", get(oauth::authorize))

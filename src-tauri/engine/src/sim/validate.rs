@@ -74,9 +74,27 @@ fn check_image(field: &str, ct: ImageContentType, data: &str) -> Result<String, 
     Ok(format!("{kind}:{}", fnv64(&bytes)))
 }
 
-pub fn validate_pin(st: &SimState, account: &str, raw: &[u8]) -> Result<ValidPin, Refusal> {
+/// A pin body parsed, and its base64 image checked, without the simulator's lock: a 20 MB image
+/// takes tens of milliseconds to decode, and other accounts' requests must not wait for it.
+pub struct ParsedPin {
+    body: PinCreate,
+    image: Option<String>,
+}
+
+pub fn parse_pin(raw: &[u8]) -> Result<ParsedPin, Refusal> {
     let body: PinCreate =
         serde_json::from_slice(raw).map_err(|e| bad(format!("Invalid request body: {e}")))?;
+    let image = match &body.media_source {
+        MediaSource::ImageBase64 { content_type, data } => {
+            Some(check_image("media_source.data", *content_type, data)?)
+        }
+        _ => None,
+    };
+    Ok(ParsedPin { body, image })
+}
+
+pub fn validate_pin(st: &SimState, account: &str, parsed: ParsedPin) -> Result<ValidPin, Refusal> {
+    let ParsedPin { body, image } = parsed;
     check_len("title", &body.title, limits::TITLE)?;
     check_len("description", &body.description, limits::DESCRIPTION)?;
     check_len("alt_text", &body.alt_text, limits::ALT_TEXT)?;
@@ -120,10 +138,7 @@ pub fn validate_pin(st: &SimState, account: &str, raw: &[u8]) -> Result<ValidPin
             check_url("media_source.url", url)?;
             ("image", format!("url:{}", fnv64(url.as_bytes())))
         }
-        MediaSource::ImageBase64 { content_type, data } => (
-            "image",
-            check_image("media_source.data", *content_type, data)?,
-        ),
+        MediaSource::ImageBase64 { .. } => ("image", image.unwrap_or_default()),
         MediaSource::MultipleImageUrls { items, .. } => {
             let n = items.len();
             if !(limits::MIN_CAROUSEL_ITEMS..=limits::MAX_CAROUSEL_ITEMS).contains(&n) {

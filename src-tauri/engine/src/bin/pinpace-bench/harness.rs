@@ -20,6 +20,8 @@ pub struct Pin {
     pub lane: usize,
     pub due: DateTime<Utc>,
     pub title: String,
+    /// A local image file (PinPace only; the baselines send the URL).
+    pub image: Option<std::path::PathBuf>,
 }
 
 pub struct Lane {
@@ -160,7 +162,11 @@ pub async fn run_pinpace(
             for p in pins {
                 let req = ComposeRequest {
                     title: Some(p.title.clone()),
-                    image_url: Some("https://example.com/bench.jpg".into()),
+                    image_url: p
+                        .image
+                        .is_none()
+                        .then(|| "https://example.com/bench.jpg".into()),
+                    image_path: p.image.clone(),
                     account_id: Some(ids[p.lane]),
                     boards: vec![BoardTarget {
                         board_id: world.lanes[p.lane].board_id.clone(),

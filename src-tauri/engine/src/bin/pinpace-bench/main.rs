@@ -8,6 +8,7 @@ mod baselines;
 mod fixtures;
 mod harness;
 mod import_bench;
+mod precision_large;
 mod report;
 mod scale;
 mod scenarios;
@@ -53,6 +54,9 @@ async fn main() {
     }
     if want("4") {
         done(scenarios::precision().await);
+    }
+    if want("4b") {
+        done(precision_large::precision_with_big_images(if quick { 100 } else { 300 }).await);
     }
     if want("5") {
         done(scale::scale(if quick { 10 } else { 60 }).await);

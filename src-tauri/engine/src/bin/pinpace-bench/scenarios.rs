@@ -115,6 +115,7 @@ fn burst(lanes: std::ops::Range<usize>, per_lane: usize, at: DateTime<Utc>) -> V
                 lane,
                 due: at,
                 title: format!("l{lane}-p{i}"),
+                image: None,
             })
         })
         .collect()
@@ -244,6 +245,7 @@ pub async fn precision() -> Vec<Row> {
                 lane: k % 10,
                 due: first + TimeDelta::milliseconds(120 * k as i64),
                 title: format!("p{k}"),
+                image: None,
             })
             .collect();
         let m = run(s, &world, &pins, &standard(), TimeDelta::minutes(10)).await;
