@@ -44,6 +44,7 @@ fn main() {
             "set_account_limits",
             "desktop_prefs",
             "save_desktop_prefs",
+            "open_log_folder",
         ]));
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -273,6 +273,31 @@ async fn an_account_is_connected_on_the_built_in_simulator_from_the_window() {
                 .unwrap();
             assert_eq!(uri, "http://127.0.0.1:8085/callback");
             screenshot(c, "settings.png").await;
+
+            // The log file is in the data directory, with the connect just made; the button
+            // opens its folder, or (no file manager on this machine) says where it is.
+            let logs = PathBuf::from(env("PINPACE_DATA_DIR")).join("logs");
+            let file = std::fs::read_dir(&logs)
+                .unwrap_or_else(|e| panic!("no log folder {}: {e}", logs.display()))
+                .map(|e| e.unwrap().path())
+                .find(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with("pinpace.log.")
+                })
+                .expect("a daily log file");
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(text.contains("PinPace is starting"), "{text}");
+            assert!(text.contains("username=demo_travel"), "{text}");
+            click(c, "[data-testid=open-log-folder]").await;
+            let said = wait_for_text(
+                c,
+                "[data-testid=log-folder], [role=alert]",
+                &logs.display().to_string(),
+            )
+            .await;
+            assert!(!said.is_empty());
         },
     )
     .await;

@@ -26,7 +26,13 @@ pub async fn start(store: &Store) -> Result<SimHandle, EngineError> {
     let sim = match last {
         Some(port) => match Simulator::start(builtin_sim_config(port), clock.clone()).await {
             Ok(sim) => Ok(sim),
-            Err(_) => Simulator::start(builtin_sim_config(0), clock).await,
+            Err(e) => {
+                tracing::info!(
+                    port,
+                    "the built-in simulator's last port is taken ({e}); taking another"
+                );
+                Simulator::start(builtin_sim_config(0), clock).await
+            }
         },
         None => Simulator::start(builtin_sim_config(0), clock).await,
     }
@@ -45,6 +51,10 @@ pub async fn start(store: &Store) -> Result<SimHandle, EngineError> {
         }
     }
     store.set_setting(keys::BUILTIN_SIM_PORT, &sim.port())?;
+    tracing::info!(
+        port = sim.port(),
+        "the built-in simulator is listening on loopback"
+    );
     pinpace_engine::demo::slow_down_demo_account(&sim);
     Ok(sim)
 }

@@ -4,12 +4,14 @@
 //!
 //! The main window is created here rather than from tauri.conf.json so that the webview's own
 //! storage goes under the same data directory as the database: with `PINPACE_DATA_DIR` set
-//! (tests, the demo), nothing at all is written to the user's real app-data directory.
+//! (tests, the demo), nothing at all is written to the user's real app-data directory. The log
+//! files go there too (`logs/`, see `logs`), started first so that a failed start is logged.
 
 mod builtin_sim;
 mod commands;
 mod data_dir;
 mod events;
+mod logs;
 mod media_protocol;
 mod notify;
 mod prefs;
@@ -18,7 +20,7 @@ mod state;
 mod tray;
 mod window_state;
 
-use tauri::{Manager, WebviewWindowBuilder, WindowEvent};
+use tauri::{Manager, RunEvent, WebviewWindowBuilder, WindowEvent};
 use tauri_plugin_notification::NotificationExt;
 
 pub use data_dir::DATA_DIR_ENV;
@@ -44,6 +46,7 @@ pub fn run() {
         .register_asynchronous_uri_scheme_protocol(media_protocol::SCHEME, media_protocol::handle)
         .setup(|app| {
             let dir = data_dir::resolve(app.path().app_data_dir().ok());
+            app.manage(logs::Logs::start(dir.as_deref()));
             let window_config = app
                 .config()
                 .app
@@ -57,6 +60,14 @@ pub fn run() {
                 window = window.data_directory(dir.join("webview"));
             }
             let state = tauri::async_runtime::block_on(state::AppState::start(dir));
+            match state.desktop() {
+                Ok(_) => tracing::info!("the engine is running"),
+                Err(e) => tracing::error!(
+                    code = ?e.code,
+                    "the engine did not start (the window says why): {}",
+                    e.message
+                ),
+            }
             if let Ok(desktop) = state.desktop() {
                 window = window_state::restore(window, &desktop.store());
                 notify::forward(app.handle().clone(), desktop.engine.events().subscribe());
@@ -114,9 +125,18 @@ pub fn run() {
             commands::limits::set_account_limits,
             commands::prefs::desktop_prefs,
             commands::prefs::save_desktop_prefs,
+            commands::logs::open_log_folder,
         ])
-        .run(tauri::generate_context!())
-        .expect("PinPace could not start its window");
+        .build(tauri::generate_context!())
+        .expect("PinPace could not start its window")
+        .run(|app, event| {
+            if let RunEvent::Exit = event {
+                tracing::info!("PinPace is quitting");
+                if let Some(logs) = app.try_state::<logs::Logs>() {
+                    logs.flush();
+                }
+            }
+        });
 }
 
 /// Closing the window hides it while a tray icon exists: pins keep going out. The first time,
@@ -141,7 +161,12 @@ fn keep_running_in_tray(window: &tauri::Window, api: &tauri::CloseRequestApi) {
     };
     let store = desktop.store();
     if store.setting::<bool>(TOLD) != Some(true) {
-        let _ = store.set_setting(TOLD, &true);
+        if let Err(e) = store.set_setting(TOLD, &true) {
+            tracing::warn!(
+                "the close-to-tray notice could not be remembered: {}",
+                e.message
+            );
+        }
         let _ = app
             .notification()
             .builder()

@@ -114,7 +114,7 @@ fn notify(app: &AppHandle, wanted: fn(&DesktopPrefs) -> bool, title: &str, body:
     }
     // No notification service (a headless session) is not an error worth more than a line.
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
-        eprintln!("PinPace: a desktop notification could not be shown ({e})");
+        tracing::warn!("a desktop notification could not be shown: {e}");
     }
 }
 

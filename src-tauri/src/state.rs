@@ -64,16 +64,17 @@ impl Desktop {
         let store = Store::open_in_dir(&dir)?;
         let backend: SecretsBackend = store.setting(keys::SECRETS_BACKEND).unwrap_or_default();
         let secrets = Arc::new(AppSecrets::open(backend));
+        if let Err(e) = secrets.real() {
+            // Real accounts have no tokens until the user chooses another vault in Settings.
+            tracing::warn!(code = ?e.code, "the secrets vault does not answer: {}", e.message);
+        }
         let sim = builtin_sim::start(&store).await?;
         let shared = Mutex::new(store);
         let demo = std::env::var(DEMO_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
         if demo {
             // A demo that cannot be seeded still opens the app; the accounts screen shows why.
             if let Err(e) = seed_workspace(&shared, secrets.sim(), &sim, Utc::now()).await {
-                eprintln!(
-                    "PinPace: the demo workspace could not be prepared: {}",
-                    e.message
-                );
+                tracing::warn!("the demo workspace could not be prepared: {}", e.message);
             }
         }
         let store = shared.into_inner().unwrap_or_else(|p| p.into_inner());

@@ -29,7 +29,7 @@ pub fn install(app: &AppHandle, paused: bool) -> Option<Tray> {
     match build(app, paused) {
         Ok(tray) => Some(tray),
         Err(e) => {
-            eprintln!("PinPace: no tray icon on this desktop ({e}); closing the window will quit");
+            tracing::warn!("no tray icon on this desktop ({e}); closing the window will quit");
             None
         }
     }

@@ -61,7 +61,9 @@ fn read(window: &Window) -> Option<Geometry> {
 /// Remembers the window's geometry now.
 pub fn save(window: &Window, store: &Store) {
     if let Some(g) = read(window).filter(Geometry::usable) {
-        let _ = store.set_setting(KEY, &g);
+        if let Err(e) = store.set_setting(KEY, &g) {
+            tracing::warn!("the window's size and place were not saved: {}", e.message);
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod logging;
 pub mod pacing;
 pub mod pinterest;
 pub mod queue;

@@ -18,7 +18,19 @@ fn cli(dir: &std::path::Path, args: &[&str], tokens: Option<&str>) -> (bool, Val
     }
     let out = cmd.output().unwrap();
     let parse = |b: &[u8]| serde_json::from_slice(b).unwrap_or(Value::Null);
-    (out.status.success(), parse(&out.stdout), parse(&out.stderr))
+    (
+        out.status.success(),
+        parse(&out.stdout),
+        error_line(&out.stderr),
+    )
+}
+
+/// The error JSON: the last line of standard error (log lines may come before it).
+fn error_line(stderr: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(stderr);
+    let last = text.lines().rev().find(|l| !l.trim().is_empty());
+    last.and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or(Value::Null)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -81,4 +93,73 @@ async fn boards_csv_and_errors() {
 
     let (ok, _, err) = cli(d, &["jobs", "--state", "bogus"], None);
     assert!(!ok && err["error"]["code"] == "invalid_input");
+}
+
+/// Logs go to standard error at `--log-level` (after the subcommand too), standard output stays
+/// the command's JSON, and a request line names method, path and status but never the token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_go_to_stderr_at_the_chosen_level() {
+    let sim = Simulator::start(SimConfig::default(), Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let account = sim.add_account("logs");
+    sim.add_board(&account, "Recipes").unwrap();
+    let token = sim.issue_tokens(&account).unwrap().access_token;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (_, added, _) = cli(
+        d,
+        &[
+            "account",
+            "add",
+            "--name",
+            "Logs",
+            "--env",
+            "simulator",
+            "--base-url",
+            &sim.base_url(),
+        ],
+        None,
+    );
+    let id = added["account_id"].as_i64().unwrap().to_string();
+    let tokens = json!({ id.clone(): { "access": token } }).to_string();
+    let boards = |level: &str| {
+        let out = Command::new(CLI)
+            .arg("--data-dir")
+            .arg(d)
+            .args(["boards", "--account", &id, "--log-level", level])
+            .env("PINPACE_TOKENS", &tokens)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stdout: Value = serde_json::from_slice(&out.stdout).expect("stdout is only the JSON");
+        assert_eq!(stdout[0]["name"], "Recipes");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let debug = boards("debug");
+    let line = debug
+        .lines()
+        .find(|l| l.contains("pinterest request") && l.contains("path=/v5/boards "))
+        .unwrap_or_else(|| panic!("no request line in {debug}"));
+    assert!(
+        line.contains("DEBUG") && line.contains("method=GET"),
+        "{line}"
+    );
+    assert!(
+        line.contains("status=200") && line.contains("latency_ms="),
+        "{line}"
+    );
+    assert!(line.contains("ratelimit_remaining="), "{line}");
+    assert!(!debug.contains(&token), "the token is never logged");
+    // A successful read is debug: at info it is not there.
+    assert!(!boards("info").contains("pinterest request"));
+
+    let out = Command::new(CLI)
+        .arg("--data-dir")
+        .arg(d)
+        .args(["--log-level", "loud", "jobs"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "an unknown level is refused");
 }

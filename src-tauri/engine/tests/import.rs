@@ -528,10 +528,13 @@ fn the_cli_imports_previews_and_exports() {
             .output()
             .unwrap();
         let parse = |b: &[u8]| serde_json::from_slice::<Value>(b).unwrap_or(Value::Null);
+        // The error is the last line of standard error; log lines may come before it.
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let error_line = stderr.lines().rev().find(|l| !l.trim().is_empty());
         (
             out.status.success(),
             parse(&out.stdout),
-            parse(&out.stderr),
+            parse(error_line.unwrap_or("").as_bytes()),
             out.stdout,
         )
     };

@@ -9,15 +9,26 @@
 //! At the end the simulator's record is the judge: every published job's pin exists exactly once,
 //! every other job is in a state that says why and its pin does not exist, no request arrived
 //! while a Retry-After was running, and no job spent more attempts or backoff than its budget.
+//!
+//! Every CLI run logs at debug to a file of its own (its standard error), and so does one
+//! `account connect` through the simulator's consent page (so an authorization code is issued
+//! and exchanged). The logs must hold request lines, and none of the secrets the simulator
+//! issued: no access or refresh token, authorization code or client secret, nor the Basic
+//! credentials made of it.
 
 use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
 use pinpace_engine::clock::SystemClock;
 use pinpace_engine::scheduler::retry::RetryPolicy;
-use pinpace_engine::sim::{FaultKind, FaultRule, LimitCategory, Preset, SimConfig, Simulator};
+use pinpace_engine::sim::{
+    FaultKind, FaultRule, LimitCategory, Preset, SimConfig, SimHandle, Simulator,
+};
 use pinpace_engine::store::job_state::JobState;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -96,6 +107,13 @@ struct Counts {
     lost_why: Vec<String>,
     /// Why each failed job failed, for the report.
     failed_why: Vec<String>,
+    log_lines: usize,
+    /// Log lines of requests: all of them, and those of pin creations and token requests.
+    request_lines: usize,
+    pin_request_lines: usize,
+    token_request_lines: usize,
+    /// Which kind of secret was found in which log (never the secret itself).
+    leaks: Vec<String>,
 }
 
 async fn soak(plan: &Plan) -> Counts {
@@ -174,6 +192,13 @@ async fn soak(plan: &Plan) -> Counts {
     std::fs::write(&file, serde_json::to_string(&pins).unwrap()).unwrap();
     cli(dir.path(), &["add-pins", file.to_str().unwrap()]);
 
+    // Before the faults: this connect is here to put a code exchange in the logs, not to be
+    // retried through 503s.
+    let (client_id, secret) = sim.client_credentials();
+    let log_dir = dir.path().join("cli-logs");
+    std::fs::create_dir_all(&log_dir).unwrap();
+    connect_through_cli(&sim, &log_dir.join("connect.log"), (&client_id, &secret)).await;
+
     for rule in [
         FaultRule::always(FaultKind::ServerError { status: 503 }).with_probability(0.10),
         FaultRule::always(FaultKind::Drop).with_probability(0.05),
@@ -202,11 +227,16 @@ async fn soak(plan: &Plan) -> Counts {
     ]);
     timeline.sort_by_key(|(t, _)| *t);
 
-    let (client_id, secret) = sim.client_credentials();
+    let runs = std::cell::Cell::new(0);
     let run = |extra: &[&str]| -> Child {
+        runs.set(runs.get() + 1);
+        let log =
+            std::fs::File::create(log_dir.join(format!("run-{:02}.log", runs.get()))).unwrap();
         Command::new(CLI)
             .arg("--data-dir")
             .arg(dir.path())
+            .arg("--log-level")
+            .arg("debug")
             .arg("run")
             .arg("--tokens-file")
             .arg(&tokens_file)
@@ -214,7 +244,7 @@ async fn soak(plan: &Plan) -> Counts {
             .env("PINPACE_CLIENT_ID", &client_id)
             .env("PINPACE_CLIENT_SECRET", &secret)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .unwrap()
     };
@@ -351,8 +381,133 @@ async fn soak(plan: &Plan) -> Counts {
             |r| r.get(0),
         )
         .unwrap();
+    scan_logs(&log_dir, &sim, &mut counts);
+    keep_logs(plan, &log_dir);
     report(plan, &counts);
     counts
+}
+
+/// Copies the CLI logs next to the report (`target/soak/<plan>-logs/`), for a look afterwards.
+fn keep_logs(plan: &Plan, logs: &Path) {
+    let kept = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/soak")
+        .join(format!("{}-logs", plan.name));
+    let _ = std::fs::remove_dir_all(&kept);
+    std::fs::create_dir_all(&kept).unwrap();
+    for entry in std::fs::read_dir(logs).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, kept.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+/// `pinpace-cli account connect` on a data directory of its own, with the consent page's URL
+/// (printed on standard error) followed as a browser would: the simulator issues a code, the CLI
+/// exchanges it. Its standard error is copied to `log`.
+async fn connect_through_cli(sim: &SimHandle, log: &Path, (client_id, secret): (&str, &str)) {
+    sim.add_account("soak-connect");
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(CLI)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "--log-level",
+            "debug",
+            "account",
+            "connect",
+            "--env",
+            "simulator",
+        ])
+        .args([
+            "--base-url",
+            &sim.base_url(),
+            "--port",
+            "0",
+            "--timeout-secs",
+            "20",
+        ])
+        .arg("--tokens-file")
+        .arg(dir.path().join("tokens.json"))
+        .env("PINPACE_CLIENT_ID", client_id)
+        .env("PINPACE_CLIENT_SECRET", secret)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut file = std::fs::File::create(log).unwrap();
+    let (url_tx, url_rx) = std::sync::mpsc::channel();
+    let copier = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            writeln!(file, "{line}").unwrap();
+            if line.starts_with("http") {
+                let _ = url_tx.send(line);
+            }
+        }
+    });
+    let url = tokio::task::spawn_blocking(move || url_rx.recv_timeout(Duration::from_secs(20)))
+        .await
+        .unwrap()
+        .expect("the CLI printed the consent page's URL");
+    let mut url = url::Url::parse(&url).unwrap();
+    url.query_pairs_mut().append_pair("account", "soak-connect");
+    let page = reqwest::get(url).await.unwrap();
+    assert!(page.status().is_success(), "{}", page.status());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    copier.join().unwrap();
+    assert!(
+        out.status.success(),
+        "account connect failed:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["username"], "soak-connect");
+}
+
+/// Reads every log in `dir`: counts its lines and request lines, and looks for each secret the
+/// simulator issued (and the Basic credentials built from the client secret).
+fn scan_logs(dir: &Path, sim: &SimHandle, c: &mut Counts) {
+    let (client_id, client_secret) = sim.client_credentials();
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{client_secret}"));
+    let mut secrets = sim.issued_secrets();
+    secrets.push(basic);
+    let kind = |s: &str| match s {
+        _ if s.starts_with("pina_") => "an access token",
+        _ if s.starts_with("pinr_") => "a refresh token",
+        _ if s.starts_with("pinc_") => "an authorization code",
+        _ if s == client_secret => "the client secret",
+        _ => "the Basic client credentials",
+    };
+    assert!(
+        secrets.iter().any(|s| s.starts_with("pinc_")),
+        "the connect issued an authorization code to look for"
+    );
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        for line in text.lines() {
+            c.log_lines += 1;
+            if line.contains("pinterest request") {
+                c.request_lines += 1;
+                c.pin_request_lines += usize::from(line.contains("path=/v5/pins "));
+                c.token_request_lines += usize::from(line.contains("path=/v5/oauth/token "));
+            }
+        }
+        for secret in &secrets {
+            if text.contains(secret.as_str()) {
+                c.leaks.push(format!("{} in {name}", kind(secret)));
+            }
+        }
+    }
 }
 
 fn report(plan: &Plan, c: &Counts) {
@@ -381,6 +536,15 @@ fn report(plan: &Plan, c: &Counts) {
         ("pins lost", c.lost.to_string()),
         ("duplicates", c.duplicates.to_string()),
         ("wall time", format!("{:.0} s", c.wall.as_secs_f64())),
+        ("CLI log lines (debug)", c.log_lines.to_string()),
+        (
+            "request lines logged (pin creations, token requests)",
+            format!(
+                "{} ({}, {})",
+                c.request_lines, c.pin_request_lines, c.token_request_lines
+            ),
+        ),
+        ("secrets found in the logs", c.leaks.len().to_string()),
     ];
     let mut md = format!(
         "# PinPace soak ({}), {}\n\n| | |\n|---|---|\n",
@@ -398,6 +562,10 @@ fn report(plan: &Plan, c: &Counts) {
     for why in &c.lost_why {
         eprintln!("lost: {why}");
         md.push_str(&format!("\nlost: {why}\n"));
+    }
+    for leak in &c.leaks {
+        eprintln!("leaked: {leak}");
+        md.push_str(&format!("\nleaked: {leak}\n"));
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/soak");
     std::fs::create_dir_all(&dir).unwrap();
@@ -421,6 +589,13 @@ fn judge(plan: &Plan, c: &Counts) {
         c.hidden_limit_429s > 0,
         "the hidden limit answered 429 with Retry-After"
     );
+    assert!(c.log_lines > 0, "the CLI logged");
+    assert!(c.pin_request_lines > 0, "pin creations were logged");
+    assert!(
+        c.token_request_lines > 0,
+        "token requests (the code exchange, the refreshes) were logged"
+    );
+    assert!(c.leaks.is_empty(), "secrets in the logs: {:?}", c.leaks);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -206,7 +206,9 @@ fn open_consent(app: &tauri::AppHandle, url: &Url, consent: &Consent) -> Result<
             AppEvent::ConnectUrl.emit(app, url.as_str());
             // A browser that does not open is not fatal: the window shows the address.
             if let Err(e) = app.opener().open_url(url.as_str(), None::<&str>) {
-                eprintln!("PinPace: the system browser did not open ({e})");
+                tracing::warn!(
+                    "the system browser did not open ({e}); the window shows the address"
+                );
             }
             Ok(())
         }
@@ -218,7 +220,14 @@ fn open_consent(app: &tauri::AppHandle, url: &Url, consent: &Consent) -> Result<
                 .build()
                 .map_err(|e| EngineError::new(ErrorCode::PinterestUnavailable, e.to_string()))?;
             tauri::async_runtime::spawn(async move {
-                let _ = client.get(url).send().await;
+                // The consent URL carries the connect's `state`: only the failure's kind is logged.
+                if let Err(e) = client.get(url).send().await {
+                    tracing::warn!(
+                        timeout = e.is_timeout(),
+                        connect = e.is_connect(),
+                        "the built-in simulator's consent page did not answer"
+                    );
+                }
             });
             Ok(())
         }

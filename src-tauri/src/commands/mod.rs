@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod connect;
 pub mod info;
 pub mod limits;
+pub mod logs;
 pub mod media;
 pub mod prefs;
 pub mod queue;

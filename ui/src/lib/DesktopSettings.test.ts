@@ -1,11 +1,11 @@
 // Desktop preferences: each change is saved at once with the rest kept, and a refused time
-// zone shows the engine's reason and code.
+// zone shows the engine's reason and code. The log folder button shows the folder's path.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
-  return { ...real, desktopPrefs: vi.fn(), saveDesktopPrefs: vi.fn() };
+  return { ...real, desktopPrefs: vi.fn(), saveDesktopPrefs: vi.fn(), openLogFolder: vi.fn() };
 });
 
 import DesktopSettings from './DesktopSettings.svelte';
@@ -46,5 +46,18 @@ describe('DesktopSettings', () => {
     // The control goes back to what is stored.
     await waitFor(() => expect((screen.getByTestId('pref-zone') as HTMLSelectElement).value).toBe(''));
     expect(api.desktopPrefs).toHaveBeenCalledTimes(2);
+  });
+
+  it('opens the log folder and says where it is, or why it did not open', async () => {
+    vi.mocked(api.openLogFolder).mockResolvedValueOnce('/data/logs');
+    render(DesktopSettings, {});
+    await fireEvent.click(await screen.findByTestId('open-log-folder'));
+    expect((await screen.findByTestId('log-folder')).textContent).toContain('/data/logs');
+    vi.mocked(api.openLogFolder).mockRejectedValueOnce({
+      code: 'data_dir_unavailable',
+      message: 'no file manager opened; the logs are in /data/logs',
+    });
+    await fireEvent.click(screen.getByTestId('open-log-folder'));
+    expect((await screen.findByRole('alert')).textContent).toContain('(data_dir_unavailable)');
   });
 });

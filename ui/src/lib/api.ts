@@ -274,6 +274,11 @@ export function saveDesktopPrefs(prefs: DesktopPrefs): Promise<DesktopPrefs> {
   return call('save_desktop_prefs', { prefs });
 }
 
+/** Opens the folder of the desktop's log files in the file manager; resolves to its path. */
+export function openLogFolder(): Promise<string> {
+  return call('open_log_folder');
+}
+
 export function launchAtLogin(): Promise<boolean> {
   return call('launch_at_login');
 }

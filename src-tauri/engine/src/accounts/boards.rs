@@ -77,11 +77,20 @@ where
             } if tries < RATE_LIMITED_TRIES => {
                 tries += 1;
                 let wait = wait_until(*retry_at).unwrap_or(Duration::from_secs(1));
+                tracing::info!(
+                    try_number = tries,
+                    wait_ms = wait.as_millis() as u64,
+                    "boards: Pinterest asked to slow down; asking for the page again after the wait"
+                );
                 tokio::time::sleep(wait).await;
             }
             _ => {
                 if reply.signals.remaining == Some(0) {
                     if let Some(wait) = wait_until(reply.signals.reset_at) {
+                        tracing::info!(
+                            wait_ms = wait.as_millis() as u64,
+                            "boards: the rate-limit window is used up; waiting for its reset"
+                        );
                         tokio::time::sleep(wait).await;
                     }
                 }

@@ -88,6 +88,11 @@ impl PendingConnect {
         let (url, state) = authorize_url(&page, client_id, &redirect_uri).map_err(|e| {
             EngineError::new(ErrorCode::InvalidInput, format!("bad consent URL: {e}"))
         })?;
+        tracing::info!(
+            env = super::env_kind(env),
+            port = bound,
+            "connect: listening for the consent page's answer"
+        );
         Ok(PendingConnect {
             authorize_url: url,
             redirect_uri,
@@ -151,6 +156,14 @@ impl PendingConnect {
         tokio::time::sleep(Duration::from_millis(50)).await;
         let _ = stop_tx.send(());
         let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
+        match &result {
+            Ok(_) => tracing::info!("connect: the browser came back with an authorization code"),
+            Err(e) => tracing::warn!(
+                code = ?e.code,
+                "connect: no usable answer from the browser: {}",
+                e.message
+            ),
+        }
         result
     }
 }
@@ -212,15 +225,19 @@ pub async fn exchange(
     let t = match reply.outcome {
         Outcome::Success(t) => t,
         Outcome::Auth { message, .. } | Outcome::Terminal { message, .. } => {
+            tracing::warn!(
+                status = reply.status,
+                "connect: Pinterest refused the code or the app's credentials: {message}"
+            );
             return Err(EngineError::new(
                 ErrorCode::CodeRejected,
                 format!(
                     "Pinterest refused the code or the app's credentials ({message}); check the \
                      client id and secret in settings and connect again"
                 ),
-            ))
+            ));
         }
-        other => return Err(unavailable(&other)),
+        other => return Err(unavailable("the code exchange", &other)),
     };
     let tokens = TokenSet {
         access: Secret::new(t.access_token),
@@ -229,8 +246,13 @@ pub async fn exchange(
     };
     let user = match client.user_account(&tokens.access).await.outcome {
         Outcome::Success(u) => u,
-        other => return Err(unavailable(&other)),
+        other => return Err(unavailable("reading the account's name", &other)),
     };
+    tracing::info!(
+        username = %user.username,
+        refresh_token = tokens.refresh.is_some(),
+        "connect: tokens received"
+    );
     Ok(Connection { tokens, user })
 }
 
@@ -238,7 +260,7 @@ fn expiry(now: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
     now + TimeDelta::seconds(secs.clamp(0, 10 * 365 * 86_400))
 }
 
-fn unavailable<T>(outcome: &Outcome<T>) -> EngineError {
+fn unavailable<T>(step: &str, outcome: &Outcome<T>) -> EngineError {
     let why = match outcome {
         Outcome::Offline { .. } => "Pinterest could not be reached".to_string(),
         Outcome::RateLimited { .. } => "Pinterest asked to slow down".to_string(),
@@ -246,6 +268,7 @@ fn unavailable<T>(outcome: &Outcome<T>) -> EngineError {
         Outcome::Auth { message, .. } | Outcome::Terminal { message, .. } => message.clone(),
         Outcome::Success(_) => "unexpected success".to_string(),
     };
+    tracing::warn!("connect: {step} failed: {why}");
     EngineError::new(
         ErrorCode::PinterestUnavailable,
         format!("{why}; nothing was connected, try again"),
@@ -275,6 +298,11 @@ pub fn register(
                 ));
             }
             if account.username.as_deref().is_some_and(|u| u != username) {
+                tracing::warn!(
+                    account = id,
+                    signed_in_as = %username,
+                    "reconnect refused: the browser signed in to another Pinterest account"
+                );
                 return Err(EngineError::new(
                     ErrorCode::WrongAccount,
                     format!(
@@ -293,11 +321,20 @@ pub fn register(
             .find(|a| a.environment == *env && a.username.as_deref() == Some(username.as_str()))
             .map(|a| a.id),
     };
+    match (reconnect, existing) {
+        (Some(id), _) => tracing::info!(account = id, "connect: reconnecting, keeping the queue"),
+        (None, Some(id)) => tracing::info!(
+            account = id,
+            "connect: this Pinterest account is already here: reconnecting it instead of adding a twin"
+        ),
+        (None, None) => tracing::info!(env = super::env_kind(env), "connect: adding a new account"),
+    }
     let previous = existing.and_then(|id| {
         use crate::scheduler::tokens::TokenStore;
         tokens.tokens(id)
     });
     let mut stored_for = None;
+    let mut resumed = 0;
     let result = store.all_or_nothing(|s| {
         let id = match existing {
             Some(id) => id,
@@ -315,6 +352,7 @@ pub fn register(
                     &JobPatch::default(),
                     now,
                 )?;
+                resumed += 1;
             }
         }
         // Last, so that a refused keychain write rolls the rows back.
@@ -323,6 +361,20 @@ pub fn register(
         stored_for = Some(id);
         Ok(id)
     });
+    match &result {
+        Ok(id) => tracing::info!(
+            account = id,
+            username = %username,
+            jobs_resumed = resumed,
+            "connect: account connected"
+        ),
+        Err(e) => tracing::warn!(
+            code = ?e.code,
+            tokens_rolled_back = stored_for.is_some(),
+            "connect: the account could not be recorded, nothing was changed: {}",
+            e.message
+        ),
+    }
     if result.is_err() {
         // The tokens were written but the rows were not: put the vault back as it was.
         if let Some(id) = stored_for {

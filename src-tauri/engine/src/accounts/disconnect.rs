@@ -48,6 +48,7 @@ pub fn disconnect(
             .collect())
     };
     if !mine(store, JobState::InFlight)?.is_empty() {
+        tracing::warn!(account, "disconnect refused: one of its pins is being sent");
         return Err(EngineError::new(
             ErrorCode::InvalidTransition,
             "a pin of this account is being sent right now; try again in a moment",
@@ -94,6 +95,20 @@ pub fn disconnect(
         }
         tokens.forget(account)
     });
+    match &result {
+        Ok(()) => tracing::info!(
+            account,
+            kept = summary.kept,
+            cancelled = summary.cancelled,
+            "disconnect: tokens forgotten"
+        ),
+        Err(e) => tracing::warn!(
+            account,
+            code = ?e.code,
+            "disconnect failed, nothing was changed: {}",
+            e.message
+        ),
+    }
     if result.is_err() {
         if let Some(p) = previous {
             let _ = tokens.store_tokens(account, p);

@@ -91,10 +91,34 @@ pub async fn sync_boards(
     account: i64,
     token: &Secret,
 ) -> Result<usize, EngineError> {
-    let boards = fetch_boards(client, token).await?;
-    let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-    guard.replace_boards(account, &boards, Utc::now())?;
-    Ok(boards.len())
+    let result: Result<_, EngineError> = async {
+        let boards = fetch_boards(client, token).await?;
+        let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+        guard.replace_boards(account, &boards, Utc::now())?;
+        Ok(boards)
+    }
+    .await;
+    match result {
+        Ok(boards) => {
+            let sections: usize = boards.iter().map(|(_, s)| s.len()).sum();
+            tracing::info!(
+                account,
+                boards = boards.len(),
+                sections,
+                "boards: list replaced"
+            );
+            Ok(boards.len())
+        }
+        Err(e) => {
+            tracing::warn!(
+                account,
+                code = ?e.code,
+                "boards: not refreshed, the old list stays: {}",
+                e.message
+            );
+            Err(e)
+        }
+    }
 }
 
 /// Refreshes a connected account's boards with its stored token (the CLI's `sync-boards` and
@@ -112,6 +136,10 @@ pub async fn refresh_account_boards(
     let token = tokens
         .tokens(account)
         .ok_or_else(|| {
+            tracing::warn!(
+                account,
+                "boards: not refreshed, the account has no stored token"
+            );
             EngineError::new(
                 ErrorCode::InvalidInput,
                 format!("account {account} has no stored token: reconnect it first"),

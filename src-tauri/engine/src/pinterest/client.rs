@@ -1,10 +1,21 @@
 //! The API v5 client: one method per endpoint PinPace uses, each returning a `Reply` (classified
 //! outcome + rate-limit signals). It never retries, sleeps or refreshes by itself: those are the
 //! scheduler's decisions, taken with the whole account's state in view. Bearer tokens go only into
-//! the Authorization header; nothing here logs.
+//! the Authorization header.
+//!
+//! Logging: `send` writes one `tracing` line per request once it has ended (its body read, or
+//! no answer): method, path (never the query string), status or the class of transport error,
+//! latency in ms, and the rate-limit headers as the server sent them (`x-ratelimit-limit`,
+//! `-remaining`, `-reset`, `Retry-After`). It never writes a header other than those, a query
+//! string or a body, so no token, client secret or authorization code can reach a log (they
+//! travel in the Authorization header and in form bodies only). Levels: a read (GET) that
+//! succeeded is `debug`, because board walks and media polls make dozens of them and they decide
+//! nothing; every write, every token request and every failed answer is `info`; a request that
+//! got no answer, or whose answer could not be read, is `warn`.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -108,17 +119,23 @@ impl PinterestClient {
         req: RequestBuilder,
         category: Category,
     ) -> Reply<T> {
-        let sent = req.send().await;
+        let (http, built) = req.build_split();
+        let log = RequestLog::of(built.as_ref().ok());
+        let sent = match built {
+            Ok(request) => http.execute(request).await,
+            Err(err) => Err(err),
+        };
         let received_at = self.clock.now();
         let resp = match sent {
             Ok(resp) => resp,
             Err(err) => {
+                log.ended(None, &HeaderMap::new(), Some(&err));
                 return Reply {
                     outcome: classify_transport(&err),
                     signals: RateLimitSignals::default(),
                     status: None,
                     received_at,
-                }
+                };
             }
         };
         let status = resp.status().as_u16();
@@ -126,14 +143,16 @@ impl PinterestClient {
         let body = match resp.bytes().await {
             Ok(b) => b,
             Err(err) => {
+                log.ended(Some(status), &headers, Some(&err));
                 return Reply {
                     outcome: classify_transport(&err),
                     signals: self.signals(&headers, None, received_at),
                     status: Some(status),
                     received_at,
-                }
+                };
             }
         };
+        log.ended(Some(status), &headers, None);
         let signals = self.signals(&headers, Some(&body), received_at);
         let outcome = if (200..300).contains(&status) {
             parse_success(status, &body)
@@ -262,4 +281,97 @@ fn parse_success<T: DeserializeOwned>(status: u16, body: &[u8]) -> Outcome<T> {
             detail: format!("HTTP {status} with a body that is not the expected JSON: {e}"),
         },
     }
+}
+
+/// One request's log line, written by `send` when the request has ended. It holds the method
+/// and the path only: the query string, the other headers and the body are never read here.
+struct RequestLog {
+    /// `None` when the request could not even be built (a body that does not serialize).
+    method: Option<Method>,
+    path: String,
+    started: Instant,
+}
+
+impl RequestLog {
+    fn of(request: Option<&reqwest::Request>) -> Self {
+        RequestLog {
+            method: request.map(|r| r.method().clone()),
+            path: request.map_or_else(String::new, |r| r.url().path().to_string()),
+            started: Instant::now(),
+        }
+    }
+
+    fn ended(&self, status: Option<u16>, headers: &HeaderMap, failure: Option<&reqwest::Error>) {
+        let method = self.method.as_ref().map_or("-", Method::as_str);
+        let latency_ms = self.started.elapsed().as_millis() as u64;
+        let error = failure.map(transport_class);
+        // The innermost cause ("Connection refused (os error 111)"): reqwest's own message would
+        // add the URL, query string included.
+        let cause = failure.and_then(innermost_cause);
+        let header = |name: &str| {
+            headers.get(name).map(|v| {
+                String::from_utf8_lossy(v.as_bytes())
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
+            })
+        };
+        let (limit, remaining) = (header("x-ratelimit-limit"), header("x-ratelimit-remaining"));
+        let (reset, retry_after) = (header("x-ratelimit-reset"), header("retry-after"));
+        macro_rules! line {
+            ($level:expr) => {
+                tracing::event!(
+                    $level,
+                    method = %method,
+                    path = %self.path,
+                    status,
+                    error,
+                    cause = cause.as_deref(),
+                    latency_ms,
+                    ratelimit_limit = limit.as_deref(),
+                    ratelimit_remaining = remaining.as_deref(),
+                    ratelimit_reset = reset.as_deref(),
+                    retry_after = retry_after.as_deref(),
+                    "pinterest request"
+                )
+            };
+        }
+        let answered_ok = failure.is_none() && status.is_some_and(|s| (200..300).contains(&s));
+        if failure.is_some() {
+            line!(tracing::Level::WARN)
+        } else if answered_ok && self.method == Some(Method::GET) {
+            line!(tracing::Level::DEBUG)
+        } else {
+            line!(tracing::Level::INFO)
+        }
+    }
+}
+
+/// The class of a failure to get (or read) an answer, for the log.
+fn transport_class(err: &reqwest::Error) -> &'static str {
+    if err.is_connect() && err.is_timeout() {
+        "connect_timeout"
+    } else if err.is_connect() {
+        "connect"
+    } else if err.is_timeout() {
+        "timeout"
+    } else if err.is_body() || err.is_decode() {
+        "body"
+    } else if err.is_builder() {
+        "builder"
+    } else if err.is_redirect() {
+        "redirect"
+    } else if err.is_request() {
+        "request"
+    } else {
+        "other"
+    }
+}
+
+fn innermost_cause(err: &reqwest::Error) -> Option<String> {
+    let mut cause = std::error::Error::source(err)?;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    Some(cause.to_string())
 }

@@ -347,6 +347,20 @@ impl SimHandle {
     pub fn stats(&self) -> RequestStats {
         self.with(|st| st.stats.clone())
     }
+    /// Every secret handed out so far (each access and refresh token and authorization code
+    /// ever issued, and the app's client secret), for tests that search logs for leaks.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.with(|st| {
+            let issued = st
+                .access
+                .keys()
+                .chain(st.refresh.keys())
+                .chain(st.codes.keys());
+            let mut all: Vec<String> = issued.cloned().collect();
+            all.push(st.config.client_secret.clone());
+            all
+        })
+    }
 
     pub async fn is_running(&self) -> bool {
         self.0.running.lock().await.is_some()

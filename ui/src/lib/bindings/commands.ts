@@ -77,6 +77,7 @@ export interface Commands {
   list_queue: { args: { filter: QueueFilter }; result: QueueItem[] };
   move_jobs: { args: { jobIds: number[]; at: string; spacingMinutes: number }; result: BulkResult };
   next_slot: { args: { accountId: number }; result: string };
+  open_log_folder: { args: Record<string, never>; result: string };
   pick_image: { args: Record<string, never>; result: string | null };
   pinterest_app: { args: Record<string, never>; result: PinterestAppView };
   reconnect_account: { args: { accountId: number }; result: ConnectSummary };
@@ -126,6 +127,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'list_queue',
   'move_jobs',
   'next_slot',
+  'open_log_folder',
   'pick_image',
   'pinterest_app',
   'reconnect_account',

@@ -2,6 +2,11 @@
 //! servers and tests. Tokens are never taken from arguments (they would show in `ps` and shell
 //! history): `PINPACE_TOKENS` holds `{"<account id>": {"access": "...", "refresh": "..."}}`, or
 //! `--tokens-stdin` reads the same JSON from standard input. Output is JSON, one value per line.
+//!
+//! Standard output is only that output. Logs go to standard error, one line each, at
+//! `--log-level` (any subcommand; default `info`, or `RUST_LOG` when set and no level is given:
+//! see `pinpace_engine::logging`); an error ends standard error as one JSON line,
+//! `{"error": {"code", "message"}}`, after any log lines.
 
 mod boards;
 mod bulk;
@@ -9,10 +14,12 @@ mod connect;
 mod csv_input;
 mod run;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pinpace_engine::compose::{compose, ComposeRequest};
+use pinpace_engine::logging::{self, LogLevel};
 use pinpace_engine::pacing::{AccountLimits, LimitSpec, Preset};
 use pinpace_engine::pinterest::Environment;
 use pinpace_engine::store::job_state::JobState;
@@ -25,6 +32,9 @@ struct Cli {
     /// Data directory (database, media). Defaults to $PINPACE_DATA_DIR.
     #[arg(long, env = "PINPACE_DATA_DIR")]
     data_dir: PathBuf,
+    /// How much to log to standard error [default: info, or RUST_LOG when it is set].
+    #[arg(long, global = true, value_enum)]
+    log_level: Option<LogLevel>,
     #[command(subcommand)]
     command: Command,
 }
@@ -147,6 +157,12 @@ enum PresetArg {
 
 fn main() {
     let cli = Cli::parse();
+    let stderr = std::io::stderr();
+    tracing_subscriber::fmt()
+        .with_env_filter(logging::filter(cli.log_level))
+        .with_writer(std::io::stderr)
+        .with_ansi(stderr.is_terminal())
+        .init();
     let result = tokio::runtime::Runtime::new()
         .map_err(|e| EngineError::new(ErrorCode::Storage, format!("cannot start the runtime: {e}")))
         .and_then(|rt| rt.block_on(execute(cli)));

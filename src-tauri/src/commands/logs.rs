@@ -1,0 +1,14 @@
+//! The desktop's log files (see `crate::logs`): Settings opens their folder.
+
+use pinpace_engine::EngineError;
+
+use crate::logs::Logs;
+
+/// Opens `<data dir>/logs` in the system's file manager; returns the folder's path.
+#[tauri::command]
+pub fn open_log_folder(
+    app: tauri::AppHandle,
+    logs: tauri::State<'_, Logs>,
+) -> Result<String, EngineError> {
+    logs.open_folder(&app)
+}
