@@ -2,4 +2,8 @@
 import type { PauseReason } from "./PauseReason";
 import type { WindowUsage } from "./WindowUsage";
 
-export type LaneSnapshot = { account_id: number, windows: Array<WindowUsage>, paused_until: string | null, pause_reason: PauseReason | null, due: number, in_flight: number, next_dispatch: string | null, };
+export type LaneSnapshot = { account_id: number, windows: Array<WindowUsage>, paused_until: string | null, pause_reason: PauseReason | null, due: number, in_flight: number, next_dispatch: string | null, 
+/**
+ * The server's clock minus ours, in seconds, once learned from its answers.
+ */
+server_clock_offset_secs: number | null, };

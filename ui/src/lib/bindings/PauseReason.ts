@@ -3,4 +3,4 @@
 /**
  * Why a lane is not sending.
  */
-export type PauseReason = "rate_limited" | "spam_block" | "offline" | "needs_reconnect" | "user" | "local_error";
+export type PauseReason = "rate_limited" | "spam_block" | "offline" | "needs_reconnect" | "user" | "local_error" | "secrets_locked";
