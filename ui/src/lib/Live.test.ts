@@ -77,6 +77,22 @@ describe('Live', () => {
     expect((await screen.findByTestId('counters')).textContent).toContain('429s 1');
   });
 
+  it('says when nothing is sent and why, and when a server clock is far off', async () => {
+    vi.mocked(api.lanes).mockResolvedValue([
+      {
+        account_id: 1, windows: [], paused_until: null, pause_reason: null, due: 2, in_flight: 0,
+        next_dispatch: null, server_clock_offset_secs: -600,
+      },
+    ]);
+    render(Live, {});
+    expect((await screen.findByTestId('lane-clock')).textContent).toContain("Pinterest's clock is 10 min behind");
+    const retry = new Date(Date.now() + 8_000).toISOString();
+    push?.([{ type: 'health', halted: 'the queue cannot be read: disk I/O error', since: retry, retry_at: retry }], false);
+    expect((await screen.findByTestId('engine-halted')).textContent).toContain('the queue cannot be read');
+    push?.([{ type: 'health', halted: null, since: null, retry_at: null }], false);
+    await vi.waitFor(() => expect(screen.queryByTestId('engine-halted')).toBeNull());
+  });
+
   it('pauses every account from the panel and says so', async () => {
     vi.mocked(api.lanes).mockResolvedValue([]);
     render(Live, {});
