@@ -27,7 +27,7 @@ use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::oauth::authorize_url;
 use crate::pinterest::types::UserAccount;
 use crate::pinterest::{AppCredentials, Environment, Outcome, PinterestClient, Secret};
-use crate::scheduler::tokens::TokenSet;
+use crate::secrets::token_store::TokenSet;
 use crate::secrets::VaultTokens;
 use crate::store::accounts::AccountStatus;
 use crate::store::job_state::JobState;
@@ -330,7 +330,7 @@ pub fn register(
         (None, None) => tracing::info!(env = super::env_kind(env), "connect: adding a new account"),
     }
     let previous = existing.and_then(|id| {
-        use crate::scheduler::tokens::TokenStore;
+        use crate::secrets::token_store::TokenStore;
         tokens.tokens(id)
     });
     let mut stored_for = None;
@@ -378,7 +378,7 @@ pub fn register(
     if result.is_err() {
         // The tokens were written but the rows were not: put the vault back as it was.
         if let Some(id) = stored_for {
-            use crate::scheduler::tokens::TokenStore;
+            use crate::secrets::token_store::TokenStore;
             let _ = match previous {
                 Some(p) => tokens.store_tokens(id, p),
                 None => tokens.forget(id),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{EngineError, ErrorCode};
-use crate::scheduler::tokens::TokenStore;
+use crate::secrets::token_store::TokenStore;
 use crate::secrets::VaultTokens;
 use crate::store::accounts::AccountStatus;
 use crate::store::job_state::JobState;

@@ -19,7 +19,7 @@ use super::connect::{exchange, register, PendingConnect};
 use crate::clock::SystemClock;
 use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::{AppCredentials, Environment, PinterestClient, Secret};
-use crate::scheduler::tokens::TokenStore;
+use crate::secrets::token_store::TokenStore;
 use crate::secrets::VaultTokens;
 use crate::Store;
 

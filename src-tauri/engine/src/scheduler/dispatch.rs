@@ -12,9 +12,9 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 
 use super::reconcile::{window_start, BoardScan, Verdict, MAX_PAGES_CHECKED, PINS_CHECKED};
-use super::tokens::{TokenSet, TokenStore};
 use crate::pinterest::types::{Category, Pin, PinCreate};
 use crate::pinterest::{Outcome, PageRequest, PinterestClient, RateLimitSignals, Reply};
+use crate::secrets::token_store::{TokenSet, TokenStore};
 use crate::store::jobs::Job;
 use crate::store::pins::PinContent;
 

@@ -16,10 +16,10 @@ use super::config::EngineConfig;
 use super::dispatch::AttemptReport;
 use super::events::{Counters, EngineEvent, EventBus};
 use super::handle::{Command, EngineHandle};
-use super::tokens::TokenStore;
 use crate::clock::SharedClock;
 use crate::pacing::Pacer;
 use crate::pinterest::PinterestClient;
+use crate::secrets::token_store::TokenStore;
 use crate::store::Store;
 
 pub struct Engine {
@@ -76,7 +76,7 @@ impl Engine {
         let engine = Engine {
             store: store.clone(),
             clock,
-            tokens: Arc::new(super::tokens::KeptTokens::new(tokens)),
+            tokens: Arc::new(crate::secrets::token_store::KeptTokens::new(tokens)),
             pacer: Pacer::new(&config.app_limits),
             rng: StdRng::seed_from_u64(config.seed),
             config,

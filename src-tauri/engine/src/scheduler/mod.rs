@@ -22,9 +22,10 @@ pub mod retry;
 mod run_loop;
 pub mod schedule_time;
 mod startup;
-pub mod tokens;
 
 pub use crate::pacing::rebuild_pacer;
+/// Where the engine gets tokens: kept with the secrets, named here too for the fronts.
+pub use crate::secrets::token_store as tokens;
 pub use config::EngineConfig;
 pub use engine::Engine;
 pub use handle::EngineHandle;

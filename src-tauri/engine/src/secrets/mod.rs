@@ -10,6 +10,7 @@ mod backend;
 mod file;
 mod keychain;
 mod memory;
+pub mod token_store;
 mod tokens;
 
 pub use backend::SecretsBackend;

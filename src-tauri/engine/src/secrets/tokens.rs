@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::SecretVault;
 use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::{AppCredentials, Secret};
-use crate::scheduler::tokens::{TokenSet, TokenStore};
+use crate::secrets::token_store::{TokenSet, TokenStore};
 
 #[derive(Serialize, Deserialize)]
 struct TokenEntry {

@@ -87,3 +87,28 @@ fn a_second_instance_on_the_same_data_is_refused_until_the_first_closes() {
     drop(first);
     Store::open_in_dir(dir.path()).expect("free again");
 }
+
+#[test]
+fn a_release_that_fails_rolls_back_and_leaves_no_transaction_open() {
+    let store = Store::open_in_memory().unwrap();
+    store.savepoint("t").unwrap();
+    // A job for a pin that does not exist, its foreign key checked only at the release.
+    store
+        .conn()
+        .execute_batch(
+            "PRAGMA defer_foreign_keys = ON; \
+             INSERT INTO jobs (pin_id, state, created_at, updated_at) \
+             VALUES (999, 'draft', 'x', 'x')",
+        )
+        .unwrap();
+    assert!(store.release("t").is_err());
+    assert!(
+        !store.in_transaction(),
+        "no write may be left for a later in-flight mark to sit in, uncommitted"
+    );
+    let jobs: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM jobs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(jobs, 0);
+}
