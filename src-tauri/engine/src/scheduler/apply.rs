@@ -44,7 +44,7 @@ impl Engine {
         }
         self.move_job(&job, t.to, &t.reason, t.detail, t.patch);
         if t.effects.contains(&Effect::HoldAccountForReconnect) {
-            self.hold_for_reconnect(account, now);
+            self.hold_for_reconnect(account);
         }
         self.emit_lane(account, now);
     }
@@ -110,7 +110,7 @@ impl Engine {
     }
 
     /// The account's token is gone for good: its other due and waiting jobs wait too.
-    fn hold_for_reconnect(&mut self, account: i64, _now: DateTime<Utc>) {
+    fn hold_for_reconnect(&mut self, account: i64) {
         let waiting: Vec<Job> = [JobState::Due, JobState::WaitingRetry]
             .into_iter()
             .flat_map(|s| self.db().jobs_in_state(s).unwrap_or_default())
