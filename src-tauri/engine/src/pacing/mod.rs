@@ -12,5 +12,5 @@ pub mod window;
 
 pub use lane::{Pacer, PauseReason, WindowUsage};
 pub use limits::{AccountLimits, LimitScope, LimitSpec, Preset};
-pub use rebuild::{app_specs, rebuild_pacer};
+pub use rebuild::{app_specs, rebuild_pacer, UNTIL_THE_USER_ACTS};
 pub use window::RollingWindow;

@@ -13,6 +13,9 @@ use crate::store::Store;
 
 const DAY: TimeDelta = TimeDelta::days(1);
 
+/// A pause that lasts until the user acts (reconnects, clears a spam block).
+pub const UNTIL_THE_USER_ACTS: TimeDelta = TimeDelta::days(3650);
+
 /// App-wide limits: the configured ones plus those of each account's preset or list (trial
 /// access is per app), each once.
 pub fn app_specs(accounts: &[Account], app_limits: &[LimitSpec]) -> Vec<LimitSpec> {
@@ -42,10 +45,10 @@ pub fn rebuild_pacer(
         pacer.set_account_limits(a.id, &a.limits.specs());
         match a.status {
             AccountStatus::NeedsReconnect | AccountStatus::Disconnected => {
-                pacer.pause(a.id, now + DAY * 3650, PauseReason::NeedsReconnect)
+                pacer.pause(a.id, now + UNTIL_THE_USER_ACTS, PauseReason::NeedsReconnect)
             }
             AccountStatus::SpamBlocked => {
-                pacer.pause(a.id, now + DAY * 3650, PauseReason::SpamBlock)
+                pacer.pause(a.id, now + UNTIL_THE_USER_ACTS, PauseReason::SpamBlock)
             }
             _ => {}
         }

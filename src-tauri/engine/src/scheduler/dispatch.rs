@@ -33,9 +33,6 @@ pub struct AttemptInput {
     pub dispatched_at: DateTime<Utc>,
     /// Held while refreshing this account's token.
     pub refresh_lock: Arc<tokio::sync::Mutex<()>>,
-    /// The retry budget is spent and an earlier attempt may have created the pin: look for it on
-    /// the board, and send nothing.
-    pub check_only: bool,
     /// The listing lag has passed since the job's latest creation left, so a board check that
     /// finds nothing may be believed. Before that a check is a peek: it can confirm the pin, and
     /// otherwise ends the attempt with `NotYetListed` (see `reconcile`).

@@ -34,7 +34,7 @@ use crate::store::jobs::{Job, JobPatch};
 pub const FINAL_CHECK: &str = "final_board_check";
 
 /// A pause that lasts until the user acts.
-pub const FOREVER: TimeDelta = TimeDelta::days(3650);
+pub const FOREVER: TimeDelta = crate::pacing::UNTIL_THE_USER_ACTS;
 
 /// How long a lane waits for a locked keychain before it looks again.
 pub const KEYCHAIN_RETRY: TimeDelta = TimeDelta::seconds(15);

@@ -205,7 +205,6 @@ impl Engine {
             claimed,
             client,
             tokens: self.tokens.clone(),
-            check_only: plan.check_only,
             trust_absence: plan.trust_absence,
             may_create: plan.may_create,
         })

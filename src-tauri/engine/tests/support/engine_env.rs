@@ -19,6 +19,14 @@ use pinpace_engine::sim::{SimConfig, SimHandle, Simulator};
 use pinpace_engine::store::job_state::JobState;
 use pinpace_engine::Store;
 
+/// The text and image of a pin a test queues.
+pub struct QueuedPin {
+    pub title: String,
+    pub description: Option<String>,
+    pub link: String,
+    pub image_url: String,
+}
+
 pub struct Lane {
     pub id: i64,
     pub sim_account: String,
@@ -131,28 +139,41 @@ impl World {
 
     /// Queues `n` pins for lane `lane`, due at `at`.
     pub fn queue(&self, lane: usize, n: usize, at: DateTime<Utc>, prefix: &str) -> Vec<i64> {
+        (0..n)
+            .map(|i| {
+                let pin = QueuedPin {
+                    title: format!("{prefix} {i}"),
+                    description: None,
+                    link: format!("https://example.com/{prefix}/{i}"),
+                    image_url: "https://example.com/p.jpg".into(),
+                };
+                self.queue_pin(lane, &pin, at)
+            })
+            .collect()
+    }
+
+    /// Queues one pin for lane `lane`'s board, due at `at`, and wakes the engine.
+    pub fn queue_pin(&self, lane: usize, pin: &QueuedPin, at: DateTime<Utc>) -> i64 {
         let l = &self.lanes[lane];
+        let req = ComposeRequest {
+            title: Some(pin.title.clone()),
+            description: pin.description.clone(),
+            link: Some(pin.link.clone()),
+            image_url: Some(pin.image_url.clone()),
+            account_id: Some(l.id),
+            boards: vec![BoardTarget {
+                board_id: l.board.id.clone(),
+                section_id: None,
+            }],
+            at: Some(at),
+            ..Default::default()
+        };
         let now = self.clock_now();
-        let mut ids = Vec::new();
-        for i in 0..n {
-            let req = ComposeRequest {
-                title: Some(format!("{prefix} {i}")),
-                link: Some(format!("https://example.com/{prefix}/{i}")),
-                image_url: Some("https://example.com/p.jpg".into()),
-                account_id: Some(l.id),
-                boards: vec![BoardTarget {
-                    board_id: l.board.id.clone(),
-                    section_id: None,
-                }],
-                at: Some(at),
-                ..Default::default()
-            };
-            ids.extend(self.with_store(|s| compose(s, &req, now)).unwrap());
-        }
+        let ids = self.with_store(|s| compose(s, &req, now)).unwrap();
         if let Some(e) = &self.engine {
             e.wake();
         }
-        ids
+        ids[0]
     }
 
     pub fn clock_now(&self) -> DateTime<Utc> {

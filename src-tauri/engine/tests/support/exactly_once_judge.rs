@@ -8,36 +8,22 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
 use pinpace_engine::sim::validate::fnv64;
 use pinpace_engine::store::job_state::JobState;
 
-use super::engine_env::World;
+use super::engine_env::{QueuedPin, World};
 
 /// A queued job and the image URL its pin was made from.
 pub type QueuedJob = (i64, String);
 
 fn queue_one(w: &World, lane: usize, title: &str, image: &str, at: DateTime<Utc>) -> QueuedJob {
-    let l = &w.lanes[lane];
-    let req = ComposeRequest {
-        title: Some(title.into()),
+    let pin = QueuedPin {
+        title: title.into(),
         description: Some("Five ways to make it".into()),
-        link: Some("https://example.com/post".into()),
-        image_url: Some(image.into()),
-        account_id: Some(l.id),
-        boards: vec![BoardTarget {
-            board_id: l.board.id.clone(),
-            section_id: None,
-        }],
-        at: Some(at),
-        ..Default::default()
+        link: "https://example.com/post".into(),
+        image_url: image.into(),
     };
-    let now = w.clock_now();
-    let ids = w.with_store(|s| compose(s, &req, now)).unwrap();
-    if let Some(e) = &w.engine {
-        e.wake();
-    }
-    (ids[0], image.to_string())
+    (w.queue_pin(lane, &pin, at), image.to_string())
 }
 
 /// `n` designs of one post: the same title, description, link and board, another image each.
