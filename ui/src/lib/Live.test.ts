@@ -39,6 +39,17 @@ vi.mock('./api', async (importOriginal) => {
   };
 });
 
+// The charts load lazily beside the panel; jsdom has no canvas, so a real uPlot drawing after a
+// test ended throws (unhandled). Their own test is LiveCharts.test.ts.
+vi.mock('uplot', () => {
+  class FakePlot {
+    setData = vi.fn();
+    setSize = vi.fn();
+    destroy = vi.fn();
+  }
+  return { default: FakePlot };
+});
+
 import Live from './Live.svelte';
 import * as api from './api';
 import type { QueueItem } from './api';
