@@ -15,7 +15,7 @@ use pinpace_engine::{EngineError, ErrorCode, Store};
 
 fn env_at(port: u16) -> Environment {
     Environment::Simulator {
-        base_url: format!("http://127.0.0.1:{port}/v5"),
+        base_url: pinpace_engine::sim::base_url_at(port),
     }
 }
 

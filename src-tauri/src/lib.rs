@@ -15,7 +15,6 @@ mod logs;
 mod media_protocol;
 mod notify;
 mod prefs;
-mod secrets;
 mod state;
 mod tray;
 mod window_state;
@@ -122,7 +121,7 @@ pub fn run() {
             commands::scheduling::set_paused_all,
             commands::scheduling::launch_at_login,
             commands::scheduling::set_launch_at_login,
-            commands::limits::set_account_limits,
+            commands::accounts::set_account_limits,
             commands::prefs::desktop_prefs,
             commands::prefs::save_desktop_prefs,
             commands::logs::open_log_folder,

@@ -3,11 +3,10 @@
 //! start from (the system's when unset). Kept as one JSON value in the settings table, read
 //! where used (a notification, a window close), so a change applies with no restart.
 
+use pinpace_engine::store::settings::keys;
 use pinpace_engine::{EngineError, ErrorCode, Store};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-const KEY: &str = "desktop_prefs";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -36,7 +35,7 @@ impl Default for DesktopPrefs {
 
 impl DesktopPrefs {
     pub fn load(store: &Store) -> Self {
-        store.setting(KEY).unwrap_or_default()
+        store.setting(keys::DESKTOP_PREFS).unwrap_or_default()
     }
 
     /// Checks (an unknown zone is refused with nothing saved) and stores.
@@ -53,7 +52,7 @@ impl DesktopPrefs {
                 ));
             }
         }
-        store.set_setting(KEY, &self)?;
+        store.set_setting(keys::DESKTOP_PREFS, &self)?;
         Ok(self)
     }
 }

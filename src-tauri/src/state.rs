@@ -6,17 +6,16 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::Utc;
-use pinpace_engine::clock::SystemClock;
+use pinpace_engine::api::connect::ConnectGate;
+use pinpace_engine::clock::{SharedClock, SystemClock};
 use pinpace_engine::demo::{issue_sim_tokens, seed_workspace, sim_environment};
 use pinpace_engine::scheduler::{Engine, EngineConfig, EngineHandle};
-use pinpace_engine::secrets::SecretsBackend;
+use pinpace_engine::secrets::{AppSecrets, SecretsBackend};
 use pinpace_engine::sim::SimHandle;
 use pinpace_engine::store::settings::keys;
 use pinpace_engine::{EngineError, ErrorCode, Store};
 
 use crate::builtin_sim;
-use crate::secrets::AppSecrets;
 
 /// Set (to anything but 0) to fill an empty workspace with the demo (`make run` does).
 pub const DEMO_ENV: &str = "PINPACE_DEMO";
@@ -26,10 +25,7 @@ pub struct Desktop {
     pub secrets: Arc<AppSecrets>,
     pub sim: SimHandle,
     /// One connect at a time: a second click while the browser is open is refused.
-    pub connecting: tokio::sync::Mutex<()>,
-    /// Wakes a connect waiting for the browser when the user cancels it.
-    pub cancel_connect: tokio::sync::Notify,
-    paused_all: std::sync::atomic::AtomicBool,
+    pub connect: ConnectGate,
 }
 
 pub struct AppState {
@@ -68,12 +64,13 @@ impl Desktop {
             // Real accounts have no tokens until the user chooses another vault in Settings.
             tracing::warn!(code = ?e.code, "the secrets vault does not answer: {}", e.message);
         }
+        let clock: SharedClock = Arc::new(SystemClock);
         let sim = builtin_sim::start(&store).await?;
         let shared = Mutex::new(store);
         let demo = std::env::var(DEMO_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
         if demo {
             // A demo that cannot be seeded still opens the app; the accounts screen shows why.
-            if let Err(e) = seed_workspace(&shared, secrets.sim(), &sim, Utc::now()).await {
+            if let Err(e) = seed_workspace(&shared, secrets.sim(), &sim, clock.now()).await {
                 tracing::warn!("the demo workspace could not be prepared: {}", e.message);
             }
         }
@@ -84,17 +81,14 @@ impl Desktop {
                 secrets.mark_sim(account.id);
             }
         }
-        issue_sim_tokens(&store, secrets.sim(), &sim, Utc::now())?;
+        issue_sim_tokens(&store, secrets.sim(), &sim, clock.now())?;
         let config = EngineConfig::from_settings(&store);
-        let paused_all = store.setting::<bool>(keys::PAUSED_ALL).unwrap_or(false);
-        let engine = Engine::spawn(store, Arc::new(SystemClock), secrets.clone(), config);
+        let engine = Engine::spawn(store, clock, secrets.clone(), config);
         Ok(Desktop {
             engine,
             secrets,
             sim,
-            connecting: tokio::sync::Mutex::new(()),
-            cancel_connect: tokio::sync::Notify::new(),
-            paused_all: paused_all.into(),
+            connect: ConnectGate::default(),
         })
     }
 
@@ -102,15 +96,9 @@ impl Desktop {
         self.engine.store()
     }
 
-    /// Whether the user paused every account (kept across restarts by the engine).
+    /// Whether the user paused every account (the store keeps it, across restarts).
     pub fn paused_all(&self) -> bool {
-        self.paused_all.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    pub fn set_paused_all(&self, paused: bool) {
-        self.paused_all
-            .store(paused, std::sync::atomic::Ordering::SeqCst);
-        self.engine.set_paused_all(paused);
+        pinpace_engine::api::scheduling::paused_all(&self.engine)
     }
 
     /// "12 pins waiting · 1 failed", for the tray.

@@ -58,9 +58,14 @@ fn build(app: &AppHandle, paused: bool) -> tauri::Result<Tray> {
                 if let Some(state) = app.try_state::<AppState>() {
                     if let Ok(desktop) = state.desktop() {
                         let now = !desktop.paused_all();
-                        desktop.set_paused_all(now);
-                        if let Some(tray) = app.try_state::<Tray>() {
-                            tray.set_paused(now);
+                        let engine = &desktop.engine;
+                        match pinpace_engine::api::scheduling::set_paused_all(engine, now) {
+                            Ok(()) => {
+                                if let Some(tray) = app.try_state::<Tray>() {
+                                    tray.set_paused(now);
+                                }
+                            }
+                            Err(e) => tracing::warn!("pause all was not changed: {}", e.message),
                         }
                     }
                 }

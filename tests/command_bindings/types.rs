@@ -69,12 +69,14 @@ pub(super) fn ts_type(ty: &Type, refs: &mut Refs, whence: &str) -> Result<String
                     }
                     _ => unsupported("is a map whose keys are not strings"),
                 },
+                // chrono's `DateTime<Utc>` travels as an RFC 3339 string.
+                "DateTime" => Ok("string".into()),
                 "Channel" => {
                     refs.channel = true;
                     Ok(format!("Channel<{}>", one(refs)?))
                 }
                 _ if !generics.is_empty() => {
-                    unsupported("is generic: only Vec, Option, HashMap and Channel are known")
+                    unsupported("is generic: only Vec, Option, HashMap, DateTime and Channel are known")
                 }
                 _ if INJECTED.contains(&name.as_str()) || name == "Result" => {
                     unsupported("cannot be passed to or returned from the UI")

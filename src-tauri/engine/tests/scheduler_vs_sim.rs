@@ -606,7 +606,7 @@ async fn a_board_gone_on_pinterest_fails_its_pin_clearly_and_refreshes_the_board
 async fn pause_all_holds_every_due_pin_until_resumed_and_survives_a_restart() {
     let mut w = world(SimConfig::default(), 2).await;
     w.start(test_config());
-    w.engine().set_paused_all(true);
+    w.engine().set_paused_all(true).unwrap();
     w.advance_for(TimeDelta::seconds(2), TimeDelta::seconds(1))
         .await;
     let now = w.clock_now();
@@ -634,7 +634,7 @@ async fn pause_all_holds_every_due_pin_until_resumed_and_survives_a_restart() {
         0,
         "still paused after a restart"
     );
-    w.engine().set_paused_all(false);
+    w.engine().set_paused_all(false).unwrap();
     w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(5), |w| {
         w.count(JobState::Published) == 4
     })

@@ -1,7 +1,10 @@
-//! The accounts list, board lists, board sync and disconnect.
+//! The accounts list, board lists, board sync, limits and disconnect
+//! (`pinpace_engine::api::accounts`); a change tells the window's accounts screen.
 
-use pinpace_engine::accounts::disconnect::{disconnect, Disconnected, QueuedJobs};
-use pinpace_engine::accounts::{overview, refresh_account_boards, AccountView};
+use pinpace_engine::accounts::disconnect::{Disconnected, QueuedJobs};
+use pinpace_engine::accounts::AccountView;
+use pinpace_engine::api::accounts as api;
+use pinpace_engine::pacing::{AccountLimits, LimitSpec};
 use pinpace_engine::store::boards::CachedBoard;
 use pinpace_engine::EngineError;
 
@@ -10,7 +13,7 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub fn list_accounts(state: tauri::State<'_, AppState>) -> Result<Vec<AccountView>, EngineError> {
-    state.with_store(overview)?
+    api::list(&state.desktop()?.engine)
 }
 
 #[tauri::command]
@@ -18,10 +21,7 @@ pub fn account_boards(
     state: tauri::State<'_, AppState>,
     account_id: i64,
 ) -> Result<Vec<CachedBoard>, EngineError> {
-    state.with_store(|s| {
-        s.account(account_id)?;
-        s.boards(account_id)
-    })?
+    api::boards(&state.desktop()?.engine, account_id)
 }
 
 /// Fetches the account's boards and sections again; returns how many boards it has.
@@ -32,14 +32,22 @@ pub async fn refresh_boards(
     account_id: i64,
 ) -> Result<u32, EngineError> {
     let desktop = state.desktop()?;
-    let store = desktop.engine.shared_store();
-    let n = refresh_account_boards(&store, desktop.secrets.as_ref(), account_id).await?;
+    let n = api::refresh_boards(&desktop.engine, desktop.secrets.as_ref(), account_id).await?;
     AppEvent::AccountsChanged.emit(&app, account_id);
-    Ok(n as u32)
+    Ok(n)
 }
 
-/// Deletes PinPace's tokens for the account (nothing is revoked on Pinterest) and keeps or
-/// cancels its queued pins, as the user chose.
+/// An account's access tier or its own limits; answers the limits now in force.
+#[tauri::command]
+pub fn set_account_limits(
+    state: tauri::State<'_, AppState>,
+    account_id: i64,
+    limits: AccountLimits,
+) -> Result<Vec<LimitSpec>, EngineError> {
+    api::set_limits(&state.desktop()?.engine, account_id, &limits)
+}
+
+/// Deletes PinPace's tokens for the account and keeps or cancels its queued pins.
 #[tauri::command]
 pub fn disconnect_account(
     app: tauri::AppHandle,
@@ -49,14 +57,7 @@ pub fn disconnect_account(
 ) -> Result<Disconnected, EngineError> {
     let desktop = state.desktop()?;
     let vault = desktop.secrets.vault_of(account_id)?;
-    let done = disconnect(
-        &mut desktop.store(),
-        &vault,
-        account_id,
-        queued,
-        chrono::Utc::now(),
-    )?;
-    desktop.engine.wake();
+    let done = api::disconnect(&desktop.engine, &vault, account_id, queued)?;
     AppEvent::AccountsChanged.emit(&app, account_id);
     Ok(done)
 }

@@ -6,7 +6,6 @@ pub mod accounts;
 pub mod bulk;
 pub mod connect;
 pub mod info;
-pub mod limits;
 pub mod logs;
 pub mod media;
 pub mod prefs;

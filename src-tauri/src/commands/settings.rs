@@ -1,104 +1,18 @@
-//! Settings for connecting real accounts: the user's Pinterest app (client id in the database,
-//! secret in the vault), the redirect port, and where secrets live. The view carries the guide's
-//! facts (redirect URI, scopes and why) so the screen and the README say the same thing.
+//! Settings for connecting real accounts (`pinpace_engine::api::pinterest_app`).
 
-use pinpace_engine::accounts::DEFAULT_REDIRECT_PORT;
-use pinpace_engine::pinterest::oauth::SCOPE_REASONS;
-use pinpace_engine::pinterest::{AppCredentials, Secret};
+use pinpace_engine::api::pinterest_app::{self as api, PinterestAppView};
 use pinpace_engine::secrets::SecretsBackend;
-use pinpace_engine::store::settings::keys;
-use pinpace_engine::{EngineError, ErrorCode};
-use serde::Serialize;
-use ts_rs::TS;
+use pinpace_engine::EngineError;
 
-use crate::secrets::no_vault;
-use crate::state::{AppState, Desktop};
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct ScopeReason {
-    pub scope: String,
-    pub why: String,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct SecretsView {
-    pub backend: SecretsBackend,
-    /// Whether that vault answers now.
-    pub available: bool,
-    /// Why it does not (keychain service missing, file unreadable).
-    pub problem: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct PinterestAppView {
-    pub client_id: Option<String>,
-    /// The secret itself never leaves the vault; the screen only learns that one is stored.
-    pub has_secret: bool,
-    pub redirect_port: u16,
-    pub redirect_uri: String,
-    pub scopes: Vec<ScopeReason>,
-    pub secrets: SecretsView,
-    /// The built-in simulator's Pinterest users (the demo needs no Pinterest app).
-    pub simulator_users: Vec<String>,
-}
-
-/// The saved client id (if any) and redirect port (or the default).
-pub fn app_settings(desktop: &Desktop) -> (Option<String>, u16) {
-    let store = desktop.store();
-    (
-        store.setting::<String>(keys::PINTEREST_CLIENT_ID),
-        store
-            .setting::<u16>(keys::REDIRECT_PORT)
-            .unwrap_or(DEFAULT_REDIRECT_PORT),
-    )
-}
-
-pub fn view(desktop: &Desktop) -> PinterestAppView {
-    let (client_id, port) = app_settings(desktop);
-    let real = desktop.secrets.real();
-    let has_secret = match (&real, &client_id) {
-        (Ok(vault), Some(id)) => matches!(vault.app(id), Ok(Some(_))),
-        _ => false,
-    };
-    PinterestAppView {
-        client_id,
-        has_secret,
-        redirect_port: port,
-        redirect_uri: format!("http://127.0.0.1:{port}/callback"),
-        scopes: SCOPE_REASONS
-            .iter()
-            .map(|(scope, why)| ScopeReason {
-                scope: scope.to_string(),
-                why: why.to_string(),
-            })
-            .collect(),
-        secrets: SecretsView {
-            backend: desktop.secrets.backend(),
-            available: real.is_ok(),
-            problem: real.err().map(|e| e.message),
-        },
-        simulator_users: simulator_users(),
-    }
-}
-
-/// The built-in simulator's users: the demo accounts it is seeded with.
-pub fn simulator_users() -> Vec<String> {
-    pinpace_engine::sim::SimConfig::demo_accounts()
-        .into_iter()
-        .map(|a| a.username)
-        .collect()
-}
+use crate::state::AppState;
 
 #[tauri::command]
 pub fn pinterest_app(state: tauri::State<'_, AppState>) -> Result<PinterestAppView, EngineError> {
-    Ok(view(state.desktop()?))
+    let desktop = state.desktop()?;
+    Ok(api::view(&desktop.engine, &desktop.secrets))
 }
 
-/// Saves the app's client id and redirect port, and its secret when one is given (an empty
-/// secret keeps the stored one). Checked first; nothing is written on an error.
+/// Saves the app's client id and redirect port, and its secret when one is given.
 #[tauri::command]
 pub fn save_pinterest_app(
     state: tauri::State<'_, AppState>,
@@ -106,56 +20,17 @@ pub fn save_pinterest_app(
     client_secret: Option<String>,
     redirect_port: u16,
 ) -> Result<PinterestAppView, EngineError> {
-    let desktop = state.desktop()?;
-    let client_id = client_id.trim().to_string();
-    let bad = |m: &str| EngineError::new(ErrorCode::InvalidInput, m);
-    if client_id.is_empty() || client_id.len() > 200 || client_id.chars().any(char::is_whitespace) {
-        return Err(bad(
-            "the client id is the app id shown in Pinterest's developer portal (no spaces)",
-        ));
-    }
-    if redirect_port < 1024 {
-        return Err(bad(
-            "choose a redirect port from 1024 to 65535, the one in the redirect URI you registered",
-        ));
-    }
-    let secret = client_secret
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
-    if let Some(secret) = secret {
-        let vault = desktop.secrets.real().map_err(|e| no_vault(&e))?;
-        vault.save_app(&AppCredentials {
-            client_id: client_id.clone(),
-            client_secret: Secret::new(secret),
-        })?;
-    }
-    {
-        let store = desktop.store();
-        store.set_setting(keys::PINTEREST_CLIENT_ID, &client_id)?;
-        store.set_setting(keys::REDIRECT_PORT, &redirect_port)?;
-    }
-    Ok(view(desktop))
+    let d = state.desktop()?;
+    let secret = client_secret.as_deref();
+    api::save(&d.engine, &d.secrets, &client_id, secret, redirect_port)
 }
 
-/// Chooses where real accounts' secrets live. The vault is opened first: a keychain that does
-/// not answer, or a file that cannot be written, is refused and the old choice stays.
+/// Chooses where real accounts' secrets live (refused, keeping the old choice, if it fails).
 #[tauri::command]
 pub fn choose_secrets_backend(
     state: tauri::State<'_, AppState>,
     backend: SecretsBackend,
 ) -> Result<PinterestAppView, EngineError> {
     let desktop = state.desktop()?;
-    if let SecretsBackend::File { path } = &backend {
-        if !std::path::Path::new(path).is_absolute() {
-            return Err(EngineError::new(
-                ErrorCode::InvalidInput,
-                "give the secrets file as a full path",
-            ));
-        }
-    }
-    desktop.secrets.choose(backend.clone())?;
-    desktop
-        .store()
-        .set_setting(keys::SECRETS_BACKEND, &backend)?;
-    Ok(view(desktop))
+    api::choose_secrets_backend(&desktop.engine, &desktop.secrets, &backend)
 }

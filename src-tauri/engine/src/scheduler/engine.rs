@@ -75,7 +75,7 @@ impl Engine {
         let (tx, rx) = mpsc::unbounded_channel();
         let engine = Engine {
             store: store.clone(),
-            clock,
+            clock: clock.clone(),
             tokens: Arc::new(crate::secrets::token_store::KeptTokens::new(tokens)),
             pacer: Pacer::new(&config.app_limits),
             rng: StdRng::seed_from_u64(config.seed),
@@ -100,6 +100,7 @@ impl Engine {
             commands: tx,
             events,
             store,
+            clock,
             task: Some(task),
         }
     }

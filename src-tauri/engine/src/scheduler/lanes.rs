@@ -21,10 +21,8 @@ impl Engine {
     }
 
     pub(super) fn pause_all(&mut self, paused: bool, now: DateTime<Utc>) {
+        // The handle has stored the setting already (`EngineHandle::set_paused_all`).
         self.paused_all = paused;
-        let _ = self
-            .db()
-            .set_setting(crate::store::settings::keys::PAUSED_ALL, &paused);
         for lane in self.lane_snapshots(now) {
             self.emit(EngineEvent::Lane(lane));
         }

@@ -6,6 +6,7 @@
 //! (`file`), and memory (tests, the simulator demo). `VaultTokens` puts the scheduler's
 //! `TokenStore` on top of any of them.
 
+mod app_secrets;
 mod backend;
 mod file;
 mod keychain;
@@ -13,6 +14,7 @@ mod memory;
 pub mod token_store;
 mod tokens;
 
+pub use app_secrets::{no_vault, AppSecrets};
 pub use backend::SecretsBackend;
 pub use file::FileVault;
 pub use keychain::KeychainVault;

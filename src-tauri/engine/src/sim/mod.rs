@@ -45,6 +45,16 @@ use state::SimState;
 /// Starts simulators.
 pub struct Simulator;
 
+fn root_at(port: u16) -> String {
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The API base of a simulator listening on loopback at `port` (what `SimHandle::base_url`
+/// answers): the one place the address's shape is written.
+pub fn base_url_at(port: u16) -> String {
+    format!("{}/v5", root_at(port))
+}
+
 impl Simulator {
     /// Binds `127.0.0.1:<config.port>` (0 = any free port), seeds `config.accounts`, serves.
     pub async fn start(config: SimConfig, clock: SharedClock) -> std::io::Result<SimHandle> {
@@ -54,7 +64,7 @@ impl Simulator {
         let app: App = Arc::new(Shared {
             clock,
             state: Mutex::new(SimState::new(config)),
-            root: format!("http://127.0.0.1:{port}"),
+            root: root_at(port),
             handle: OnceLock::new(),
         });
         let router = router(app.clone());
@@ -141,7 +151,7 @@ impl SimHandle {
     }
     /// `http://127.0.0.1:PORT/v5`
     pub fn base_url(&self) -> String {
-        format!("{}/v5", self.app().root)
+        base_url_at(self.port())
     }
     /// `http://127.0.0.1:PORT/oauth/` (add client_id, redirect_uri, response_type, scope, state).
     pub fn authorize_url(&self) -> String {

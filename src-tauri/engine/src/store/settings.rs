@@ -21,6 +21,8 @@ pub mod keys {
     pub const BUILTIN_SIM_PORT: &str = "builtin_sim_port";
     /// The user paused every account ("Pause all" in the tray): nothing is sent until resumed.
     pub const PAUSED_ALL: &str = "paused_all";
+    /// The desktop's own preferences (notifications, tray, time zone), one JSON value.
+    pub const DESKTOP_PREFS: &str = "desktop_prefs";
 }
 
 impl Store {

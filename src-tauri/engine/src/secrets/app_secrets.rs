@@ -1,4 +1,5 @@
-//! The desktop's token store: one `TokenStore` for the engine over two vaults. Accounts on the
+//! The desktop's token store (here, not in the shell, so that the engine's API can serve its
+//! settings screen and connect flow): one `TokenStore` for the engine over two vaults. Accounts on the
 //! built-in simulator keep their (throwaway) tokens in memory, because that simulator forgets
 //! them when the app quits anyway; every other account's secrets go to the vault the user chose
 //! (the OS keychain by default, or the secrets file they named). If the keychain does not
@@ -7,10 +8,10 @@
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
 
-use pinpace_engine::pinterest::AppCredentials;
-use pinpace_engine::scheduler::tokens::{TokenSet, TokenStore};
-use pinpace_engine::secrets::{MemoryVault, SecretsBackend, VaultTokens};
-use pinpace_engine::{EngineError, ErrorCode};
+use super::token_store::{TokenSet, TokenStore};
+use super::{MemoryVault, SecretsBackend, VaultTokens};
+use crate::error::{EngineError, ErrorCode};
+use crate::pinterest::AppCredentials;
 
 pub struct AppSecrets {
     sim: Arc<VaultTokens>,
@@ -108,7 +109,7 @@ pub fn no_vault(e: &EngineError) -> EngineError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pinpace_engine::pinterest::Secret;
+    use crate::pinterest::Secret;
 
     fn set(access: &str) -> TokenSet {
         TokenSet {
