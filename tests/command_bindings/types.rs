@@ -75,9 +75,9 @@ pub(super) fn ts_type(ty: &Type, refs: &mut Refs, whence: &str) -> Result<String
                     refs.channel = true;
                     Ok(format!("Channel<{}>", one(refs)?))
                 }
-                _ if !generics.is_empty() => {
-                    unsupported("is generic: only Vec, Option, HashMap, DateTime and Channel are known")
-                }
+                _ if !generics.is_empty() => unsupported(
+                    "is generic: only Vec, Option, HashMap, DateTime and Channel are known",
+                ),
                 _ if INJECTED.contains(&name.as_str()) || name == "Result" => {
                     unsupported("cannot be passed to or returned from the UI")
                 }

@@ -37,9 +37,10 @@ pub struct PinEdit {
     pub board_id: String,
     #[serde(default)]
     pub section_id: Option<String>,
-    /// RFC 3339 publish time; `None` sends it now.
+    /// The publish time (RFC 3339 over IPC, parsed by serde); `None` sends it now.
     #[serde(default)]
-    pub at: Option<String>,
+    #[ts(as = "Option<String>")]
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// The states a job can be edited in: it has not gone out and is not on its way.
@@ -117,16 +118,10 @@ pub fn edit_and_requeue(
             ));
         }
     }
-    let at = match &edit.at {
-        None => None,
-        Some(text) => {
-            let at = DateTime::parse_from_rfc3339(text)
-                .map_err(|e| invalid("at", format!("{text:?} is not a date-time: {e}")))?
-                .with_timezone(&Utc);
-            check_publish_time(at, now)?;
-            Some(at)
-        }
-    };
+    if let Some(at) = edit.at {
+        check_publish_time(at, now)?;
+    }
+    let at = edit.at;
     let old = store.pin(job.pin_id)?;
     if old.media_sha256.is_none() && old.media_url.is_none() {
         return Err(invalid(

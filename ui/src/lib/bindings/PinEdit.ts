@@ -6,6 +6,6 @@
  */
 export type PinEdit = { title: string | null, description: string | null, link: string | null, alt_text: string | null, board_id: string, section_id: string | null, 
 /**
- * RFC 3339 publish time; `None` sends it now.
+ * The publish time (RFC 3339 over IPC, parsed by serde); `None` sends it now.
  */
 at: string | null, };

@@ -12,12 +12,14 @@ mod boards;
 mod bulk;
 mod connect;
 mod csv_input;
+mod queue;
 mod run;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use pinpace_engine::api::Offline;
 use pinpace_engine::compose::{compose, ComposeRequest};
 use pinpace_engine::logging::{self, LogLevel};
 use pinpace_engine::pacing::{AccountLimits, LimitSpec, Preset};
@@ -62,6 +64,9 @@ enum Command {
     },
     /// Run the scheduler, printing every event as a JSON line.
     Run(run::RunArgs),
+    /// Change queued jobs: move, hold, retry, cancel, or edit one (the window's rules).
+    #[command(subcommand)]
+    Queue(queue::QueueCommand),
     /// Show jobs as JSON.
     Jobs {
         #[arg(long)]
@@ -212,11 +217,12 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
                 }
                 _ => return Err(invalid("give --preset or --custom".into())),
             };
-            store.set_account_limits(account, &limits)?;
-            println!(
-                "{}",
-                json!({ "account_id": account, "limits": limits.specs() })
+            let ws = Offline::new(
+                store,
+                std::sync::Arc::new(pinpace_engine::clock::SystemClock),
             );
+            let specs = pinpace_engine::api::accounts::set_limits(&ws, account, &limits)?;
+            println!("{}", json!({ "account_id": account, "limits": specs }));
         }
         Command::Account(AccountCommand::Connect(args)) => connect::connect(store, args).await?,
         Command::Account(AccountCommand::Disconnect(args)) => {
@@ -268,6 +274,10 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
         Command::Import(args) => bulk::import(&mut store, args, now)?,
         Command::Export(args) => bulk::export(&store, args)?,
         Command::Run(args) => run::run(store, args).await?,
+        Command::Queue(command) => {
+            let clock = std::sync::Arc::new(pinpace_engine::clock::SystemClock);
+            queue::execute(&Offline::new(store, clock), command)?
+        }
         Command::Boards {
             account,
             tokens_stdin,
