@@ -36,11 +36,12 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run --silent check
 
-# The Rust tests also regenerate the TypeScript bindings (ts-rs types, and commands.ts from the
-# #[tauri::command] signatures), which must then match the committed ones.
+# The Rust tests also generate the TypeScript bindings (ts-rs types, and commands.ts from the
+# #[tauri::command] signatures) into target/bindings, which must then match the committed ones
+# in ui/src/lib/bindings (scripts/check-bindings.sh --write updates those).
 # The keychain test runs against a real Secret Service in a private D-Bus session.
 rust-test:
-	rm -rf ui/src/lib/bindings
+	rm -rf target/bindings
 	cargo test --workspace
 	scripts/keychain-test.sh
 	scripts/check-bindings.sh

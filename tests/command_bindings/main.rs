@@ -52,7 +52,7 @@ fn bindings_dir() -> PathBuf {
     std::env::var_os("TS_RS_EXPORT_DIR")
         .map(PathBuf::from)
         .map(|d| if d.is_absolute() { d } else { root().join(d) })
-        .unwrap_or_else(|| root().join("ui/src/lib/bindings"))
+        .unwrap_or_else(|| root().join("target/bindings"))
 }
 
 fn read(rel: &str) -> String {

@@ -18,6 +18,7 @@ use ts_rs::TS;
 
 use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::types::ImageContentType;
+use crate::store::job_state::JobState;
 use crate::store::media::stored_path;
 use crate::store::time::from_db;
 use crate::store::Store;
@@ -29,10 +30,6 @@ pub struct ExportSummary {
     #[ts(type = "number")]
     pub rows: u64,
 }
-
-const QUEUE_STATES: &str =
-    "('scheduled', 'due', 'in_flight', 'waiting_retry', 'needs_reconnect', 'missed')";
-const HISTORY_STATES: &str = "('published', 'failed', 'cancelled')";
 
 const QUEUE_HEADER: &[&str] = &[
     "job_id",
@@ -152,13 +149,16 @@ impl Line {
 fn export(
     store: &Store,
     out: impl Write,
-    states: &str,
+    states: &[JobState],
     header: &[&str],
     mut line: impl FnMut(&Line) -> Result<Vec<String>, EngineError>,
 ) -> Result<ExportSummary, EngineError> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(header).map_err(write_failed)?;
-    let mut stmt = store.conn().prepare(&query(states)).map_err(storage)?;
+    let mut stmt = store
+        .conn()
+        .prepare(&query(&JobState::sql_list(states)))
+        .map_err(storage)?;
     let rows = stmt.query_map([], Line::read).map_err(storage)?;
     let mut count = 0;
     for row in rows {
@@ -174,7 +174,7 @@ fn export(
 /// for a reconnect, missed), soonest first, as PinPace's import CSV.
 pub fn queue_csv(store: &Store, out: impl Write) -> Result<ExportSummary, EngineError> {
     let media_dir = store.media_dir().ok();
-    export(store, out, QUEUE_STATES, QUEUE_HEADER, |l| {
+    export(store, out, &JobState::OPEN, QUEUE_HEADER, |l| {
         let mut cells: Vec<String> = (0..12).map(|i| l.get(i).to_string()).collect();
         cells.push(l.media(media_dir.as_deref()));
         cells.push(l.publish_at()?);
@@ -192,7 +192,7 @@ pub fn pin_url(pin_id: &str) -> String {
 /// code and sentence) and cancelled, by due time.
 pub fn history_csv(store: &Store, out: impl Write) -> Result<ExportSummary, EngineError> {
     let media_dir = store.media_dir().ok();
-    export(store, out, HISTORY_STATES, HISTORY_HEADER, |l| {
+    export(store, out, &JobState::HISTORY, HISTORY_HEADER, |l| {
         let url = match &l.cells[18] {
             Some(id) => pin_url(id),
             None => l.get(19).to_string(),

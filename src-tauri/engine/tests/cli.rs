@@ -163,3 +163,118 @@ async fn logs_go_to_stderr_at_the_chosen_level() {
         .unwrap();
     assert!(!out.status.success(), "an unknown level is refused");
 }
+
+/// `queue move|hold|retry|cancel|edit`: the window's bulk actions with the window's rules and
+/// codes (the rules themselves are tested in the engine's `api::tests`).
+#[test]
+fn queue_commands_follow_the_windows_rules() {
+    use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
+    use pinpace_engine::pinterest::types::Board;
+    use pinpace_engine::pinterest::Environment;
+    use pinpace_engine::Store;
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let now = chrono::Utc::now();
+    let ids: Vec<i64> = {
+        let mut store = Store::open_in_dir(d).unwrap();
+        let a = store
+            .insert_account("Studio", &Environment::Sandbox, now)
+            .unwrap();
+        let board = Board {
+            id: "111".into(),
+            name: "Recipes".into(),
+            description: None,
+            privacy: None,
+        };
+        store.replace_boards(a, &[(board, vec![])], now).unwrap();
+        (1..=3)
+            .flat_map(|h| {
+                let req = ComposeRequest {
+                    title: Some(format!("pin {h}")),
+                    image_url: Some("https://example.com/x.jpg".into()),
+                    account_id: Some(a),
+                    boards: vec![BoardTarget {
+                        board_id: "111".into(),
+                        section_id: None,
+                    }],
+                    at: Some(now + chrono::TimeDelta::days(h)),
+                    ..Default::default()
+                };
+                compose(&mut store, &req, now).unwrap()
+            })
+            .collect()
+    };
+    let id = |i: usize| ids[i].to_string();
+    let at = (now + chrono::TimeDelta::days(10)).to_rfc3339();
+    let (ok, moved, _) = cli(
+        d,
+        &[
+            "queue",
+            "move",
+            &id(2),
+            &id(0),
+            "--at",
+            &at,
+            "--spacing-minutes",
+            "15",
+        ],
+        None,
+    );
+    assert!(ok);
+    assert_eq!(moved, json!({ "done": 2, "refused": [] }));
+    let (_, jobs, _) = cli(d, &["jobs", "--state", "scheduled"], None);
+    let due = |job: i64| {
+        jobs.as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["id"] == job)
+            .map(|j| {
+                j["dueAt"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<chrono::DateTime<chrono::Utc>>()
+                    .unwrap()
+            })
+            .unwrap()
+    };
+    assert_eq!(due(ids[0]) - due(ids[2]), chrono::TimeDelta::minutes(15));
+    // A past time is refused whole, with the window's code, and moves nothing.
+    let (ok, _, err) = cli(
+        d,
+        &["queue", "move", &id(1), "--at", "2020-01-01T00:00:00Z"],
+        None,
+    );
+    assert!(!ok);
+    assert_eq!(err["error"]["code"], "invalid_input");
+    let (ok, held, _) = cli(d, &["queue", "hold", &id(1)], None);
+    assert!(ok);
+    assert_eq!(held["done"], 1);
+    let (_, cancelled, _) = cli(d, &["queue", "cancel", &id(1), "999999"], None);
+    assert_eq!(cancelled["done"], 1);
+    assert_eq!(cancelled["refused"][0]["code"], "not_found");
+    // A cancelled job cannot be retried: refused with its reason, not an error.
+    let (ok, retried, _) = cli(d, &["queue", "retry", &id(1)], None);
+    assert!(ok);
+    assert_eq!(retried["refused"][0]["code"], "invalid_transition");
+    let (ok, edited, _) = cli(
+        d,
+        &[
+            "queue",
+            "edit",
+            &id(0),
+            "--board",
+            "111",
+            "--title",
+            "Renamed",
+            "--at",
+            &at,
+        ],
+        None,
+    );
+    assert!(ok, "{edited}");
+    assert_eq!(edited["state"], "scheduled");
+    let (ok, _, err) = cli(d, &["queue", "edit", &id(0), "--board", "nope"], None);
+    assert!(!ok);
+    assert_eq!(err["error"]["code"], "invalid_input");
+}

@@ -86,12 +86,7 @@ pub fn next_free_slot(
         .ok_or_else(|| bad("this account has no time slots yet: set them on the Accounts tab"))?;
     let (zone, times, days) = plan.parsed()?;
     let mut held: Vec<DateTime<Utc>> = Vec::new();
-    for state in [
-        JobState::Scheduled,
-        JobState::Due,
-        JobState::InFlight,
-        JobState::WaitingRetry,
-    ] {
+    for state in JobState::WAITING {
         held.extend(
             store
                 .jobs_in_state(state)?

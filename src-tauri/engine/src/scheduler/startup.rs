@@ -17,6 +17,14 @@ impl Engine {
     /// store cannot be read, in which case nothing is sent.
     pub(super) fn start_up(&mut self) -> bool {
         let now = self.clock.now();
+        // The request log's upkeep: a read never deletes, so the start does it.
+        match self
+            .db()
+            .prune_request_log(now - chrono::TimeDelta::days(1))
+        {
+            Ok(n) => tracing::debug!(pruned = n, "request log: entries older than a day deleted"),
+            Err(e) => tracing::warn!(code = ?e.code, "request log not pruned: {}", e.message),
+        }
         let rebuilt = rebuild_pacer(&self.db(), &self.config.app_limits, now);
         match rebuilt {
             Ok(pacer) => self.pacer = pacer,

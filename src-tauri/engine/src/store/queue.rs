@@ -6,6 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::params;
 
+use super::job_state::JobState;
 use super::jobs::Job;
 use super::time::{from_db, to_db};
 use super::Store;
@@ -84,11 +85,14 @@ impl Store {
         rows.map(|r| r.map_err(storage)).collect()
     }
 
-    /// Jobs not finished yet: scheduled, due, in flight or waiting to retry.
+    /// Jobs on their way (`JobState::WAITING`): scheduled, due, in flight or waiting to retry.
     pub fn open_job_count(&self) -> Result<usize, EngineError> {
         self.conn
             .query_row(
-                "SELECT COUNT(*) FROM jobs WHERE state IN ('scheduled', 'due', 'in_flight', 'waiting_retry')",
+                &format!(
+                    "SELECT COUNT(*) FROM jobs WHERE state IN {}",
+                    JobState::sql_list(&JobState::WAITING)
+                ),
                 [],
                 |r| r.get::<_, i64>(0),
             )
@@ -140,36 +144,32 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn set_request_status(&self, id: i64, status: Option<u16>) -> Result<(), EngineError> {
+    /// Deletes the requests sent before `before` (the engine calls it at start with a day ago:
+    /// the longest window is a day, so nothing older can matter to the pacer). Returns how many.
+    pub fn prune_request_log(&self, before: DateTime<Utc>) -> Result<usize, EngineError> {
+        let before_db = to_db(before - TimeDelta::seconds(1));
         self.conn
-            .execute(
-                "UPDATE request_log SET status = ?2 WHERE id = ?1",
-                params![id, status],
-            )
-            .map_err(storage)?;
-        Ok(())
+            .execute("DELETE FROM request_log WHERE sent_at < ?1", [&before_db])
+            .map_err(storage)
     }
 
-    /// Requests sent since `since` (oldest first), and deletes older ones: the longest window is
-    /// a day, so nothing older can matter to the pacer.
+    /// Requests sent since `since`, oldest first. Reads only (`prune_request_log` deletes).
     pub fn recent_requests(&self, since: DateTime<Utc>) -> Result<Vec<LoggedRequest>, EngineError> {
         let since_db = to_db(since - TimeDelta::seconds(1));
-        self.conn
-            .execute("DELETE FROM request_log WHERE sent_at < ?1", [&since_db])
-            .map_err(storage)?;
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT account_id, category, sent_at, status FROM request_log ORDER BY sent_at",
+                "SELECT account_id, category, sent_at, status FROM request_log \
+                 WHERE sent_at >= ?1 ORDER BY sent_at",
             )
             .map_err(storage)?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map([&since_db], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get(3)?,
+                    r.get::<_, i64>("account_id")?,
+                    r.get::<_, String>("category")?,
+                    r.get::<_, String>("sent_at")?,
+                    r.get("status")?,
                 ))
             })
             .map_err(storage)?;
