@@ -1,6 +1,5 @@
 //! `pinpace-sim`: the Pinterest simulator as a server, for benchmarks, manual tries and a new
-//! user's first run. Arguments are parsed by hand (a handful of flags does not warrant a
-//! dependency). The first stdout line is the base URL; with `--demo` a second line is JSON with
+//! user's first run. Arguments are parsed by clap, like the CLI's. The first stdout line is the base URL; with `--demo` a second line is JSON with
 //! the seeded accounts, their boards and tokens. Everything else is driven over `/_sim/...`.
 //! `--quirks JSON` sets the default quirks of every account (e.g. `{"clock_offset_secs":90}`);
 //! per-account ones come from the config file or `/_sim/accounts/{account}/quirks`.
@@ -8,61 +7,56 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use clap::Parser;
 use pinpace_engine::clock::{ScaledClock, SharedClock, SystemClock};
 use pinpace_engine::sim::{Preset, Quirks, SimConfig, Simulator};
 use serde_json::json;
 
-const USAGE: &str =
-    "usage: pinpace-sim [--port N] [--config FILE.json] [--preset trial|standard|none] \
-[--time-scale F] [--seed N] [--quirks JSON] [--demo]";
-
+/// The simulator's options (clap: a bad value is refused with its message and exit code 2).
+#[derive(Parser)]
+#[command(
+    name = "pinpace-sim",
+    version,
+    about = "The Pinterest simulator as a local server"
+)]
 struct Args {
+    /// Port on loopback (0 or none: any free port).
+    #[arg(long)]
     port: Option<u16>,
+    /// A SimConfig as JSON (accounts, limits, faults, quirks).
+    #[arg(long)]
     config: Option<String>,
+    /// Pinterest's access tier to enforce: trial, standard or none.
+    #[arg(long, value_parser = parse_preset)]
     preset: Option<Preset>,
+    /// How fast simulated time runs against real time.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_time_scale)]
     time_scale: f64,
+    #[arg(long)]
     seed: Option<u64>,
+    /// Every account's default quirks, as JSON (e.g. {"clock_offset_secs":90}).
+    #[arg(long, value_parser = parse_quirks)]
     quirks: Option<Quirks>,
+    /// Seed the demo accounts and print them (with tokens) as a second line.
+    #[arg(long)]
     demo: bool,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut a = Args {
-        port: None,
-        config: None,
-        preset: None,
-        time_scale: 1.0,
-        seed: None,
-        quirks: None,
-        demo: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--port" => a.port = Some(value()?.parse().map_err(|_| "bad --port")?),
-            "--config" => a.config = Some(value()?),
-            "--preset" => {
-                a.preset =
-                    Some(Preset::parse(&value()?).ok_or("--preset: trial, standard or none")?)
-            }
-            "--time-scale" => {
-                a.time_scale = value()?.parse().map_err(|_| "bad --time-scale")?;
-                if !(a.time_scale > 0.0 && a.time_scale.is_finite()) {
-                    return Err("--time-scale must be positive".into());
-                }
-            }
-            "--seed" => a.seed = Some(value()?.parse().map_err(|_| "bad --seed")?),
-            "--quirks" => {
-                a.quirks =
-                    Some(serde_json::from_str(&value()?).map_err(|e| format!("--quirks: {e}"))?)
-            }
-            "--demo" => a.demo = true,
-            "-h" | "--help" => return Err(USAGE.into()),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
-        }
+fn parse_preset(text: &str) -> Result<Preset, String> {
+    Preset::parse(text).ok_or_else(|| "trial, standard or none".into())
+}
+
+fn parse_time_scale(text: &str) -> Result<f64, String> {
+    let scale: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    if scale > 0.0 && scale.is_finite() {
+        Ok(scale)
+    } else {
+        Err("must be a positive number".into())
     }
-    Ok(a)
+}
+
+fn parse_quirks(text: &str) -> Result<Quirks, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 fn load_config(a: &Args) -> Result<SimConfig, String> {
@@ -90,13 +84,7 @@ fn load_config(a: &Args) -> Result<SimConfig, String> {
 
 #[tokio::main]
 async fn main() {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(msg) => {
-            eprintln!("{msg}");
-            std::process::exit(2);
-        }
-    };
+    let args = Args::parse();
     let config = match load_config(&args) {
         Ok(c) => c,
         Err(msg) => {
@@ -152,4 +140,29 @@ async fn main() {
     let _ = tokio::signal::ctrl_c().await;
     sim.stop().await;
     eprintln!("pinpace-sim: stopped");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_value_is_refused_not_read_as_zero() {
+        for bad in [
+            &["--port", "notanumber"][..],
+            &["--port", "70000"],
+            &["--time-scale", "0"],
+            &["--time-scale", "fast"],
+            &["--seed", "-1"],
+            &["--preset", "gold"],
+            &["--quirks", "{\"nope\":1}"],
+            &["--unknown"],
+        ] {
+            let argv = std::iter::once("pinpace-sim").chain(bad.iter().copied());
+            assert!(Args::try_parse_from(argv).is_err(), "{bad:?} was accepted");
+        }
+        let ok = Args::try_parse_from(["pinpace-sim", "--port", "8787", "--time-scale", "4"]);
+        let ok = ok.unwrap();
+        assert_eq!((ok.port, ok.time_scale), (Some(8787), 4.0));
+    }
 }

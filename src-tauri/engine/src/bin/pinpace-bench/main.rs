@@ -14,26 +14,43 @@ mod scale;
 mod scenarios;
 mod screens_bench;
 
+use clap::{Parser, Subcommand};
+
+/// The bench's options (clap: a bad number is refused with its message, never read as 0).
+#[derive(Parser)]
+#[command(
+    name = "pinpace-bench",
+    about = "PinPace against baseline schedulers on the simulator"
+)]
+struct Cli {
+    #[command(subcommand)]
+    only_part: Option<Part>,
+    /// Shorten the idle measurement (and scenario 4b).
+    #[arg(long)]
+    quick: bool,
+    /// Run one scenario: 1, 2, 3, 4, 4b, 5 or 6.
+    #[arg(long, value_parser = ["1", "2", "3", "4", "4b", "5", "6"])]
+    only: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Part {
+    /// Only the bulk import scenario (rows; 0 or none: its default).
+    Import { rows: Option<usize> },
+    /// Only the reads behind the desktop's screens (jobs; 0 or none: its default).
+    Screens { jobs: Option<usize> },
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    if std::env::args().nth(1).as_deref() == Some("import") {
-        let rows = std::env::args()
-            .nth(2)
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        import_bench::run(rows);
-        return;
+    let cli = Cli::parse();
+    match cli.only_part {
+        Some(Part::Import { rows }) => return import_bench::run(rows.unwrap_or(0)),
+        Some(Part::Screens { jobs }) => return screens_bench::run(jobs.unwrap_or(0)),
+        None => {}
     }
-    if std::env::args().nth(1).as_deref() == Some("screens") {
-        let jobs = std::env::args()
-            .nth(2)
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        screens_bench::run(jobs);
-        return;
-    }
-    let quick = std::env::args().any(|a| a == "--quick");
-    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
+    let quick = cli.quick;
+    let only = cli.only;
     let want = |n: &str| only.as_deref().is_none_or(|o| o == n);
     let started = std::time::Instant::now();
     let mut rows = Vec::new();
