@@ -44,7 +44,6 @@ pub struct ComposeRequest {
     pub boards: Vec<BoardTarget>,
     /// UTC publish time; `None` with an account and boards means "now".
     #[serde(default)]
-    #[ts(as = "Option<String>")]
     pub at: Option<DateTime<Utc>>,
     /// Or a local date-time (`2026-12-01T09:00`) in `time_zone` (IANA, e.g. `Europe/Paris`);
     /// stored as UTC, and kept as written so that the user sees what they chose.

@@ -126,7 +126,6 @@ pub struct WindowUsage {
     #[ts(type = "number")]
     pub window_secs: u64,
     pub used: u32,
-    #[ts(type = "string")]
     pub next_free: DateTime<Utc>,
 }
 

@@ -39,7 +39,6 @@ pub struct PinEdit {
     pub section_id: Option<String>,
     /// The publish time (RFC 3339 over IPC, parsed by serde); `None` sends it now.
     #[serde(default)]
-    #[ts(as = "Option<String>")]
     pub at: Option<DateTime<Utc>>,
 }
 

@@ -46,13 +46,11 @@ pub struct LaneSnapshot {
     #[ts(type = "number")]
     pub account_id: i64,
     pub windows: Vec<WindowUsage>,
-    #[ts(type = "string | null")]
     pub paused_until: Option<DateTime<Utc>>,
     pub pause_reason: Option<PauseReason>,
     #[ts(type = "number")]
     pub due: i64,
     pub in_flight: u32,
-    #[ts(type = "string | null")]
     pub next_dispatch: Option<DateTime<Utc>>,
     /// The server's clock minus ours, in seconds, once learned from its answers.
     #[ts(type = "number | null")]

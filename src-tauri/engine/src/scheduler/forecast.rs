@@ -22,9 +22,7 @@ pub struct ForecastEntry {
     pub job_id: i64,
     #[ts(type = "number")]
     pub account_id: i64,
-    #[ts(type = "string")]
     pub due_at: DateTime<Utc>,
-    #[ts(type = "string")]
     pub expected_at: DateTime<Utc>,
     #[ts(type = "number")]
     pub late_seconds: i64,
@@ -51,7 +49,6 @@ pub struct QuotaExhaustion {
     pub account_id: i64,
     /// e.g. "org_write 300/86400s (app)".
     pub limit: String,
-    #[ts(type = "string")]
     pub at: DateTime<Utc>,
 }
 

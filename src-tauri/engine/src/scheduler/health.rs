@@ -21,9 +21,7 @@ const LONGEST_RETRY: TimeDelta = TimeDelta::seconds(60);
 pub struct EngineHealth {
     /// Why nothing is being sent; `None` while the engine works.
     pub halted: Option<String>,
-    #[ts(type = "string | null")]
     pub since: Option<DateTime<Utc>>,
-    #[ts(type = "string | null")]
     pub retry_at: Option<DateTime<Utc>>,
 }
 

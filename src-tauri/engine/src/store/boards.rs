@@ -19,7 +19,6 @@ pub struct CachedBoard {
     pub board_id: String,
     pub name: String,
     pub sections: Vec<CachedSection>,
-    #[ts(type = "string")]
     pub synced_at: DateTime<Utc>,
 }
 

@@ -22,13 +22,10 @@ pub struct Job {
     pub board_id: Option<String>,
     pub section_id: Option<String>,
     pub state: JobState,
-    #[ts(type = "string | null")]
     pub due_at: Option<DateTime<Utc>>,
     pub attempt: i64,
     pub retry_delay_ms: i64,
-    #[ts(type = "string | null")]
     pub next_attempt_at: Option<DateTime<Utc>>,
-    #[ts(type = "string | null")]
     pub sent_at: Option<DateTime<Utc>>,
     pub pinterest_pin_id: Option<String>,
     pub pinterest_url: Option<String>,
@@ -37,7 +34,6 @@ pub struct Job {
     /// The last attempt may have created the pin: check the board before sending again.
     pub needs_reconcile: bool,
     /// When the latest pin creation left (`sent_at` keeps the earliest unconfirmed one).
-    #[ts(type = "string | null")]
     pub last_sent_at: Option<DateTime<Utc>>,
 }
 
