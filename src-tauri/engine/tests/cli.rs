@@ -181,12 +181,7 @@ fn queue_commands_follow_the_windows_rules() {
         let a = store
             .insert_account("Studio", &Environment::Sandbox, now)
             .unwrap();
-        let board = Board {
-            id: "111".into(),
-            name: "Recipes".into(),
-            description: None,
-            privacy: None,
-        };
+        let board = Board::named("111", "Recipes");
         store.replace_boards(a, &[(board, vec![])], now).unwrap();
         (1..=3)
             .flat_map(|h| {

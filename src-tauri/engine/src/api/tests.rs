@@ -32,12 +32,7 @@ fn fixture() -> Fixture {
     let account = store
         .insert_account("Studio", &Environment::Sandbox, start())
         .unwrap();
-    let board = Board {
-        id: "111".into(),
-        name: "Recipes".into(),
-        description: None,
-        privacy: None,
-    };
+    let board = Board::named("111", "Recipes");
     store
         .replace_boards(account, &[(board, vec![])], start())
         .unwrap();

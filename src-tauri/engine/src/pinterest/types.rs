@@ -145,6 +145,18 @@ pub struct Board {
     pub privacy: Option<String>,
 }
 
+impl Board {
+    /// A board with only its id and name (what a cached list and most tests need).
+    pub fn named(id: impl Into<String>, name: impl Into<String>) -> Board {
+        Board {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            privacy: None,
+        }
+    }
+}
+
 /// `BoardSection`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardSection {

@@ -17,12 +17,7 @@ fn setup() -> (Store, i64, Vec<i64>) {
     let a = store
         .insert_account("Studio", &Environment::Sandbox, now())
         .unwrap();
-    let board = Board {
-        id: "111".into(),
-        name: "Recipes".into(),
-        description: None,
-        privacy: None,
-    };
+    let board = Board::named("111", "Recipes");
     store.replace_boards(a, &[(board, vec![])], now()).unwrap();
     let req = |title: &str, hours: i64| ComposeRequest {
         title: Some(title.into()),

@@ -10,12 +10,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn board(id: &str, name: &str) -> Board {
-    Board {
-        id: id.into(),
-        name: name.into(),
-        description: None,
-        privacy: None,
-    }
+    Board::named(id, name)
 }
 
 /// An account with three cached boards (Recipes has a section 7), and a pin on `boards`.
