@@ -142,7 +142,7 @@ pub fn run() {
 /// a notification says so (and how to quit). Without a tray, or when the user turned "keep
 /// running in the tray" off in Settings, closing quits.
 fn keep_running_in_tray(window: &tauri::Window, api: &tauri::CloseRequestApi) {
-    const TOLD: &str = "close_to_tray_told";
+    use pinpace_engine::store::settings::keys::CLOSE_TO_TRAY_TOLD as TOLD;
     let app = window.app_handle();
     let state = app.try_state::<state::AppState>();
     let desktop = state.as_ref().and_then(|s| s.desktop().ok());

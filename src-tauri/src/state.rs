@@ -104,14 +104,22 @@ impl Desktop {
     /// "12 pins waiting · 1 failed", for the tray.
     pub fn status_line(&self) -> String {
         use pinpace_engine::store::job_state::JobState;
-        let store = self.store();
-        let waiting = store.open_job_count().unwrap_or(0);
-        let failed = store.job_count(None, &[JobState::Failed]).unwrap_or(0);
+        // Read before the store is locked here: `paused_all` locks it too (std's mutex does not
+        // re-enter; holding it across that call deadlocked the tray at start).
+        let paused = self.paused_all();
+        let (waiting, failed) = {
+            let store = self.store();
+            let waiting = store.open_job_count().unwrap_or(0);
+            (
+                waiting,
+                store.job_count(None, &[JobState::Failed]).unwrap_or(0),
+            )
+        };
         let mut line = format!("{waiting} pins waiting");
         if failed > 0 {
             line.push_str(&format!(" · {failed} failed"));
         }
-        if self.paused_all() {
+        if paused {
             line.push_str(" · paused");
         }
         line

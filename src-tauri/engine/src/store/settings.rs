@@ -23,6 +23,8 @@ pub mod keys {
     pub const PAUSED_ALL: &str = "paused_all";
     /// The desktop's own preferences (notifications, tray, time zone), one JSON value.
     pub const DESKTOP_PREFS: &str = "desktop_prefs";
+    /// The desktop told the user once that closing the window keeps PinPace in the tray.
+    pub const CLOSE_TO_TRAY_TOLD: &str = "close_to_tray_told";
 }
 
 impl Store {
