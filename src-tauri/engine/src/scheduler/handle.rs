@@ -39,27 +39,16 @@ pub struct EngineHandle {
 impl EngineHandle {
     /// Holds (or releases) every account: nothing is sent while held, due pins wait. Kept
     /// across restarts: the setting is written here, before the engine is told, so that
-    /// `paused_all` answers the new value at once and the store is its only keeper.
+    /// `api::scheduling::paused_all` answers the new value at once and the store is its only keeper.
     pub fn set_paused_all(&self, paused: bool) -> Result<(), crate::EngineError> {
         self.store().set_setting(keys::PAUSED_ALL, &paused)?;
         let _ = self.commands.send(Command::PauseAll(paused));
         Ok(())
     }
 
-    /// Whether every account is held (the setting `set_paused_all` keeps).
-    pub fn paused_all(&self) -> bool {
-        self.store()
-            .setting::<bool>(keys::PAUSED_ALL)
-            .unwrap_or(false)
-    }
-
     /// The time as the engine's clock sees it (a manual clock in tests).
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
-    }
-
-    pub fn clock(&self) -> SharedClock {
-        self.clock.clone()
     }
 
     /// An account's limits were changed in the store (its access tier): the pacer takes them on
