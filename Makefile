@@ -66,7 +66,7 @@ bench: deps
 ## make soak: 500 pins, 5 accounts, faults, a 60 s outage and 20 SIGKILLs; the exactly-once
 ## check, with its counts in target/soak/full.md. (A short version runs in make test.)
 soak: deps
-	cargo test --release -p pinpace-engine --test soak -- --ignored --nocapture full_soak
+	cargo test --release -p pinpace-engine --test engine -- --ignored --nocapture soak::full_soak
 
 ## make package: an installable .deb under target/release/bundle/deb/ (not part of make test).
 package: ui

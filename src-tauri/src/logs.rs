@@ -7,9 +7,9 @@
 //! flushes the lines still queued. Without a data directory there is no file (the window says
 //! why the engine did not start) and, in a debug build, standard error only.
 
+use parking_lot::Mutex;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use pinpace_engine::{EngineError, ErrorCode};
 use tauri_plugin_opener::OpenerExt;
@@ -84,7 +84,7 @@ impl Logs {
 
     /// Writes out the lines still queued and stops the writer (at exit).
     pub fn flush(&self) {
-        drop(self.guard.lock().unwrap_or_else(|p| p.into_inner()).take());
+        drop(self.guard.lock().take());
     }
 
     /// Opens the log folder in the system's file manager; returns its path, which the screen

@@ -3,8 +3,9 @@
 //! another instance, damaged file) is shown in the window rather than crashing the app, so the
 //! state keeps the error for the commands to return.
 
+use parking_lot::{Mutex, MutexGuard};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use pinpace_engine::api::connect::ConnectGate;
 use pinpace_engine::clock::{SharedClock, SystemClock};
@@ -74,7 +75,7 @@ impl Desktop {
                 tracing::warn!("the demo workspace could not be prepared: {}", e.message);
             }
         }
-        let store = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+        let store = shared.into_inner();
         let env = sim_environment(&sim);
         for account in store.accounts()? {
             if account.environment == env {

@@ -2,10 +2,11 @@
 //! through a `Clock`, so tests run on a manual clock and benchmarks on a scaled one (an hour of
 //! Pinterest rate-limit windows in a minute) with the same code that runs on the system clock.
 
+use parking_lot::Mutex;
 use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -96,13 +97,13 @@ impl ManualClock {
 
     /// Moves time forward (or, to test clock jumps, backward) by `d`.
     pub fn advance(&self, d: TimeDelta) {
-        let mut now = self.inner.now.lock().unwrap_or_else(|p| p.into_inner());
+        let mut now = self.inner.now.lock();
         *now += d;
         self.inner.changed.send_replace(*now);
     }
 
     pub fn set(&self, t: DateTime<Utc>) {
-        let mut now = self.inner.now.lock().unwrap_or_else(|p| p.into_inner());
+        let mut now = self.inner.now.lock();
         *now = t;
         self.inner.changed.send_replace(t);
     }
@@ -110,7 +111,7 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.inner.now.lock().unwrap_or_else(|p| p.into_inner())
+        *self.inner.now.lock()
     }
     fn sleep(&self, d: Duration) -> SleepFuture {
         let deadline = self.now() + TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX);

@@ -7,7 +7,7 @@
 //! memory and `issue_sim_tokens` hands them fresh ones at every start (real accounts' tokens
 //! are in the keychain and never pass through here).
 
-use std::sync::Mutex;
+use parking_lot::Mutex;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
@@ -262,6 +262,6 @@ impl DemoImages {
     }
 }
 
-fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    store.lock().unwrap_or_else(|p| p.into_inner())
+fn lock(store: &Mutex<Store>) -> parking_lot::MutexGuard<'_, Store> {
+    store.lock()
 }

@@ -11,8 +11,9 @@
 //! 4. `register` writes the account row and the tokens (keychain or the chosen file) together:
 //!    if either fails, neither stays. Reconnecting keeps the account's id and its queue.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::Query;
@@ -119,7 +120,7 @@ impl PendingConnect {
                     }
                     Err(e) => format!("PinPace could not connect: {}", e.message),
                 };
-                if let Some(tx) = tx.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                if let Some(tx) = tx.lock().take() {
                     let _ = tx.send(answer);
                 }
                 Html(format!(

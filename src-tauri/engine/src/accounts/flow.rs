@@ -6,7 +6,7 @@
 //! The store sits behind a mutex (the engine's, in the desktop) and is locked only for the
 //! synchronous writes, never across a network wait.
 
-use std::sync::Mutex;
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -63,7 +63,7 @@ pub async fn connect_account(
     let username = connection.user.username.clone();
     let access = connection.tokens.access.clone();
     let id = {
-        let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = store.lock();
         register(
             &mut guard,
             tokens,
@@ -93,7 +93,7 @@ pub async fn sync_boards(
 ) -> Result<usize, EngineError> {
     let result: Result<_, EngineError> = async {
         let boards = fetch_boards(client, token).await?;
-        let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = store.lock();
         guard.replace_boards(account, &boards, Utc::now())?;
         Ok(boards)
     }
@@ -128,11 +128,7 @@ pub async fn refresh_account_boards(
     tokens: &dyn TokenStore,
     account: i64,
 ) -> Result<usize, EngineError> {
-    let env = store
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .account(account)?
-        .environment;
+    let env = store.lock().account(account)?.environment;
     let token = tokens
         .tokens(account)
         .ok_or_else(|| {

@@ -24,7 +24,8 @@ pub mod scheduling;
 mod tests;
 pub mod transfer;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use parking_lot::{Mutex, MutexGuard};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -82,7 +83,7 @@ impl Offline {
     /// Gives the store back (to hand it to a scheduler, or to close it).
     pub fn into_store(self) -> Store {
         match Arc::try_unwrap(self.store) {
-            Ok(m) => m.into_inner().unwrap_or_else(|p| p.into_inner()),
+            Ok(m) => m.into_inner(),
             Err(_) => panic!("Offline::into_store while a flow still holds the store"),
         }
     }
@@ -90,7 +91,7 @@ impl Offline {
 
 impl Workspace for Offline {
     fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+        self.store.lock()
     }
     fn shared_store(&self) -> Arc<Mutex<Store>> {
         self.store.clone()

@@ -15,7 +15,6 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
-use super::fingerprint;
 use super::lookup::Lookup;
 use super::report::{
     ImportFormat, ImportProgress, ImportReport, RowErrorCode as Code, RowIssue, RowReport,
@@ -53,12 +52,8 @@ fn unreadable(what: &str, e: std::io::Error) -> EngineError {
     EngineError::new(ErrorCode::InvalidInput, format!("cannot read {what}: {e}"))
 }
 
-fn savepoint(store: &Store, sql: &str) -> Result<(), EngineError> {
-    store
-        .conn()
-        .execute_batch(sql)
-        .map_err(|e| EngineError::new(ErrorCode::Storage, format!("database error: {e}")))
-}
+/// The savepoint an import's writes land in, released by a commit and rolled back otherwise.
+const SAVEPOINT: &str = "import";
 
 pub(crate) fn run(
     store: &mut Store,
@@ -132,14 +127,14 @@ pub(crate) fn run(
         done,
     };
 
-    savepoint(store, "SAVEPOINT import")?;
+    store.savepoint(SAVEPOINT)?;
     let mut sink = |parsed: Parsed| -> Result<(), EngineError> {
         let row = parsed.raw.row;
         let (candidate, mut issues) = validate::check(store, &mut ctx, parsed)?;
         let mut status = RowStatus::Invalid;
         let mut pin = None;
         if let Some(c) = candidate {
-            match fingerprint::seen(store, &c.fingerprint)? {
+            match store.import_fingerprint_seen(&c.fingerprint)? {
                 Some((b, first)) if b == batch => issues.push(RowIssue::error(
                     row,
                     None,
@@ -163,7 +158,7 @@ pub(crate) fn run(
                     } else {
                         None
                     };
-                    fingerprint::record(store, &c.fingerprint, &batch, row, pin_id, now)?;
+                    store.record_import_fingerprint(&c.fingerprint, &batch, row, pin_id, now)?;
                     status = RowStatus::Ok;
                     pin = Some(c.preview);
                 }
@@ -196,7 +191,7 @@ pub(crate) fn run(
         Ok(Some(format)) => report.format = format,
         Ok(None) => {}
         Err(e) => {
-            let _ = savepoint(store, "ROLLBACK TO import; RELEASE import");
+            let _ = store.roll_back(SAVEPOINT);
             return Err(e);
         }
     }
@@ -209,9 +204,9 @@ pub(crate) fn run(
         Action::Commit(ImportMode::AllOrNothing) => !report.has_errors(),
     };
     if keep {
-        savepoint(store, "RELEASE import")?;
+        store.release(SAVEPOINT)?;
     } else {
-        savepoint(store, "ROLLBACK TO import; RELEASE import")?;
+        store.roll_back(SAVEPOINT)?;
         report.counts.pins_created = 0;
         report.counts.jobs_created = 0;
     }

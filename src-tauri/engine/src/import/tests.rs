@@ -1,5 +1,5 @@
 //! Unit tests of the parts: header names, dates, the bounded report. The whole pipeline is
-//! tested through the public API in tests/import.rs.
+//! tested through the public API in tests/engine/import.rs.
 
 use super::fields::{column, normalize_header, Column, Field};
 use super::report::{ImportFormat, ImportReport, RowReport, RowStatus, MAX_LISTED_ROWS};

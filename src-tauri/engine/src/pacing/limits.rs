@@ -125,12 +125,13 @@ mod tests {
 }
 
 /// An account's configured limits, as stored: a preset, or a custom list that replaces it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[ts(export)]
 pub struct AccountLimits {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub preset: Option<Preset>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub custom: Option<Vec<LimitSpec>>,
 }
 

@@ -12,8 +12,9 @@
 //! one answer from a box with another clock (a proxy, a captive portal) does not move it, and
 //! keeping only recent samples lets a server whose clock is corrected be followed.
 
+use parking_lot::Mutex;
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use reqwest::header::{HeaderMap, DATE};
@@ -44,7 +45,7 @@ impl ServerClock {
         if sample.abs() > TimeDelta::days(365) {
             return None;
         }
-        let mut samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+        let mut samples = self.samples.lock();
         if samples.len() == SAMPLES {
             samples.pop_front();
         }
@@ -54,7 +55,7 @@ impl ServerClock {
 
     /// Server time minus ours, as best known; `None` before any answer carried a `Date`.
     pub fn offset(&self) -> Option<TimeDelta> {
-        let samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+        let samples = self.samples.lock();
         let mut sorted: Vec<TimeDelta> = samples.iter().copied().collect();
         sorted.sort();
         sorted.get(sorted.len().saturating_sub(1) / 2).copied()

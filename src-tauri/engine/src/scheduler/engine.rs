@@ -5,8 +5,9 @@
 //! decided by the pure `outcome`), `lanes` (what the live panel reads), `health` (failing
 //! closed) and `board_refresh`.
 
+use parking_lot::{Mutex, MutexGuard};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -106,7 +107,7 @@ impl Engine {
     }
 
     pub(super) fn db(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+        self.store.lock()
     }
 
     pub(super) fn client_for(&mut self, account: i64) -> Option<PinterestClient> {

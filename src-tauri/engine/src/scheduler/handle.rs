@@ -1,7 +1,8 @@
 //! The engine's handle: what a front (the desktop shell, the CLI, a test) may ask of the
 //! running engine, as commands over its channel. Dropping the handle stops the task.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use parking_lot::{Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
@@ -101,7 +102,7 @@ impl EngineHandle {
     }
 
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+        self.store.lock()
     }
 
     /// The store's mutex itself, for flows that lock it only between network waits.

@@ -4,7 +4,7 @@
 //! no earlier than the first unconfirmed attempt left, and not already claimed by another job.
 //!
 //! Assumptions about Pinterest, each named and each broken on purpose by a simulator quirk in the
-//! tests (`tests/exactly_once.rs`):
+//! tests (`tests/engine/exactly_once.rs`):
 //! - **The board cannot tell look-alikes apart** (same text, another image). The scheduler
 //!   never has two look-alikes of one board unsettled at once (`store::lookalikes`), so every
 //!   unclaimed match in the window is this job's own pin.

@@ -5,8 +5,9 @@
 //! (the OS keychain by default, or the secrets file they named). If the keychain does not
 //! answer, real accounts simply have no tokens until the user decides: no silent fallback.
 
+use parking_lot::RwLock;
 use std::collections::HashSet;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use super::token_store::{TokenSet, TokenStore};
 use super::{MemoryVault, SecretsBackend, VaultTokens};
@@ -35,22 +36,18 @@ impl AppSecrets {
     /// copied between vaults: accounts connected before reconnect once.
     pub fn choose(&self, backend: SecretsBackend) -> Result<(), EngineError> {
         let vault = backend.open()?;
-        *self.real.write().unwrap_or_else(|p| p.into_inner()) =
-            Ok(Arc::new(VaultTokens::new(vault)));
-        *self.backend.write().unwrap_or_else(|p| p.into_inner()) = backend;
+        *self.real.write() = Ok(Arc::new(VaultTokens::new(vault)));
+        *self.backend.write() = backend;
         Ok(())
     }
 
     pub fn backend(&self) -> SecretsBackend {
-        self.backend
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.backend.read().clone()
     }
 
     /// The real accounts' vault, or why it cannot be used.
     pub fn real(&self) -> Result<Arc<VaultTokens>, EngineError> {
-        self.real.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.real.read().clone()
     }
 
     pub fn sim(&self) -> &Arc<VaultTokens> {
@@ -59,17 +56,11 @@ impl AppSecrets {
 
     /// Marks an account as living on the built-in simulator.
     pub fn mark_sim(&self, account: i64) {
-        self.sim_accounts
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(account);
+        self.sim_accounts.write().insert(account);
     }
 
     pub fn is_sim(&self, account: i64) -> bool {
-        self.sim_accounts
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .contains(&account)
+        self.sim_accounts.read().contains(&account)
     }
 
     /// The vault holding `account`'s tokens: memory for the built-in simulator, else the chosen one.

@@ -5,9 +5,9 @@
 //! good: Pinterest revokes the old one. Never the default, never inside the database. Errors name
 //! the file, never its content.
 
+use parking_lot::Mutex;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
@@ -64,8 +64,8 @@ impl FileVault {
         self.lock().keys().cloned().collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Map<String, Value>> {
-        self.values.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Map<String, Value>> {
+        self.values.lock()
     }
 
     fn write(&self, values: &Map<String, Value>) -> Result<(), EngineError> {

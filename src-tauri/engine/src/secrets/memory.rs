@@ -1,7 +1,7 @@
 //! Secrets in memory only: tests, and the simulator demo whose tokens mean nothing.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use serde_json::Value;
 
@@ -14,8 +14,8 @@ pub struct MemoryVault {
 }
 
 impl MemoryVault {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Value>> {
-        self.values.lock().unwrap_or_else(|p| p.into_inner())
+    fn map(&self) -> parking_lot::MutexGuard<'_, HashMap<String, Value>> {
+        self.values.lock()
     }
 
     /// Every value, for tests that look for a secret where it must not be.

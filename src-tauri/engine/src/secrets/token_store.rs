@@ -3,8 +3,8 @@
 //! the user chose (see `crate::secrets`). A
 //! rotated refresh token is stored the moment it arrives, because the old one stops working.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 
@@ -47,36 +47,20 @@ pub struct MemoryTokenStore {
 
 impl MemoryTokenStore {
     pub fn set_app(&self, account: i64, app: AppCredentials) {
-        self.apps
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(account, app);
+        self.apps.lock().insert(account, app);
     }
 }
 
 impl TokenStore for MemoryTokenStore {
     fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError> {
-        Ok(self
-            .tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&account)
-            .cloned())
+        Ok(self.tokens.lock().get(&account).cloned())
     }
     fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(account, tokens);
+        self.tokens.lock().insert(account, tokens);
         Ok(())
     }
     fn read_app_credentials(&self, account: i64) -> Result<Option<AppCredentials>, EngineError> {
-        Ok(self
-            .apps
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&account)
-            .cloned())
+        Ok(self.apps.lock().get(&account).cloned())
     }
 }
 
@@ -98,8 +82,8 @@ impl KeptTokens {
         }
     }
 
-    fn unsaved(&self) -> std::sync::MutexGuard<'_, HashMap<i64, TokenSet>> {
-        self.unsaved.lock().unwrap_or_else(|p| p.into_inner())
+    fn unsaved(&self) -> parking_lot::MutexGuard<'_, HashMap<i64, TokenSet>> {
+        self.unsaved.lock()
     }
 }
 

@@ -3,7 +3,8 @@
 //! `"app:<client id>"` -> `{"client_secret"}`. So a tokens file written by hand for the CLI,
 //! `{"1": {"access": "...", "refresh": "..."}}`, is a valid vault too.
 
-use std::sync::{Arc, Mutex};
+use parking_lot::Mutex;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,15 +14,16 @@ use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::{AppCredentials, Secret};
 use crate::secrets::token_store::{TokenSet, TokenStore};
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize)]
 struct TokenEntry {
     access: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     refresh: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     expires_at: Option<DateTime<Utc>>,
     /// The Pinterest app the account was connected through (not a secret).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     client_id: Option<String>,
 }
 
@@ -53,7 +55,7 @@ impl VaultTokens {
 
     /// App credentials to use for every account, ahead of what the vault holds.
     pub fn set_default_app(&self, app: AppCredentials) {
-        *self.default_app.lock().unwrap_or_else(|p| p.into_inner()) = Some(app);
+        *self.default_app.lock() = Some(app);
     }
 
     fn entry(&self, account: i64) -> Result<Option<TokenEntry>, EngineError> {
@@ -115,7 +117,7 @@ impl VaultTokens {
         tokens: TokenSet,
         client_id: Option<String>,
     ) -> Result<(), EngineError> {
-        let _one = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let _one = self.write.lock();
         let client_id = match client_id {
             Some(c) => Some(c),
             None => self.entry(account)?.and_then(|e| e.client_id),
@@ -145,12 +147,7 @@ impl TokenStore for VaultTokens {
         self.put(account, tokens, None)
     }
     fn read_app_credentials(&self, account: i64) -> Result<Option<AppCredentials>, EngineError> {
-        if let Some(app) = self
-            .default_app
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-        {
+        if let Some(app) = self.default_app.lock().clone() {
             return Ok(Some(app));
         }
         match self.entry(account)?.and_then(|e| e.client_id) {

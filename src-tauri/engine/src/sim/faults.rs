@@ -49,16 +49,17 @@ pub enum FaultKind {
 
 /// One rule. `account` matches an account id or username; `endpoint` is `"METHOD /path"` with
 /// the route's parameters as in the spec, e.g. `"POST /pins"`, `"GET /boards/{board_id}/pins"`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaultRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub account: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub endpoint: Option<String>,
     #[serde(default = "one")]
     pub probability: f64,
     /// Fires at most this many times, then is removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub count: Option<u32>,
     #[serde(flatten)]
     pub kind: FaultKind,

@@ -24,7 +24,8 @@ pub mod server;
 pub mod state;
 pub mod validate;
 
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use parking_lot::Mutex;
+use std::sync::{Arc, OnceLock, Weak};
 
 use axum::routing::{get, post};
 use axum::Router;

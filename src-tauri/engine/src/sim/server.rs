@@ -11,7 +11,8 @@
 //! then adds the rate-limit headers and records the status. Times in those headers are written
 //! as the account's quirks say (see `quirks`); the gate itself runs on the true clock.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use parking_lot::{Mutex, MutexGuard};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
@@ -61,7 +62,7 @@ pub type App = Arc<Shared>;
 
 impl Shared {
     pub fn lock(&self) -> MutexGuard<'_, SimState> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.state.lock()
     }
 }
 

@@ -38,7 +38,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         self.all_or_nothing(|s| {
-            let c = s.conn();
+            let c = &s.conn;
             c.execute("DELETE FROM boards WHERE account_id = ?1", [account])
                 .map_err(super::open::classify)?;
             for (board, sections) in boards {
@@ -61,7 +61,7 @@ impl Store {
 
     /// `account`'s cached boards, by name.
     pub fn boards(&self, account: i64) -> Result<Vec<CachedBoard>, EngineError> {
-        let c = self.conn();
+        let c = &self.conn;
         let mut stmt = c
             .prepare_cached(
                 "SELECT board_id, name, synced_at FROM boards WHERE account_id = ?1 ORDER BY name COLLATE NOCASE, board_id",
@@ -107,7 +107,7 @@ impl Store {
     /// When `account`'s boards were last synced, if ever.
     pub fn boards_synced_at(&self, account: i64) -> Result<Option<DateTime<Utc>>, EngineError> {
         let at: Option<String> = self
-            .conn()
+            .conn
             .query_row(
                 "SELECT MAX(synced_at) FROM boards WHERE account_id = ?1",
                 [account],

@@ -101,9 +101,7 @@ fn finish(raw: (Job, [Option<String>; 4])) -> Result<Job, EngineError> {
     Ok(job)
 }
 
-fn storage(e: rusqlite::Error) -> EngineError {
-    super::open::classify(e)
-}
+use super::open::classify as storage;
 
 impl Store {
     /// Creates a job in `initial` state (draft or scheduled) and records its first event.

@@ -67,9 +67,7 @@ const PENDING: [JobState; 5] = [
     JobState::NeedsReconnect,
 ];
 
-fn storage(e: rusqlite::Error) -> EngineError {
-    super::open::classify(e)
-}
+use super::open::classify as storage;
 
 fn key_of(row: &Row<'_>, first: usize) -> rusqlite::Result<LookalikeKey> {
     Ok(LookalikeKey::new(

@@ -3,10 +3,15 @@
 //! Migrations are plain SQL files embedded at compile time and applied by `rusqlite_migration`,
 //! each in its own transaction, tracked with `PRAGMA user_version`; a database written by a newer
 //! PinPace is refused rather than guessed at. Tables get one file each under `store/` as they
-//! arrive, with typed queries next to them.
+//! arrive, with typed queries next to them, and so do the joined reads of the screens
+//! (`queue_view`), the exports (`export_rows`) and the importer (`import_fingerprints`): no SQL
+//! lives outside this folder, and the connection is private to it. Every SQLite error goes
+//! through `open::classify`, so a busy database says `database_locked` wherever it is met.
 
 pub mod accounts;
 pub mod boards;
+pub mod export_rows;
+mod import_fingerprints;
 pub mod job_state;
 pub mod jobs;
 pub mod lookalikes;
@@ -14,6 +19,7 @@ pub mod media;
 mod open;
 pub mod pins;
 pub mod queue;
+pub mod queue_view;
 pub mod settings;
 pub mod time;
 
@@ -31,11 +37,6 @@ const MIGRATIONS_SQL: &[&str] = &[
     include_str!("migrations/0004_jobs_by_time.sql"),
     include_str!("migrations/0005_lookalikes.sql"),
 ];
-
-/// A SQLite error as the engine reports it (locked, corrupt, or storage).
-pub fn storage_error(e: rusqlite::Error) -> EngineError {
-    open::classify(e)
-}
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS_SQL.iter().map(|sql| M::up(sql)).collect())
@@ -143,6 +144,13 @@ impl Store {
             .map_err(open::classify)
     }
 
+    /// Undoes every write since savepoint `name` and closes it.
+    pub fn roll_back(&self, name: &str) -> Result<(), EngineError> {
+        self.conn
+            .execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))
+            .map_err(open::classify)
+    }
+
     /// Releases savepoint `name`. If that fails, everything since the savepoint is rolled back
     /// and the savepoint closed, so no write is left in a transaction nobody will commit (a
     /// later in-flight mark would otherwise sit in it, uncommitted, while its request leaves).
@@ -218,7 +226,10 @@ impl Store {
         committed.and(restored)
     }
 
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for the crate's own unit tests only: everything else reads and writes
+    /// through the typed methods of the files under `store/`.
+    #[cfg(test)]
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
 }

@@ -11,11 +11,11 @@ states: Array<JobState>,
  */
 text?: string, 
 /**
- * Only jobs due at or after this time (RFC 3339), and drafts without a time.
+ * Only jobs due at or after this time (RFC 3339, any offset), and drafts without a time.
  */
 from?: string, 
 /**
- * Only jobs due before this time (RFC 3339).
+ * Only jobs due before this time (RFC 3339, any offset).
  */
 to?: string, 
 /**

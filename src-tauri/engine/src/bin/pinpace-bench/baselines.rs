@@ -6,7 +6,8 @@
 //! - Fixed 80%: one pin every window / (0.8 × limit) per account, exponential backoff on errors.
 //! - Token buckets: per account 50 tokens refilled at 1/s, global 200 tokens at 3/s, backoff on 429.
 
-use std::sync::{Arc, Mutex};
+use parking_lot::Mutex;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -184,7 +185,7 @@ impl Lane {
                 let wait = match self.own.take(now) {
                     Some(w) => Some(w),
                     None => {
-                        let global = self.global.lock().unwrap().take(now);
+                        let global = self.global.lock().take(now);
                         if global.is_some() {
                             self.own.tokens += 1.0; // give the account's token back
                         }

@@ -3,8 +3,9 @@
 //! machine may have no browser: open it anywhere that reaches this machine's loopback, e.g.
 //! through an SSH tunnel). Secrets go to the OS keychain, or to `--tokens-file` when chosen.
 
+use parking_lot::Mutex;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
