@@ -1,3 +1,5 @@
+// toUiError: an engine error is kept as it came, but only with a code ErrorCode has; anything
+// else (Tauri's string rejections, exceptions, odd shapes) gets the fallback code and a message.
 import { describe, expect, it } from 'vitest';
 import { FALLBACK_CODE, isEngineError, toUiError } from './errors';
 
