@@ -1,9 +1,12 @@
 //! The TypeScript signatures of the shell's Tauri commands, generated from their Rust source.
 //!
 //! Reads every `#[tauri::command]` function in `src-tauri/src/commands/*.rs` with `syn` and writes
-//! `ui/src/lib/bindings/commands.ts` (name, arguments as the UI passes them, result), next to the
-//! ts-rs bindings, so `scripts/check-bindings.sh` fails when the committed copy is stale and
-//! `npm run check` fails when `ui/src/lib/api.ts` calls a command wrongly. It also checks that
+//! `commands.ts` into the bindings directory, next to the ts-rs bindings: the `Commands` interface
+//! (name, arguments as the UI passes them, result) and the `commands` object the UI calls, one
+//! typed function per command that invokes it by its Rust name with the argument names Tauri
+//! expects (see client.rs). `scripts/check-bindings.sh` fails when the committed copy in
+//! `ui/src/lib/bindings` is stale, and `npm run check` fails when a screen calls a command with
+//! the wrong arguments, since nothing between the two is hand-written. It also checks that
 //! the three hand-kept lists of commands (`generate_handler!` in lib.rs, the app manifest in
 //! build.rs, the main window's capability) name every command and nothing else, which would
 //! otherwise only show at run time.
@@ -75,11 +78,15 @@ struct Command {
     /// TypeScript name and type of each argument the UI passes.
     args: Vec<(String, String)>,
     result: String,
+    /// The function's `///` lines, for the generated function's doc comment.
+    docs: Vec<String>,
 }
 
+mod client;
 mod registrations;
 mod types;
 
+use client::{check_client, render_client};
 use registrations::check_registrations;
 use types::{camel_case, last_ident, ts_result, ts_type, Refs};
 
@@ -148,6 +155,7 @@ fn collect_commands(
                         file: file.into(),
                         args,
                         result,
+                        docs: doc_lines(&f.attrs),
                     }),
                     Err(e) => errors.push(e),
                 }
@@ -165,6 +173,28 @@ fn collect_commands(
 }
 
 type Signature = (Vec<(String, String)>, String);
+
+/// The text of `///` comments (`#[doc = "..."]`), one entry per line, the leading space dropped.
+fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("doc")) {
+        if let Meta::NameValue(nv) = &attr.meta {
+            if let Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(s), ..
+            }) = &nv.value
+            {
+                for line in s.value().lines() {
+                    let line = line.strip_prefix(' ').unwrap_or(line);
+                    lines.push(line.trim_end().to_string());
+                }
+            }
+        }
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
 
 fn read_command(
     attr: &Attribute,
@@ -350,7 +380,9 @@ fn render(commands: &[Command], imports: &BTreeMap<String, String>, channel: boo
          // `cargo test -p pinpace --test command_bindings` (or make rust-test) regenerates it.\n",
     );
     if channel {
-        ts.push_str("import type { Channel } from '@tauri-apps/api/core';\n");
+        ts.push_str("import { invoke, type Channel } from '@tauri-apps/api/core';\n");
+    } else {
+        ts.push_str("import { invoke } from '@tauri-apps/api/core';\n");
     }
     let mut by_file: Vec<&String> = imports.values().collect();
     by_file.sort();
@@ -401,12 +433,14 @@ fn render(commands: &[Command], imports: &BTreeMap<String, String>, channel: boo
         ts.push_str(&format!("  '{}',\n", c.name));
     }
     ts.push_str("];\n");
+    ts.push_str(&render_client(commands));
     ts
 }
 
 #[test]
 fn command_bindings_are_generated_and_every_command_is_registered() {
     let (commands, refs, mut errors) = commands();
+    errors.extend(check_client(&commands));
     let exported = exported_types();
     let mut imports = BTreeMap::new();
     for (rust, whence) in &refs.named {
@@ -504,6 +538,10 @@ fn rust_types_map_to_typescript_or_fail() {
     assert!(map("[u8; 4]").is_err());
     assert!(map("fn()").is_err());
     assert!(map("Foo<Bar>").is_err());
+    assert_eq!(map("DateTime<Utc>").unwrap(), "string");
+    assert_eq!(map("Option<NaiveDate>").unwrap(), "string | null");
+    assert_eq!(map("chrono::NaiveDateTime").unwrap(), "string");
+    assert_eq!(map("NaiveTime").unwrap(), "string");
     assert_eq!(
         rename_word("Job[] | null", "Job", "JobRow"),
         "JobRow[] | null"

@@ -69,8 +69,12 @@ pub(super) fn ts_type(ty: &Type, refs: &mut Refs, whence: &str) -> Result<String
                     }
                     _ => unsupported("is a map whose keys are not strings"),
                 },
-                // chrono's `DateTime<Utc>` travels as an RFC 3339 string.
+                // chrono's `DateTime<Utc>` travels as an RFC 3339 string, and its naive date,
+                // time and date-time as ISO 8601 strings.
                 "DateTime" => Ok("string".into()),
+                "NaiveDate" | "NaiveTime" | "NaiveDateTime" if generics.is_empty() => {
+                    Ok("string".into())
+                }
                 "Channel" => {
                     refs.channel = true;
                     Ok(format!("Channel<{}>", one(refs)?))

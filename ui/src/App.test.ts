@@ -7,40 +7,43 @@ vi.mock('./lib/api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./lib/api')>();
   return {
     ...real,
-    appInfo: vi.fn(),
-    pinterestApp: vi.fn().mockRejectedValue({ code: 'storage', message: 'x' }),
-    listAccounts: vi.fn().mockResolvedValue([]),
     onAccountsChanged: vi.fn().mockResolvedValue(() => {}),
     onConnectUrl: vi.fn().mockResolvedValue(() => {}),
     onEngineEvents: vi.fn().mockResolvedValue(() => {}),
-    lanes: vi.fn().mockResolvedValue([]),
-    counters: vi.fn().mockResolvedValue({ sent: 3, published: 3, rate_limited: 0, retries: 0, failures: 0, reconciled: 0 }),
-    forecast: vi.fn().mockResolvedValue({ entries: [], warnings: [], quota_exhausted: [] }),
-    schedulingSettings: vi.fn().mockResolvedValue({
-      max_attempts: 6,
-      max_backoff_minutes: 360,
-      catch_up_grace_minutes: 15,
-      paused_all: false,
-    }),
-    listQueue: vi.fn().mockResolvedValue([]),
-    desktopPrefs: vi.fn().mockResolvedValue({
-      notify_failures: true, notify_reconnect: true, keep_running_in_tray: true, time_zone: null,
-    }),
-    accountBoards: vi.fn().mockResolvedValue([]),
+    commands: {
+      ...real.commands,
+      appInfo: vi.fn(),
+      pinterestApp: vi.fn().mockRejectedValue({ code: 'storage', message: 'x' }),
+      listAccounts: vi.fn().mockResolvedValue([]),
+      lanes: vi.fn().mockResolvedValue([]),
+      counters: vi.fn().mockResolvedValue({ sent: 3, published: 3, rate_limited: 0, retries: 0, failures: 0, reconciled: 0 }),
+      forecast: vi.fn().mockResolvedValue({ entries: [], warnings: [], quota_exhausted: [] }),
+      schedulingSettings: vi.fn().mockResolvedValue({
+        max_attempts: 6,
+        max_backoff_minutes: 360,
+        catch_up_grace_minutes: 15,
+        paused_all: false,
+      }),
+      listQueue: vi.fn().mockResolvedValue([]),
+      desktopPrefs: vi.fn().mockResolvedValue({
+        notify_failures: true, notify_reconnect: true, keep_running_in_tray: true, time_zone: null,
+      }),
+      accountBoards: vi.fn().mockResolvedValue([]),
+    },
   };
 });
 
 import App from './App.svelte';
-import { appInfo } from './lib/api';
+import { commands } from './lib/api';
 
 afterEach(() => {
   cleanup();
-  vi.mocked(appInfo).mockReset();
+  vi.mocked(commands.appInfo).mockReset();
 });
 
 describe('App', () => {
   it('shows the engine version and database path from the command', async () => {
-    vi.mocked(appInfo).mockResolvedValue({
+    vi.mocked(commands.appInfo).mockResolvedValue({
       engineVersion: '9.8.7',
       databasePath: '/tmp/x/pinpace.sqlite3',
       schemaVersion: 1,
@@ -52,14 +55,14 @@ describe('App', () => {
   });
 
   it('shows an engine error with its code', async () => {
-    vi.mocked(appInfo).mockRejectedValue({ code: 'database_locked', message: 'in use' });
+    vi.mocked(commands.appInfo).mockRejectedValue({ code: 'database_locked', message: 'in use' });
     render(App);
     expect((await screen.findByTestId('error-code')).textContent).toBe('database_locked');
     expect(screen.getByRole('alert').textContent).toContain('in use');
   });
 
   it('opens tabs from the keyboard', async () => {
-    vi.mocked(appInfo).mockResolvedValue({ engineVersion: '1', databasePath: '/x', schemaVersion: 1 });
+    vi.mocked(commands.appInfo).mockResolvedValue({ engineVersion: '1', databasePath: '/x', schemaVersion: 1 });
     render(App);
     await screen.findByTestId('engine-version');
     await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });

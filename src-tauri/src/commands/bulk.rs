@@ -10,6 +10,7 @@ use tauri::ipc::Channel;
 
 use crate::state::AppState;
 
+/// Checks every row of the file and reports, with progress on `progress`; writes nothing.
 #[tauri::command]
 pub fn import_preview(
     state: tauri::State<'_, AppState>,
@@ -22,6 +23,7 @@ pub fn import_preview(
     api::import_preview(&state.desktop()?.engine, &path, format, &options, &mut send)
 }
 
+/// Imports the file: every valid row, or (all or nothing) nothing unless all are valid.
 #[tauri::command]
 pub fn import_commit(
     state: tauri::State<'_, AppState>,

@@ -10,6 +10,7 @@ pub fn desktop_prefs(state: tauri::State<'_, AppState>) -> Result<DesktopPrefs, 
     state.with_store(DesktopPrefs::load)
 }
 
+/// Saves the desktop preferences; an unknown time zone is refused and nothing changes.
 #[tauri::command]
 pub fn save_desktop_prefs(
     state: tauri::State<'_, AppState>,

@@ -8,15 +8,18 @@ vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
   return {
     ...real,
-    listAccounts: vi.fn(),
-    reconnectAccount: vi.fn(),
-    disconnectAccount: vi.fn(),
-    connectAccount: vi.fn(),
-    refreshBoards: vi.fn(),
-    cancelConnect: vi.fn(),
     onAccountsChanged: vi.fn().mockResolvedValue(() => {}),
     onConnectUrl: vi.fn().mockResolvedValue(() => {}),
-    setAccountLimits: vi.fn(),
+    commands: {
+      ...real.commands,
+      listAccounts: vi.fn(),
+      reconnectAccount: vi.fn(),
+      disconnectAccount: vi.fn(),
+      connectAccount: vi.fn(),
+      refreshBoards: vi.fn(),
+      cancelConnect: vi.fn(),
+      setAccountLimits: vi.fn(),
+    },
   };
 });
 
@@ -48,10 +51,10 @@ afterEach(() => cleanup());
 
 describe('Accounts', () => {
   it('offers a one-click reconnect that keeps the queue', async () => {
-    vi.mocked(api.listAccounts).mockResolvedValue([
+    vi.mocked(api.commands.listAccounts).mockResolvedValue([
       account({ status: 'needs_reconnect', queued: 0, waiting_for_reconnect: 5 }),
     ]);
-    vi.mocked(api.reconnectAccount).mockResolvedValue({
+    vi.mocked(api.commands.reconnectAccount).mockResolvedValue({
       account_id: 1,
       username: 'studio',
       boards: 4,
@@ -61,24 +64,24 @@ describe('Accounts', () => {
     expect((await screen.findByTestId('account-status')).textContent).toBe('Needs reconnect');
     expect(screen.getByText('5 waiting for a reconnect')).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
-    expect(api.reconnectAccount).toHaveBeenCalledWith(1);
+    expect(api.commands.reconnectAccount).toHaveBeenCalledWith(1);
     expect((await screen.findByTestId('accounts-notice')).textContent).toContain('connected again');
   });
 
   it('asks what to do with queued pins before disconnecting', async () => {
-    vi.mocked(api.listAccounts).mockResolvedValue([account({})]);
-    vi.mocked(api.disconnectAccount).mockResolvedValue({ kept: 3, cancelled: 0 });
+    vi.mocked(api.commands.listAccounts).mockResolvedValue([account({})]);
+    vi.mocked(api.commands.disconnectAccount).mockResolvedValue({ kept: 3, cancelled: 0 });
     render(Accounts, {});
     await fireEvent.click(await screen.findByRole('button', { name: 'Disconnect…' }));
-    expect(api.disconnectAccount).not.toHaveBeenCalled();
+    expect(api.commands.disconnectAccount).not.toHaveBeenCalled();
     await fireEvent.click(screen.getByRole('button', { name: 'Keep them for a reconnect' }));
-    expect(api.disconnectAccount).toHaveBeenCalledWith(1, 'keep');
+    expect(api.commands.disconnectAccount).toHaveBeenCalledWith(1, 'keep');
     expect((await screen.findByTestId('accounts-notice')).textContent).toContain('3 pins kept');
   });
 
   it('connects a simulator user and shows an error with its code', async () => {
-    vi.mocked(api.listAccounts).mockResolvedValue([]);
-    vi.mocked(api.connectAccount).mockRejectedValueOnce({
+    vi.mocked(api.commands.listAccounts).mockResolvedValue([]);
+    vi.mocked(api.commands.connectAccount).mockRejectedValueOnce({
       code: 'port_in_use',
       message: 'port 8085 is used by another program',
     });
@@ -87,14 +90,14 @@ describe('Accounts', () => {
     await fireEvent.change(screen.getByTestId('sim-user'), { target: { value: 'demo_travel' } });
     await fireEvent.click(screen.getByTestId('connect'));
     await waitFor(() =>
-      expect(api.connectAccount).toHaveBeenCalledWith({ kind: 'builtin_simulator', user: 'demo_travel' }),
+      expect(api.commands.connectAccount).toHaveBeenCalledWith({ kind: 'builtin_simulator', user: 'demo_travel' }),
     );
     expect((await screen.findByRole('alert')).textContent).toContain('(port_in_use)');
   });
 
   it('switches an account to its own limits, and shows a refusal without closing', async () => {
-    vi.mocked(api.listAccounts).mockResolvedValue([account({})]);
-    vi.mocked(api.setAccountLimits)
+    vi.mocked(api.commands.listAccounts).mockResolvedValue([account({})]);
+    vi.mocked(api.commands.setAccountLimits)
       .mockRejectedValueOnce({ code: 'invalid_input', message: 'limit 2: the window must be from 1 second to 1 day (86,400 s)' })
       .mockResolvedValueOnce([]);
     render(Accounts, {});
@@ -106,7 +109,7 @@ describe('Accounts', () => {
     await fireEvent.input(counts[1], { target: { value: '6' } });
     await fireEvent.click(screen.getByTestId('save-limits'));
     expect((await screen.findByRole('alert')).textContent).toContain('(invalid_input)');
-    expect(api.setAccountLimits).toHaveBeenLastCalledWith(1, {
+    expect(api.commands.setAccountLimits).toHaveBeenLastCalledWith(1, {
       preset: null,
       custom: [
         { scope: 'user', category: null, limit: 100, window_secs: 1 },

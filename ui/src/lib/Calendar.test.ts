@@ -22,16 +22,21 @@ vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
   return {
     ...real,
-    listQueue: vi.fn(),
-    listAccounts: vi.fn(),
-    accountBoards: vi.fn(),
-    reschedule: vi.fn(),
-    onEngineEvents: vi.fn(),
+    commands: {
+      ...real.commands,
+      listQueue: vi.fn(),
+      listAccounts: vi.fn(),
+      accountBoards: vi.fn(),
+      reschedule: vi.fn(),
+    },
   };
 });
 
+vi.mock('./engineEvents', () => ({ onEngineBatch: vi.fn() }));
+
 import CalendarScreen from './Calendar.svelte';
 import * as api from './api';
+import { onEngineBatch } from './engineEvents';
 import type { EngineEvent, QueueItem } from './api';
 
 // jsdom lacks the observers the library sizes itself with; they only need to exist here.
@@ -69,15 +74,16 @@ beforeEach(() => {
   vi.clearAllMocks();
   seen.options = null;
   engineHandler = null;
-  vi.mocked(api.listAccounts).mockResolvedValue([
+  vi.mocked(api.commands.listAccounts).mockResolvedValue([
     { id: 1, name: 'kitchen' } as never,
     { id: 2, name: 'garden' } as never,
   ]);
-  vi.mocked(api.accountBoards).mockResolvedValue([
+  vi.mocked(api.commands.accountBoards).mockResolvedValue([
     { board_id: '999', name: 'Dinners', sections: [], synced_at: '2026-01-01T00:00:00Z' },
   ]);
-  vi.mocked(api.onEngineEvents).mockImplementation(async (h) => {
-    engineHandler = h;
+  // The screen reads the shared store's coalesced batches; each push here is one batch.
+  vi.mocked(onEngineBatch).mockImplementation((h) => {
+    engineHandler = (events, lagged) => h({ revision: 1, events, lagged });
     return () => {};
   });
 });
@@ -91,7 +97,7 @@ const dropOption = () => seen.options?.eventDrop as (info: Drop) => void;
 
 describe('Calendar', () => {
   it('shows timed pins with account, board and thumbnail; drafts without a time are not shown', async () => {
-    vi.mocked(api.listQueue).mockResolvedValue([
+    vi.mocked(api.commands.listQueue).mockResolvedValue([
       item({ job_id: 1, title: 'Soup', media_url: 'https://i.example/soup.jpg' }),
       item({ job_id: 2, title: 'Someday idea', state: 'draft', due_at: null }),
       item({ job_id: 3, title: 'Bread', state: 'published', due_at: thisHour(20), board_name: 'Baking' }),
@@ -117,7 +123,7 @@ describe('Calendar', () => {
   });
 
   it('shows a title with markup as text, not as HTML', async () => {
-    vi.mocked(api.listQueue).mockResolvedValue([
+    vi.mocked(api.commands.listQueue).mockResolvedValue([
       item({ title: '<img src=x onerror="alert(1)"><b>bold</b>', board_name: '<i>b</i>' }),
     ]);
     render(CalendarScreen, {});
@@ -130,7 +136,7 @@ describe('Calendar', () => {
   });
 
   it('has month, week and list views in the toolbar, and renders each', async () => {
-    vi.mocked(api.listQueue).mockResolvedValue([item({})]);
+    vi.mocked(api.commands.listQueue).mockResolvedValue([item({})]);
     render(CalendarScreen, {});
     await screen.findByTestId('calendar-pin');
     for (const name of ['Month', 'List', 'Week']) {
@@ -140,88 +146,88 @@ describe('Calendar', () => {
   });
 
   it('asks the engine only for the dates it shows, again when the view changes', async () => {
-    vi.mocked(api.listQueue).mockResolvedValue([]);
+    vi.mocked(api.commands.listQueue).mockResolvedValue([]);
     render(CalendarScreen, {});
-    await waitFor(() => expect(api.listQueue).toHaveBeenCalled());
-    const week = vi.mocked(api.listQueue).mock.lastCall![0];
+    await waitFor(() => expect(api.commands.listQueue).toHaveBeenCalled());
+    const week = vi.mocked(api.commands.listQueue).mock.lastCall![0];
     const days = (f: { from?: string; to?: string }) =>
       (new Date(f.to!).getTime() - new Date(f.from!).getTime()) / 86_400_000;
     expect(days(week)).toBe(7);
     expect(new Date(week.from!).getTime()).toBeLessThanOrEqual(Date.now());
     expect(new Date(week.to!).getTime()).toBeGreaterThan(Date.now());
     await fireEvent.click(screen.getByRole('button', { name: 'Month' }));
-    await waitFor(() => expect(days(vi.mocked(api.listQueue).mock.lastCall![0])).toBeGreaterThanOrEqual(28));
+    await waitFor(() => expect(days(vi.mocked(api.commands.listQueue).mock.lastCall![0])).toBeGreaterThanOrEqual(28));
   });
 
   it('filters by account, board and state through the engine', async () => {
-    vi.mocked(api.listQueue).mockResolvedValue([]);
+    vi.mocked(api.commands.listQueue).mockResolvedValue([]);
     render(CalendarScreen, {});
-    await waitFor(() => expect(api.listQueue).toHaveBeenCalled());
-    expect(api.listQueue).toHaveBeenLastCalledWith(
+    await waitFor(() => expect(api.commands.listQueue).toHaveBeenCalled());
+    expect(api.commands.listQueue).toHaveBeenLastCalledWith(
       expect.objectContaining({ account_id: null, board_id: null, states: [], limit: 10_000 }),
     );
 
     await screen.findByRole('option', { name: 'garden' });
     await fireEvent.change(screen.getByTestId('calendar-account'), { target: { value: '1' } });
     await waitFor(() =>
-      expect(api.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ account_id: 1, board_id: null })),
+      expect(api.commands.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ account_id: 1, board_id: null })),
     );
-    expect(api.accountBoards).toHaveBeenCalledWith(1);
+    expect(api.commands.accountBoards).toHaveBeenCalledWith(1);
     const board = await screen.findByTestId('calendar-board');
     await fireEvent.change(board, { target: { value: '999' } });
     await waitFor(() =>
-      expect(api.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ account_id: 1, board_id: '999' })),
+      expect(api.commands.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ account_id: 1, board_id: '999' })),
     );
 
     await fireEvent.change(screen.getByTestId('calendar-state'), { target: { value: 'published' } });
     await waitFor(() =>
-      expect(api.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ states: ['published'] })),
+      expect(api.commands.listQueue).toHaveBeenLastCalledWith(expect.objectContaining({ states: ['published'] })),
     );
   });
 
   it('reloads when the engine reports a job change or lost events, not on other events', async () => {
-    vi.mocked(api.listQueue).mockResolvedValue([]);
+    vi.mocked(api.commands.listQueue).mockResolvedValue([]);
     render(CalendarScreen, {});
     await waitFor(() => expect(engineHandler).not.toBeNull());
-    await waitFor(() => expect(api.listQueue).toHaveBeenCalled());
-    const before = vi.mocked(api.listQueue).mock.calls.length;
+    await waitFor(() => expect(api.commands.listQueue).toHaveBeenCalled());
+    const before = vi.mocked(api.commands.listQueue).mock.calls.length;
     engineHandler!([{ type: 'boards_synced', account_id: 1, boards: 3, error: null }], false);
-    expect(api.listQueue).toHaveBeenCalledTimes(before);
+    expect(api.commands.listQueue).toHaveBeenCalledTimes(before);
     engineHandler!(
       [{ type: 'job_changed', job_id: 1, account_id: 1, from: 'scheduled', to: 'due', reason: 'due' }],
       false,
     );
-    expect(api.listQueue).toHaveBeenCalledTimes(before + 1);
+    expect(api.commands.listQueue).toHaveBeenCalledTimes(before + 1);
     engineHandler!([], true);
-    expect(api.listQueue).toHaveBeenCalledTimes(before + 2);
+    expect(api.commands.listQueue).toHaveBeenCalledTimes(before + 2);
   });
 
   it('moves a dropped pin to the new time', async () => {
-    vi.mocked(api.listQueue).mockResolvedValue([item({ job_id: 4 })]);
-    vi.mocked(api.reschedule).mockResolvedValue(undefined);
+    vi.mocked(api.commands.listQueue).mockResolvedValue([item({ job_id: 4 })]);
+    vi.mocked(api.commands.reschedule).mockResolvedValue(undefined);
     render(CalendarScreen, {});
     await screen.findByTestId('calendar-pin');
     // Resizing is off for the whole calendar; whether a pin may be dragged is per event.
     expect(seen.options?.eventDurationEditable).toBe(false);
     const revert = vi.fn();
     dropOption()({ event: { start: new Date('2030-05-06T07:45:00Z'), extendedProps: { jobId: 4 } }, revert });
-    await waitFor(() => expect(api.reschedule).toHaveBeenCalledWith(4, '2030-05-06T07:45:00.000Z'));
+    await waitFor(() => expect(api.commands.reschedule).toHaveBeenCalledWith(4, '2030-05-06T07:45:00.000Z'));
     expect(await screen.findByText('Rescheduled.')).toBeTruthy();
     expect(revert).not.toHaveBeenCalled();
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('puts a refused drop back and says why, with the code', async () => {
-    vi.mocked(api.listQueue).mockResolvedValue([item({ job_id: 4 })]);
-    vi.mocked(api.reschedule).mockRejectedValue({ code: 'in_the_past', message: 'That time has passed' });
+    vi.mocked(api.commands.listQueue).mockResolvedValue([item({ job_id: 4 })]);
+    vi.mocked(api.commands.reschedule).mockRejectedValue({ code: 'invalid_input', message: 'That time has passed' });
     render(CalendarScreen, {});
     await screen.findByTestId('calendar-pin');
     const revert = vi.fn();
     dropOption()({ event: { start: new Date('2020-01-01T00:00:00Z'), extendedProps: { jobId: 4 } }, revert });
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toBe('That time has passed (in_the_past)');
-    expect(alert.querySelector('.code')?.textContent).toBe('(in_the_past)');
+    expect(alert.textContent).toBe('That time has passed (invalid_input)');
+    expect(alert.querySelector('.code')?.textContent).toBe('(invalid_input)');
     expect(revert).toHaveBeenCalledTimes(1);
-    expect(api.reschedule).toHaveBeenCalledWith(4, '2020-01-01T00:00:00.000Z');
+    expect(api.commands.reschedule).toHaveBeenCalledWith(4, '2020-01-01T00:00:00.000Z');
   });
 });

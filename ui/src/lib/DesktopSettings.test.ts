@@ -5,7 +5,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
-  return { ...real, desktopPrefs: vi.fn(), saveDesktopPrefs: vi.fn(), openLogFolder: vi.fn() };
+  return {
+    ...real,
+    commands: {
+      ...real.commands,
+      desktopPrefs: vi.fn(),
+      saveDesktopPrefs: vi.fn(),
+      openLogFolder: vi.fn(),
+    },
+  };
 });
 
 import DesktopSettings from './DesktopSettings.svelte';
@@ -15,21 +23,21 @@ const prefs = { notify_failures: true, notify_reconnect: true, keep_running_in_t
 
 beforeEach(() => {
   vi.clearAllMocks();
-  vi.mocked(api.desktopPrefs).mockResolvedValue(prefs);
+  vi.mocked(api.commands.desktopPrefs).mockResolvedValue(prefs);
 });
 afterEach(() => cleanup());
 
 describe('DesktopSettings', () => {
   it('saves a switched-off notification and keeps the other choices', async () => {
-    vi.mocked(api.saveDesktopPrefs).mockImplementation(async (p) => p);
+    vi.mocked(api.commands.saveDesktopPrefs).mockImplementation(async (p) => p);
     render(DesktopSettings, {});
     await fireEvent.click(await screen.findByTestId('notify-failures'));
     await waitFor(() =>
-      expect(api.saveDesktopPrefs).toHaveBeenCalledWith({ ...prefs, notify_failures: false }),
+      expect(api.commands.saveDesktopPrefs).toHaveBeenCalledWith({ ...prefs, notify_failures: false }),
     );
     await fireEvent.click(screen.getByTestId('keep-in-tray'));
     await waitFor(() =>
-      expect(api.saveDesktopPrefs).toHaveBeenLastCalledWith({
+      expect(api.commands.saveDesktopPrefs).toHaveBeenLastCalledWith({
         ...prefs,
         notify_failures: false,
         keep_running_in_tray: false,
@@ -38,22 +46,22 @@ describe('DesktopSettings', () => {
   });
 
   it('shows a refused time zone with its code', async () => {
-    vi.mocked(api.saveDesktopPrefs).mockRejectedValue({ code: 'invalid_input', message: 'not a time zone' });
+    vi.mocked(api.commands.saveDesktopPrefs).mockRejectedValue({ code: 'invalid_input', message: 'not a time zone' });
     render(DesktopSettings, {});
     await fireEvent.change(await screen.findByTestId('pref-zone'), { target: { value: 'Europe/Lisbon' } });
     expect((await screen.findByRole('alert')).textContent).toContain('(invalid_input)');
-    expect(api.saveDesktopPrefs).toHaveBeenCalledWith({ ...prefs, time_zone: 'Europe/Lisbon' });
+    expect(api.commands.saveDesktopPrefs).toHaveBeenCalledWith({ ...prefs, time_zone: 'Europe/Lisbon' });
     // The control goes back to what is stored.
     await waitFor(() => expect((screen.getByTestId('pref-zone') as HTMLSelectElement).value).toBe(''));
-    expect(api.desktopPrefs).toHaveBeenCalledTimes(2);
+    expect(api.commands.desktopPrefs).toHaveBeenCalledTimes(2);
   });
 
   it('opens the log folder and says where it is, or why it did not open', async () => {
-    vi.mocked(api.openLogFolder).mockResolvedValueOnce('/data/logs');
+    vi.mocked(api.commands.openLogFolder).mockResolvedValueOnce('/data/logs');
     render(DesktopSettings, {});
     await fireEvent.click(await screen.findByTestId('open-log-folder'));
     expect((await screen.findByTestId('log-folder')).textContent).toContain('/data/logs');
-    vi.mocked(api.openLogFolder).mockRejectedValueOnce({
+    vi.mocked(api.commands.openLogFolder).mockRejectedValueOnce({
       code: 'data_dir_unavailable',
       message: 'no file manager opened; the logs are in /data/logs',
     });

@@ -6,7 +6,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
-  return { ...real, accountBoards: vi.fn(), editAndRequeue: vi.fn() };
+  return {
+    ...real,
+    commands: {
+      ...real.commands,
+      accountBoards: vi.fn(),
+      editAndRequeue: vi.fn(),
+    },
+  };
 });
 
 import EditPin from './EditPin.svelte';
@@ -28,7 +35,7 @@ const boards = [
 
 beforeEach(() => {
   vi.clearAllMocks();
-  vi.mocked(api.accountBoards).mockResolvedValue(boards);
+  vi.mocked(api.commands.accountBoards).mockResolvedValue(boards);
 });
 afterEach(() => cleanup());
 
@@ -44,7 +51,7 @@ describe('EditPin', () => {
     expect(screen.getByText('4/100')).toBeTruthy();
     expect(screen.getByText('14/500')).toBeTruthy();
     await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(2));
-    expect(api.accountBoards).toHaveBeenCalledWith(3);
+    expect(api.commands.accountBoards).toHaveBeenCalledWith(3);
     expect((screen.getByTestId('edit-board') as HTMLSelectElement).value).toBe('22');
     await fireEvent.input(input('title'), { target: { value: 'x'.repeat(101) } });
     expect(screen.getByText('101/100').classList.contains('bad')).toBe(true);
@@ -53,7 +60,7 @@ describe('EditPin', () => {
   });
 
   it('requeues now with the edit as typed, on the board and section chosen', async () => {
-    vi.mocked(api.editAndRequeue).mockResolvedValue({} as never);
+    vi.mocked(api.commands.editAndRequeue).mockResolvedValue({} as never);
     const ondone = vi.fn();
     render(EditPin, { item: failed, ondone });
     await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(2));
@@ -62,7 +69,7 @@ describe('EditPin', () => {
     await fireEvent.change(screen.getByTestId('edit-board'), { target: { value: '11' } });
     await fireEvent.change(await screen.findByTestId('edit-section'), { target: { value: '7' } });
     await fireEvent.click(screen.getByTestId('requeue-now'));
-    expect(api.editAndRequeue).toHaveBeenCalledWith(5, {
+    expect(api.commands.editAndRequeue).toHaveBeenCalledWith(5, {
       title: 'Hot soup',
       description: 'Hot and quick',
       link: null,
@@ -75,20 +82,20 @@ describe('EditPin', () => {
   });
 
   it('requeues at the chosen local time, sent as UTC', async () => {
-    vi.mocked(api.editAndRequeue).mockResolvedValue({} as never);
+    vi.mocked(api.commands.editAndRequeue).mockResolvedValue({} as never);
     render(EditPin, { item: failed });
     const later = screen.getByTestId('requeue-at') as HTMLButtonElement;
     expect(later.disabled).toBe(true);
     await fireEvent.input(input('requeue-time'), { target: { value: '2026-12-01T09:00' } });
     expect(later.disabled).toBe(false);
     await fireEvent.click(later);
-    const [, edit] = vi.mocked(api.editAndRequeue).mock.calls[0];
+    const [, edit] = vi.mocked(api.commands.editAndRequeue).mock.calls[0];
     expect(edit.at).toBe(new Date('2026-12-01T09:00').toISOString());
     expect(edit.board_id).toBe('22');
   });
 
   it("shows the engine's refusal with its code and stays open", async () => {
-    vi.mocked(api.editAndRequeue).mockRejectedValue({
+    vi.mocked(api.commands.editAndRequeue).mockRejectedValue({
       code: 'invalid_input',
       message: 'title: is 101 characters; Pinterest allows 100',
     });

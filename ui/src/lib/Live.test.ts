@@ -9,33 +9,32 @@ vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
   return {
     ...real,
-    lanes: vi.fn(),
-    listAccounts: vi.fn().mockResolvedValue([
-      { id: 1, name: 'kitchen', username: 'kitchen', environment: { kind: 'sandbox' }, environment_label: 'Sandbox',
-        status: 'active', boards: 1, boards_synced_at: null, queued: 3, waiting_for_reconnect: 0 },
-    ]),
-    listQueue: vi.fn().mockResolvedValue([]),
-    retryJobs: vi.fn(),
-    cancelJobs: vi.fn(),
-    editAndRequeue: vi.fn(),
-    accountBoards: vi.fn().mockResolvedValue([]),
-    setPausedAll: vi.fn().mockResolvedValue(undefined),
-    counters: vi.fn().mockResolvedValue({ sent: 3, published: 3, rate_limited: 0, retries: 0, failures: 0, reconciled: 0 }),
-    forecast: vi.fn().mockResolvedValue({
-      entries: [],
-      warnings: ['14 pins will be up to 22 min late: org_write limit'],
-      quota_exhausted: [],
-    }),
-    schedulingSettings: vi.fn().mockResolvedValue({
-      max_attempts: 6,
-      max_backoff_minutes: 360,
-      catch_up_grace_minutes: 15,
-      paused_all: false,
-    }),
-    onEngineEvents: vi.fn().mockImplementation(async (h) => {
-      push = h;
-      return () => {};
-    }),
+    commands: {
+      ...real.commands,
+      lanes: vi.fn(),
+      listAccounts: vi.fn().mockResolvedValue([
+        { id: 1, name: 'kitchen', username: 'kitchen', environment: { kind: 'sandbox' }, environment_label: 'Sandbox',
+          status: 'active', boards: 1, boards_synced_at: null, queued: 3, waiting_for_reconnect: 0 },
+      ]),
+      listQueue: vi.fn().mockResolvedValue([]),
+      retryJobs: vi.fn(),
+      cancelJobs: vi.fn(),
+      editAndRequeue: vi.fn(),
+      accountBoards: vi.fn().mockResolvedValue([]),
+      setPausedAll: vi.fn().mockResolvedValue(undefined),
+      counters: vi.fn().mockResolvedValue({ sent: 3, published: 3, rate_limited: 0, retries: 0, failures: 0, reconciled: 0 }),
+      forecast: vi.fn().mockResolvedValue({
+        entries: [],
+        warnings: ['14 pins will be up to 22 min late: org_write limit'],
+        quota_exhausted: [],
+      }),
+      schedulingSettings: vi.fn().mockResolvedValue({
+        max_attempts: 6,
+        max_backoff_minutes: 360,
+        catch_up_grace_minutes: 15,
+        paused_all: false,
+      }),
+    },
   };
 });
 
@@ -50,6 +49,14 @@ vi.mock('uplot', () => {
   return { default: FakePlot };
 });
 
+// The panel reads the shared store's coalesced batches; each push here is one batch.
+vi.mock('./engineEvents', () => ({
+  onEngineBatch: vi.fn((handler: (b: { revision: number; events: unknown[]; lagged: boolean }) => void) => {
+    push = (events, lagged) => handler({ revision: 1, events, lagged });
+    return () => {};
+  }),
+}));
+
 import Live from './Live.svelte';
 import * as api from './api';
 import type { QueueItem } from './api';
@@ -59,7 +66,7 @@ afterEach(() => cleanup());
 describe('Live', () => {
   it('shows window usage, a pause with its reason, and counters from events', async () => {
     const until = new Date(Date.now() + 90_000).toISOString();
-    vi.mocked(api.lanes).mockResolvedValue([
+    vi.mocked(api.commands.lanes).mockResolvedValue([
       {
         account_id: 1,
         windows: [
@@ -89,7 +96,7 @@ describe('Live', () => {
   });
 
   it('says when nothing is sent and why, and when a server clock is far off', async () => {
-    vi.mocked(api.lanes).mockResolvedValue([
+    vi.mocked(api.commands.lanes).mockResolvedValue([
       {
         account_id: 1, windows: [], paused_until: null, pause_reason: null, due: 2, in_flight: 0,
         next_dispatch: null, server_clock_offset_secs: -600,
@@ -105,13 +112,13 @@ describe('Live', () => {
   });
 
   it('pauses every account from the panel and says so', async () => {
-    vi.mocked(api.lanes).mockResolvedValue([]);
+    vi.mocked(api.commands.lanes).mockResolvedValue([]);
     render(Live, {});
     const button = await screen.findByTestId('pause-all');
     // The totals are there when the panel opens, before any event.
     expect((await screen.findByTestId('counters')).textContent).toContain('sent 3');
     await fireEvent.click(button);
-    expect(api.setPausedAll).toHaveBeenCalledWith(true);
+    expect(api.commands.setPausedAll).toHaveBeenCalledWith(true);
     expect((await screen.findByTestId('paused-all')).textContent).toContain('nothing is sent');
     expect(button.textContent).toContain('Resume all accounts');
   });
@@ -125,30 +132,30 @@ describe('Live', () => {
     };
 
     beforeEach(() => {
-      vi.mocked(api.lanes).mockResolvedValue([]);
-      vi.mocked(api.listQueue).mockResolvedValue([failed]);
-      vi.mocked(api.cancelJobs).mockReset();
-      vi.mocked(api.editAndRequeue).mockReset();
+      vi.mocked(api.commands.lanes).mockResolvedValue([]);
+      vi.mocked(api.commands.listQueue).mockResolvedValue([failed]);
+      vi.mocked(api.commands.cancelJobs).mockReset();
+      vi.mocked(api.commands.editAndRequeue).mockReset();
     });
-    afterEach(() => vi.mocked(api.listQueue).mockResolvedValue([]));
+    afterEach(() => vi.mocked(api.commands.listQueue).mockResolvedValue([]));
 
     it('discards only once confirmed inline', async () => {
-      vi.mocked(api.cancelJobs).mockResolvedValue({ done: 1, refused: [] });
+      vi.mocked(api.commands.cancelJobs).mockResolvedValue({ done: 1, refused: [] });
       render(Live, {});
       expect((await screen.findByTestId('failure')).textContent).toContain('(pinterest_40)');
       await fireEvent.click(screen.getByTestId('discard'));
       expect(screen.getByTestId('discard-confirm').textContent).toContain('Discard this pin?');
       await fireEvent.click(screen.getByTestId('discard-no'));
       expect(screen.queryByTestId('discard-confirm')).toBeNull();
-      expect(api.cancelJobs).not.toHaveBeenCalled();
+      expect(api.commands.cancelJobs).not.toHaveBeenCalled();
       await fireEvent.click(screen.getByTestId('discard'));
       await fireEvent.click(screen.getByTestId('discard-yes'));
-      expect(api.cancelJobs).toHaveBeenCalledWith([5]);
+      expect(api.commands.cancelJobs).toHaveBeenCalledWith([5]);
       expect((await screen.findByTestId('live-notice')).textContent).toBe('Discarded.');
     });
 
     it('shows a discard the engine refused, with its code', async () => {
-      vi.mocked(api.cancelJobs).mockResolvedValue({
+      vi.mocked(api.commands.cancelJobs).mockResolvedValue({
         done: 0,
         refused: [{ job_id: 5, code: 'invalid_transition', message: 'job 5 is in_flight and cannot become cancelled' }],
       });
@@ -161,12 +168,12 @@ describe('Live', () => {
     });
 
     it('edits and requeues from the list, then closes the form', async () => {
-      vi.mocked(api.editAndRequeue).mockResolvedValue({} as never);
+      vi.mocked(api.commands.editAndRequeue).mockResolvedValue({} as never);
       render(Live, {});
       await fireEvent.click(await screen.findByTestId('edit'));
       expect((screen.getByTestId('title') as HTMLInputElement).value).toBe('Soup');
       await fireEvent.click(screen.getByTestId('requeue-now'));
-      expect(api.editAndRequeue).toHaveBeenCalledWith(5, expect.objectContaining({ title: 'Soup', board_id: '999', at: null }));
+      expect(api.commands.editAndRequeue).toHaveBeenCalledWith(5, expect.objectContaining({ title: 'Soup', board_id: '999', at: null }));
       expect((await screen.findByTestId('live-notice')).textContent).toBe('Edited and requeued.');
       expect(screen.queryByTestId('edit-pin')).toBeNull();
     });

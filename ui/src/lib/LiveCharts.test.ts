@@ -1,5 +1,5 @@
 // The live charts component under jsdom: uPlot is mocked (no canvas here), so these check that
-// the component subscribes to engine events itself, creates both charts with their titles, feeds
+// the component subscribes to the engine-events store itself, creates both charts with their titles, feeds
 // them the bucketed series on events, shows the waiting text until data comes, and cleans up.
 import { cleanup, render, screen } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -38,19 +38,16 @@ vi.mock('uplot', () => {
   return { default: FakePlot };
 });
 
-vi.mock('./api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./api')>();
-  return {
-    ...real,
-    onEngineEvents: vi.fn().mockImplementation(async (handler) => {
-      h.push = handler;
-      return h.unlisten;
-    }),
-  };
-});
+// The charts read the shared store's coalesced batches; each push here is one batch.
+vi.mock('./engineEvents', () => ({
+  onEngineBatch: vi.fn((handler: (b: { revision: number; events: unknown[]; lagged: boolean }) => void) => {
+    h.push = (events, lagged) => handler({ revision: 1, events, lagged });
+    return h.unlisten;
+  }),
+}));
 
 import LiveCharts from './LiveCharts.svelte';
-import * as api from './api';
+import { onEngineBatch } from './engineEvents';
 
 const T0 = 1_700_000_000_000;
 const counters = (rate_limited: number, retries: number, failures: number) => ({
@@ -78,7 +75,7 @@ beforeEach(() => {
   h.plots.length = 0;
   h.push = null;
   h.unlisten.mockClear();
-  vi.mocked(api.onEngineEvents).mockClear();
+  vi.mocked(onEngineBatch).mockClear();
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(T0);
 });
@@ -92,7 +89,7 @@ describe('LiveCharts', () => {
     render(LiveCharts);
     expect(screen.getByTestId('live-charts')).toBeTruthy();
     expect(screen.getByText('Charts fill in as the scheduler works.')).toBeTruthy();
-    expect(api.onEngineEvents).toHaveBeenCalledTimes(1);
+    expect(onEngineBatch).toHaveBeenCalledTimes(1);
     expect(h.plots.map((p) => p.opts.title)).toEqual(['429s, retries, failures (per 5 s)', 'Queue depth']);
     expect(h.plots.every((p) => p.opts.width > 0)).toBe(true);
   });

@@ -6,7 +6,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
-  return { ...real, savePinterestApp: vi.fn(), chooseSecretsBackend: vi.fn() };
+  return {
+    ...real,
+    commands: {
+      ...real.commands,
+      savePinterestApp: vi.fn(),
+      chooseSecretsBackend: vi.fn(),
+    },
+  };
 });
 
 import PinterestSettings from './PinterestSettings.svelte';
@@ -39,11 +46,11 @@ describe('PinterestSettings', () => {
 
   it('saves with an empty secret as null (keep the stored one)', async () => {
     const onchange = vi.fn();
-    vi.mocked(api.savePinterestApp).mockResolvedValue(view({ client_id: '999' }));
+    vi.mocked(api.commands.savePinterestApp).mockResolvedValue(view({ client_id: '999' }));
     render(PinterestSettings, { view: view(), onchange });
     await fireEvent.input(screen.getByTestId('client-id'), { target: { value: '999' } });
     await fireEvent.click(screen.getByTestId('save-app'));
-    expect(api.savePinterestApp).toHaveBeenCalledWith('999', null, 8085);
+    expect(api.commands.savePinterestApp).toHaveBeenCalledWith('999', null, 8085);
     expect(onchange).toHaveBeenCalled();
   });
 
@@ -53,6 +60,6 @@ describe('PinterestSettings', () => {
       onchange: () => {},
     });
     expect(screen.getByTestId('secrets-status').textContent).toContain('does not answer: no Secret Service');
-    expect(api.chooseSecretsBackend).not.toHaveBeenCalled();
+    expect(api.commands.chooseSecretsBackend).not.toHaveBeenCalled();
   });
 });

@@ -2,6 +2,7 @@
 // how states are coloured, and what a drop does when the engine accepts or refuses the move.
 import { describe, expect, it, vi } from 'vitest';
 import type { QueueItem } from '../api';
+import { FALLBACK_CODE } from '../errors';
 import type { JobState } from '../bindings/JobState';
 import {
   EVENT_MINUTES,
@@ -131,16 +132,16 @@ describe('moveOnDrop', () => {
   });
 
   it('puts the pin back and returns the engine refusal with its code', async () => {
-    const reschedule = vi.fn().mockRejectedValue({ code: 'in_the_past', message: 'That time has passed' });
+    const reschedule = vi.fn().mockRejectedValue({ code: 'invalid_input', message: 'That time has passed' });
     const info = drop(7, new Date('2020-01-01T00:00:00Z'));
-    expect(await moveOnDrop(info, reschedule)).toEqual({ code: 'in_the_past', message: 'That time has passed' });
+    expect(await moveOnDrop(info, reschedule)).toEqual({ code: 'invalid_input', message: 'That time has passed' });
     expect(info.revert).toHaveBeenCalledTimes(1);
   });
 
   it('puts the pin back on an unexpected failure too', async () => {
     const info = drop(7, new Date('2026-12-01T09:30:00Z'));
     const refused = await moveOnDrop(info, vi.fn().mockRejectedValue(new Error('boom')));
-    expect(refused?.code).toBe('unexpected');
+    expect(refused).toEqual({ code: FALLBACK_CODE, message: 'boom' });
     expect(info.revert).toHaveBeenCalledTimes(1);
   });
 });

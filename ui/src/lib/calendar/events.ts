@@ -3,7 +3,8 @@
 // calendar library's runtime so every rule can be unit-tested without mounting anything; the
 // colors are CSS variables that Calendar.svelte defines from the theme, so both themes follow.
 import type { Calendar as EC } from '@event-calendar/core';
-import { describeError, type QueueItem } from '../api';
+import type { QueueItem } from '../api';
+import { toUiError, type UiError } from '../errors';
 import type { JobState } from '../bindings/JobState';
 
 import { isMovable } from '../states';
@@ -91,7 +92,6 @@ export type DropInfo = {
   event: { start: Date; extendedProps: Record<string, unknown> };
   revert: () => void;
 };
-export type Refusal = { code: string; message: string };
 
 /**
  * A drop: ask the engine to move the job to the new start. On a refusal (a time in the past, a
@@ -100,13 +100,13 @@ export type Refusal = { code: string; message: string };
 export async function moveOnDrop(
   info: DropInfo,
   reschedule: (jobId: number, atIso: string) => Promise<void>,
-): Promise<Refusal | null> {
+): Promise<UiError | null> {
   const { jobId } = pinProps(info.event);
   try {
     await reschedule(jobId, info.event.start.toISOString());
     return null;
   } catch (e) {
     info.revert();
-    return describeError(e);
+    return toUiError(e);
   }
 }
