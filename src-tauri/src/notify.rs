@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use pinpace_engine::scheduler::events::EngineEvent;
 use pinpace_engine::store::job_state::JobState;
+use pinpace_engine::AccountId;
 use tauri::AppHandle;
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
@@ -27,7 +28,7 @@ pub fn forward(app: AppHandle, mut rx: tokio::sync::broadcast::Receiver<EngineEv
             events: Vec::new(),
             lagged: false,
         };
-        let mut told_reconnect: HashSet<i64> = HashSet::new();
+        let mut told_reconnect: HashSet<AccountId> = HashSet::new();
         let mut last_failure_note: Option<tokio::time::Instant> = None;
         let mut unreported_failures = 0u32;
         let mut tick = tokio::time::interval(TICK);
@@ -70,7 +71,7 @@ pub fn forward(app: AppHandle, mut rx: tokio::sync::broadcast::Receiver<EngineEv
     });
 }
 
-fn react(app: &AppHandle, ev: &EngineEvent, told: &mut HashSet<i64>, failures: &mut u32) {
+fn react(app: &AppHandle, ev: &EngineEvent, told: &mut HashSet<AccountId>, failures: &mut u32) {
     match ev {
         EngineEvent::JobChanged {
             account_id: Some(account),

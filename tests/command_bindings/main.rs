@@ -338,6 +338,12 @@ fn collect_exported(items: &[Item], file: &str, out: &mut BTreeMap<String, Bindi
         for attr in attrs.iter().filter(|a| a.path().is_ident("ts")) {
             let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
             else {
+                // `type = "..."` is not a `Meta` (`type` is a keyword): such a type is exported
+                // under its own name when `export` is among the attribute's words.
+                let words = attr.meta.to_token_stream().to_string();
+                export |= words
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == "export");
                 continue;
             };
             for meta in metas {

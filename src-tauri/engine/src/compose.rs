@@ -3,6 +3,9 @@
 //! (Pinterest's field limits, URL syntax, digit-only board ids, a known account, a time that is not
 //! in the past, a readable PNG/JPEG), and the pin with all its jobs is written all or nothing.
 
+use crate::AccountId;
+use crate::JobId;
+use crate::PinId;
 use std::path::PathBuf;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -39,7 +42,7 @@ pub struct ComposeRequest {
     /// `None` saves a draft.
     #[serde(default)]
     #[ts(as = "Option<f64>")]
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     #[serde(default)]
     pub boards: Vec<BoardTarget>,
     /// UTC publish time; `None` with an account and boards means "now".
@@ -233,7 +236,7 @@ pub fn compose(
     store: &mut Store,
     req: &ComposeRequest,
     now: DateTime<Utc>,
-) -> Result<Vec<i64>, EngineError> {
+) -> Result<Vec<JobId>, EngineError> {
     validate(store, req, now)?;
     store
         .all_or_nothing(|store| write_validated(store, req, now))
@@ -247,7 +250,7 @@ pub fn write_validated(
     store: &mut Store,
     req: &ComposeRequest,
     now: DateTime<Utc>,
-) -> Result<(i64, Vec<i64>), EngineError> {
+) -> Result<(PinId, Vec<JobId>), EngineError> {
     let media = match &req.image_path {
         Some(path) => Some(store.import_image(path, now)?.sha256),
         None => None,

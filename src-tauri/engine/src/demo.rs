@@ -7,6 +7,7 @@
 //! memory and `issue_sim_tokens` hands them fresh ones at every start (real accounts' tokens
 //! are in the keychain and never pass through here).
 
+use crate::AccountId;
 use parking_lot::Mutex;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -81,7 +82,7 @@ pub fn issue_sim_tokens(
     tokens: &VaultTokens,
     sim: &SimHandle,
     now: DateTime<Utc>,
-) -> Result<Vec<i64>, EngineError> {
+) -> Result<Vec<AccountId>, EngineError> {
     let env = sim_environment(sim);
     let app = sim_app(sim);
     tokens.save_app(&app)?;
@@ -103,7 +104,7 @@ pub fn issue_sim_tokens(
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
-    pub accounts: Vec<i64>,
+    pub accounts: Vec<AccountId>,
     pub drafts: usize,
     pub scheduled: usize,
 }

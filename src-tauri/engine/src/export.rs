@@ -8,6 +8,7 @@
 //! PinPace. Imported into the same database it creates new pins, except for rows that an import
 //! created unchanged (their fingerprint is known).
 
+use crate::AccountId;
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
@@ -76,7 +77,7 @@ fn text(cell: &Option<String>) -> String {
     cell.clone().unwrap_or_default()
 }
 
-fn number(cell: Option<i64>) -> String {
+fn number(cell: Option<AccountId>) -> String {
     cell.map(|n| n.to_string()).unwrap_or_default()
 }
 

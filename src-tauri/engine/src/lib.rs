@@ -12,6 +12,7 @@ pub mod compose;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod ids;
 pub mod import;
 pub mod logging;
 pub mod pacing;
@@ -24,6 +25,7 @@ pub mod store;
 
 pub use app_info::AppInfo;
 pub use error::{EngineError, ErrorCode};
+pub use ids::{AccountId, JobId, PinId};
 pub use store::Store;
 
 /// The engine's version, as shown in the UI and printed by the CLI.

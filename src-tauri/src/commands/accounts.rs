@@ -6,6 +6,7 @@ use pinpace_engine::accounts::AccountView;
 use pinpace_engine::api::accounts as api;
 use pinpace_engine::pacing::{AccountLimits, LimitSpec};
 use pinpace_engine::store::boards::CachedBoard;
+use pinpace_engine::AccountId;
 use pinpace_engine::EngineError;
 
 use crate::events::AppEvent;
@@ -19,7 +20,7 @@ pub fn list_accounts(state: tauri::State<'_, AppState>) -> Result<Vec<AccountVie
 #[tauri::command]
 pub fn account_boards(
     state: tauri::State<'_, AppState>,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Vec<CachedBoard>, EngineError> {
     api::boards(&state.desktop()?.engine, account_id)
 }
@@ -29,7 +30,7 @@ pub fn account_boards(
 pub async fn refresh_boards(
     app: tauri::AppHandle,
     state: tauri::State<'_, AppState>,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<u32, EngineError> {
     let desktop = state.desktop()?;
     let n = api::refresh_boards(&desktop.engine, desktop.secrets.as_ref(), account_id).await?;
@@ -41,7 +42,7 @@ pub async fn refresh_boards(
 #[tauri::command]
 pub fn set_account_limits(
     state: tauri::State<'_, AppState>,
-    account_id: i64,
+    account_id: AccountId,
     limits: AccountLimits,
 ) -> Result<Vec<LimitSpec>, EngineError> {
     api::set_limits(&state.desktop()?.engine, account_id, &limits)
@@ -52,7 +53,7 @@ pub fn set_account_limits(
 pub fn disconnect_account(
     app: tauri::AppHandle,
     state: tauri::State<'_, AppState>,
-    account_id: i64,
+    account_id: AccountId,
     queued: QueuedJobs,
 ) -> Result<Disconnected, EngineError> {
     let desktop = state.desktop()?;

@@ -4,6 +4,7 @@
 
 use pinpace_engine::accounts::ConnectSummary;
 use pinpace_engine::api::connect::{self as api, ConnectPlan, ConnectTarget};
+use pinpace_engine::AccountId;
 use pinpace_engine::EngineError;
 use tauri_plugin_opener::OpenerExt;
 use url::Url;
@@ -28,7 +29,7 @@ pub async fn connect_account(
 pub async fn reconnect_account(
     app: tauri::AppHandle,
     state: tauri::State<'_, AppState>,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<ConnectSummary, EngineError> {
     let d = state.desktop()?;
     let plan = api::plan_reconnect(&d.engine, &d.secrets, &d.sim, account_id)?;
@@ -45,7 +46,7 @@ async fn run(
     app: &tauri::AppHandle,
     d: &Desktop,
     plan: ConnectPlan,
-    reconnect: Option<i64>,
+    reconnect: Option<AccountId>,
 ) -> Result<ConnectSummary, EngineError> {
     let open = |url: &Url| {
         open_in_browser(app, url);

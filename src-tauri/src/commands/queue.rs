@@ -8,6 +8,7 @@ use pinpace_engine::queue::{PinEdit, QueueFilter, QueueItem, SlotPlan};
 use pinpace_engine::scheduler::events::{Counters, LaneSnapshot};
 use pinpace_engine::scheduler::forecast::Forecast;
 use pinpace_engine::store::jobs::{Job, JobEvent};
+use pinpace_engine::{AccountId, JobId};
 use pinpace_engine::{EngineError, ErrorCode};
 
 use crate::state::AppState;
@@ -17,7 +18,7 @@ use crate::state::AppState;
 pub fn compose_pin(
     state: tauri::State<'_, AppState>,
     request: ComposeRequest,
-) -> Result<Vec<i64>, EngineError> {
+) -> Result<Vec<JobId>, EngineError> {
     api::compose_pin(&state.desktop()?.engine, &request)
 }
 
@@ -33,7 +34,7 @@ pub fn list_queue(
 #[tauri::command]
 pub fn reschedule(
     state: tauri::State<'_, AppState>,
-    job_id: i64,
+    job_id: JobId,
     at: DateTime<Utc>,
 ) -> Result<(), EngineError> {
     api::reschedule(&state.desktop()?.engine, job_id, at).map(drop)
@@ -43,7 +44,7 @@ pub fn reschedule(
 #[tauri::command]
 pub fn edit_and_requeue(
     state: tauri::State<'_, AppState>,
-    job_id: i64,
+    job_id: JobId,
     edit: PinEdit,
 ) -> Result<Job, EngineError> {
     api::edit(&state.desktop()?.engine, job_id, &edit)
@@ -53,7 +54,7 @@ pub fn edit_and_requeue(
 #[tauri::command]
 pub fn job_history(
     state: tauri::State<'_, AppState>,
-    job_id: i64,
+    job_id: JobId,
 ) -> Result<Vec<JobEvent>, EngineError> {
     api::history(&state.desktop()?.engine, job_id)
 }
@@ -86,7 +87,7 @@ pub async fn lanes(state: tauri::State<'_, AppState>) -> Result<Vec<LaneSnapshot
 #[tauri::command]
 pub fn account_slots(
     state: tauri::State<'_, AppState>,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Option<SlotPlan>, EngineError> {
     api::slots(&state.desktop()?.engine, account_id)
 }
@@ -94,7 +95,7 @@ pub fn account_slots(
 #[tauri::command]
 pub fn set_account_slots(
     state: tauri::State<'_, AppState>,
-    account_id: i64,
+    account_id: AccountId,
     plan: SlotPlan,
 ) -> Result<(), EngineError> {
     api::set_slots(&state.desktop()?.engine, account_id, &plan)
@@ -104,7 +105,7 @@ pub fn set_account_slots(
 #[tauri::command]
 pub fn next_slot(
     state: tauri::State<'_, AppState>,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<DateTime<Utc>, EngineError> {
     api::next_slot(&state.desktop()?.engine, account_id)
 }

@@ -4,13 +4,14 @@
 use chrono::{DateTime, Utc};
 use pinpace_engine::api::bulk::{self as api, BulkResult};
 use pinpace_engine::EngineError;
+use pinpace_engine::JobId;
 
 use crate::state::AppState;
 
 #[tauri::command]
 pub fn cancel_jobs(
     state: tauri::State<'_, AppState>,
-    job_ids: Vec<i64>,
+    job_ids: Vec<JobId>,
 ) -> Result<BulkResult, EngineError> {
     api::cancel(&state.desktop()?.engine, &job_ids)
 }
@@ -18,7 +19,7 @@ pub fn cancel_jobs(
 #[tauri::command]
 pub fn retry_jobs(
     state: tauri::State<'_, AppState>,
-    job_ids: Vec<i64>,
+    job_ids: Vec<JobId>,
 ) -> Result<BulkResult, EngineError> {
     api::retry(&state.desktop()?.engine, &job_ids)
 }
@@ -27,7 +28,7 @@ pub fn retry_jobs(
 #[tauri::command]
 pub fn hold_jobs(
     state: tauri::State<'_, AppState>,
-    job_ids: Vec<i64>,
+    job_ids: Vec<JobId>,
 ) -> Result<BulkResult, EngineError> {
     api::hold(&state.desktop()?.engine, &job_ids)
 }
@@ -36,7 +37,7 @@ pub fn hold_jobs(
 #[tauri::command]
 pub fn move_jobs(
     state: tauri::State<'_, AppState>,
-    job_ids: Vec<i64>,
+    job_ids: Vec<JobId>,
     at: DateTime<Utc>,
     spacing_minutes: u32,
 ) -> Result<BulkResult, EngineError> {

@@ -11,6 +11,7 @@
 //! 4. `register` writes the account row and the tokens (keychain or the chosen file) together:
 //!    if either fails, neither stays. Reconnecting keeps the account's id and its queue.
 
+use crate::AccountId;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -285,9 +286,9 @@ pub fn register(
     env: &Environment,
     app: &AppCredentials,
     connection: Connection,
-    reconnect: Option<i64>,
+    reconnect: Option<AccountId>,
     now: DateTime<Utc>,
-) -> Result<i64, EngineError> {
+) -> Result<AccountId, EngineError> {
     let username = connection.user.username.clone();
     let existing = match reconnect {
         Some(id) => {
@@ -300,7 +301,7 @@ pub fn register(
             }
             if account.username.as_deref().is_some_and(|u| u != username) {
                 tracing::warn!(
-                    account = id,
+                    account = %id,
                     signed_in_as = %username,
                     "reconnect refused: the browser signed in to another Pinterest account"
                 );
@@ -323,9 +324,9 @@ pub fn register(
             .map(|a| a.id),
     };
     match (reconnect, existing) {
-        (Some(id), _) => tracing::info!(account = id, "connect: reconnecting, keeping the queue"),
+        (Some(id), _) => tracing::info!(account = %id, "connect: reconnecting, keeping the queue"),
         (None, Some(id)) => tracing::info!(
-            account = id,
+            account = %id,
             "connect: this Pinterest account is already here: reconnecting it instead of adding a twin"
         ),
         (None, None) => tracing::info!(env = super::env_kind(env), "connect: adding a new account"),
@@ -364,7 +365,7 @@ pub fn register(
     });
     match &result {
         Ok(id) => tracing::info!(
-            account = id,
+            account = %id,
             username = %username,
             jobs_resumed = resumed,
             "connect: account connected"

@@ -3,6 +3,7 @@
 //! jobs either wait for a reconnect or are cancelled, as the user chose. Refused while one of
 //! its pins is being sent, so that no answer arrives for an account that is gone.
 
+use crate::AccountId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -36,7 +37,7 @@ pub struct Disconnected {
 pub fn disconnect(
     store: &mut Store,
     tokens: &VaultTokens,
-    account: i64,
+    account: AccountId,
     queued: QueuedJobs,
     now: DateTime<Utc>,
 ) -> Result<Disconnected, EngineError> {
@@ -48,7 +49,7 @@ pub fn disconnect(
             .collect())
     };
     if !mine(store, JobState::InFlight)?.is_empty() {
-        tracing::warn!(account, "disconnect refused: one of its pins is being sent");
+        tracing::warn!(%account, "disconnect refused: one of its pins is being sent");
         return Err(EngineError::new(
             ErrorCode::InvalidTransition,
             "a pin of this account is being sent right now; try again in a moment",
@@ -97,13 +98,13 @@ pub fn disconnect(
     });
     match &result {
         Ok(()) => tracing::info!(
-            account,
+            %account,
             kept = summary.kept,
             cancelled = summary.cancelled,
             "disconnect: tokens forgotten"
         ),
         Err(e) => tracing::warn!(
-            account,
+            %account,
             code = ?e.code,
             "disconnect failed, nothing was changed: {}",
             e.message

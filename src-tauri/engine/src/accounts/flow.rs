@@ -6,6 +6,7 @@
 //! The store sits behind a mutex (the engine's, in the desktop) and is locked only for the
 //! synchronous writes, never across a network wait.
 
+use crate::AccountId;
 use parking_lot::Mutex;
 use std::time::Duration;
 
@@ -30,7 +31,7 @@ pub struct ConnectRequest<'a> {
     /// Loopback port of the registered redirect URI (0: any free port, for the simulator).
     pub port: u16,
     /// Reconnect this account, keeping its queue.
-    pub reconnect: Option<i64>,
+    pub reconnect: Option<AccountId>,
     /// How long the browser has to come back.
     pub timeout: Duration,
 }
@@ -40,7 +41,7 @@ pub struct ConnectRequest<'a> {
 #[ts(export)]
 pub struct ConnectSummary {
     #[ts(type = "number")]
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub username: String,
     /// Boards fetched, or why the first sync failed (the account is connected either way).
     pub boards: Option<u32>,
@@ -88,7 +89,7 @@ pub async fn connect_account(
 pub async fn sync_boards(
     store: &Mutex<Store>,
     client: &PinterestClient,
-    account: i64,
+    account: AccountId,
     token: &Secret,
 ) -> Result<usize, EngineError> {
     let result: Result<_, EngineError> = async {
@@ -102,7 +103,7 @@ pub async fn sync_boards(
         Ok(boards) => {
             let sections: usize = boards.iter().map(|(_, s)| s.len()).sum();
             tracing::info!(
-                account,
+                %account,
                 boards = boards.len(),
                 sections,
                 "boards: list replaced"
@@ -111,7 +112,7 @@ pub async fn sync_boards(
         }
         Err(e) => {
             tracing::warn!(
-                account,
+                %account,
                 code = ?e.code,
                 "boards: not refreshed, the old list stays: {}",
                 e.message
@@ -126,14 +127,14 @@ pub async fn sync_boards(
 pub async fn refresh_account_boards(
     store: &Mutex<Store>,
     tokens: &dyn TokenStore,
-    account: i64,
+    account: AccountId,
 ) -> Result<usize, EngineError> {
     let env = store.lock().account(account)?.environment;
     let token = tokens
         .tokens(account)
         .ok_or_else(|| {
             tracing::warn!(
-                account,
+                %account,
                 "boards: not refreshed, the account has no stored token"
             );
             EngineError::new(

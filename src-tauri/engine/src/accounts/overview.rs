@@ -1,6 +1,7 @@
 //! The accounts list as the settings screen shows it: each account with its environment, status,
 //! cached boards and how many pins wait on it. One read, no network.
 
+use crate::AccountId;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -15,7 +16,7 @@ use crate::Store;
 #[ts(export)]
 pub struct AccountView {
     #[ts(type = "number")]
-    pub id: i64,
+    pub id: AccountId,
     pub name: String,
     pub username: Option<String>,
     pub environment: Environment,

@@ -9,13 +9,14 @@ use crate::pacing::{AccountLimits, LimitSpec};
 use crate::scheduler::tokens::TokenStore;
 use crate::secrets::VaultTokens;
 use crate::store::boards::CachedBoard;
+use crate::AccountId;
 
 pub fn list(ws: &impl Workspace) -> Result<Vec<AccountView>, EngineError> {
     overview(&ws.store())
 }
 
 /// The account's boards and sections as last synced (an unknown account is `not_found`).
-pub fn boards(ws: &impl Workspace, account_id: i64) -> Result<Vec<CachedBoard>, EngineError> {
+pub fn boards(ws: &impl Workspace, account_id: AccountId) -> Result<Vec<CachedBoard>, EngineError> {
     let store = ws.store();
     store.account(account_id)?;
     store.boards(account_id)
@@ -25,7 +26,7 @@ pub fn boards(ws: &impl Workspace, account_id: i64) -> Result<Vec<CachedBoard>, 
 pub async fn refresh_boards(
     ws: &impl Workspace,
     tokens: &dyn TokenStore,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<u32, EngineError> {
     let n = refresh_account_boards(&ws.shared_store(), tokens, account_id).await?;
     Ok(n as u32)
@@ -35,7 +36,7 @@ pub async fn refresh_boards(
 /// once, keeping what each window already counted. Answers the limits now in force.
 pub fn set_limits(
     ws: &impl Workspace,
-    account_id: i64,
+    account_id: AccountId,
     limits: &AccountLimits,
 ) -> Result<Vec<LimitSpec>, EngineError> {
     ws.store().set_account_limits(account_id, limits)?;
@@ -50,7 +51,7 @@ pub fn set_limits(
 pub fn disconnect(
     ws: &impl Workspace,
     vault: &VaultTokens,
-    account_id: i64,
+    account_id: AccountId,
     queued: QueuedJobs,
 ) -> Result<Disconnected, EngineError> {
     let done = forget(&mut ws.store(), vault, account_id, queued, ws.now())?;

@@ -5,6 +5,7 @@
 //! the spacing and the first and last times), so a bad request changes nothing. A running
 //! scheduler is told once, after.
 
+use crate::JobId;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use ts_rs::TS;
@@ -25,7 +26,7 @@ pub const MAX_SPACING_MINUTES: u32 = 7 * 24 * 60;
 #[ts(export)]
 pub struct Refusal {
     #[ts(type = "number")]
-    pub job_id: i64,
+    pub job_id: JobId,
     pub code: ErrorCode,
     pub message: String,
 }
@@ -42,7 +43,7 @@ fn invalid(message: impl Into<String>) -> EngineError {
     EngineError::new(ErrorCode::InvalidInput, message)
 }
 
-fn check_selection(ids: &[i64]) -> Result<(), EngineError> {
+fn check_selection(ids: &[JobId]) -> Result<(), EngineError> {
     if ids.is_empty() {
         return Err(invalid("select at least one pin"));
     }
@@ -57,8 +58,8 @@ fn check_selection(ids: &[i64]) -> Result<(), EngineError> {
 
 fn each(
     ws: &impl Workspace,
-    ids: &[i64],
-    action: impl Fn(&mut Store, usize, i64, DateTime<Utc>) -> Result<Job, EngineError>,
+    ids: &[JobId],
+    action: impl Fn(&mut Store, usize, JobId, DateTime<Utc>) -> Result<Job, EngineError>,
 ) -> Result<BulkResult, EngineError> {
     check_selection(ids)?;
     let now = ws.now();
@@ -89,25 +90,25 @@ fn each(
     Ok(result)
 }
 
-pub fn cancel(ws: &impl Workspace, ids: &[i64]) -> Result<BulkResult, EngineError> {
+pub fn cancel(ws: &impl Workspace, ids: &[JobId]) -> Result<BulkResult, EngineError> {
     each(ws, ids, |s, _, id, now| cancel_job(s, id, now))
 }
 
 /// Sends failed or missed jobs again now, each with a fresh retry budget.
-pub fn retry(ws: &impl Workspace, ids: &[i64]) -> Result<BulkResult, EngineError> {
+pub fn retry(ws: &impl Workspace, ids: &[JobId]) -> Result<BulkResult, EngineError> {
     each(ws, ids, |s, _, id, now| retry_job(s, id, now))
 }
 
 /// Holds the jobs: each becomes a draft again with its account, board and time, and is sent
 /// only when moved or sent from the queue.
-pub fn hold(ws: &impl Workspace, ids: &[i64]) -> Result<BulkResult, EngineError> {
+pub fn hold(ws: &impl Workspace, ids: &[JobId]) -> Result<BulkResult, EngineError> {
     each(ws, ids, |s, _, id, now| hold_job(s, id, now))
 }
 
 /// Moves the jobs, in the order given, to `at` and every `spacing_minutes` after it.
 pub fn move_to(
     ws: &impl Workspace,
-    ids: &[i64],
+    ids: &[JobId],
     at: DateTime<Utc>,
     spacing_minutes: u32,
 ) -> Result<BulkResult, EngineError> {

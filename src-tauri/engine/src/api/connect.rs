@@ -4,6 +4,7 @@
 //! at once, so the engine follows it itself, signed in as the demo user chosen. Only one connect
 //! waits at a time (`ConnectGate`); `ConnectGate::cancel` ends it and frees the port.
 
+use crate::AccountId;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -161,7 +162,7 @@ pub fn plan_reconnect(
     ws: &impl Workspace,
     secrets: &AppSecrets,
     sim: &SimHandle,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<ConnectPlan, EngineError> {
     let account = ws.store().account(account_id)?;
     if account.environment == sim_environment(sim) {
@@ -178,7 +179,7 @@ pub async fn run(
     secrets: &AppSecrets,
     gate: &ConnectGate,
     plan: ConnectPlan,
-    reconnect: Option<i64>,
+    reconnect: Option<AccountId>,
     open_browser: impl Fn(&Url) -> Result<(), EngineError>,
 ) -> Result<ConnectSummary, EngineError> {
     let _one = gate.connecting.try_lock().map_err(|_| {

@@ -3,6 +3,7 @@
 //! actions over a selection are in `api::bulk`. The rules are in `compose` and `queue`; this
 //! adds the engine's clock and tells a running scheduler about each change.
 
+use crate::{AccountId, JobId};
 use chrono::{DateTime, Utc};
 
 use super::Workspace;
@@ -12,7 +13,10 @@ use crate::queue::{self, PinEdit, QueueFilter, QueueItem, SlotPlan};
 use crate::store::jobs::{Job, JobEvent};
 
 /// Creates a pin with its jobs (all or nothing); returns the new job ids.
-pub fn compose_pin(ws: &impl Workspace, request: &ComposeRequest) -> Result<Vec<i64>, EngineError> {
+pub fn compose_pin(
+    ws: &impl Workspace,
+    request: &ComposeRequest,
+) -> Result<Vec<JobId>, EngineError> {
     let ids = compose(&mut ws.store(), request, ws.now())?;
     ws.queue_changed();
     Ok(ids)
@@ -23,7 +27,11 @@ pub fn list(ws: &impl Workspace, filter: &QueueFilter) -> Result<Vec<QueueItem>,
 }
 
 /// Moves one job to `at`.
-pub fn reschedule(ws: &impl Workspace, job_id: i64, at: DateTime<Utc>) -> Result<Job, EngineError> {
+pub fn reschedule(
+    ws: &impl Workspace,
+    job_id: JobId,
+    at: DateTime<Utc>,
+) -> Result<Job, EngineError> {
     let job = queue::reschedule_job(&mut ws.store(), job_id, at, ws.now())?;
     ws.queue_changed();
     Ok(job)
@@ -31,29 +39,33 @@ pub fn reschedule(ws: &impl Workspace, job_id: i64, at: DateTime<Utc>) -> Result
 
 /// Edits one job's pin (text, board, section) and queues it again, now or at `edit.at`; returns
 /// the job as it is now. A refused edit changes nothing.
-pub fn edit(ws: &impl Workspace, job_id: i64, edit: &PinEdit) -> Result<Job, EngineError> {
+pub fn edit(ws: &impl Workspace, job_id: JobId, edit: &PinEdit) -> Result<Job, EngineError> {
     let job = queue::edit_and_requeue(&mut ws.store(), job_id, edit, ws.now())?;
     ws.queue_changed();
     Ok(job)
 }
 
 /// A job's full history from the audit trail, oldest first.
-pub fn history(ws: &impl Workspace, job_id: i64) -> Result<Vec<JobEvent>, EngineError> {
+pub fn history(ws: &impl Workspace, job_id: JobId) -> Result<Vec<JobEvent>, EngineError> {
     ws.store().job_history(job_id)
 }
 
 /// An account's posting slots, if it has any (an unknown account is `not_found`).
-pub fn slots(ws: &impl Workspace, account_id: i64) -> Result<Option<SlotPlan>, EngineError> {
+pub fn slots(ws: &impl Workspace, account_id: AccountId) -> Result<Option<SlotPlan>, EngineError> {
     let store = ws.store();
     store.account(account_id)?;
     Ok(queue::slots(&store, account_id))
 }
 
-pub fn set_slots(ws: &impl Workspace, account_id: i64, plan: &SlotPlan) -> Result<(), EngineError> {
+pub fn set_slots(
+    ws: &impl Workspace,
+    account_id: AccountId,
+    plan: &SlotPlan,
+) -> Result<(), EngineError> {
     queue::set_slots(&ws.store(), account_id, plan)
 }
 
 /// The account's next slot that no pin holds yet.
-pub fn next_slot(ws: &impl Workspace, account_id: i64) -> Result<DateTime<Utc>, EngineError> {
+pub fn next_slot(ws: &impl Workspace, account_id: AccountId) -> Result<DateTime<Utc>, EngineError> {
     queue::next_free_slot(&ws.store(), account_id, ws.now())
 }

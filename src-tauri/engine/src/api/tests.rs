@@ -1,6 +1,7 @@
 //! The API's rules, on an in-memory store and a manual clock far from the real one (so an
 //! operation that read `Utc::now()` instead of the workspace's clock would fail here).
 
+use crate::{AccountId, JobId};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -24,7 +25,7 @@ fn start() -> DateTime<Utc> {
 struct Fixture {
     ws: Offline,
     clock: Arc<ManualClock>,
-    account: i64,
+    account: AccountId,
 }
 
 fn fixture() -> Fixture {
@@ -45,7 +46,7 @@ fn fixture() -> Fixture {
 }
 
 impl Fixture {
-    fn pin(&self, title: &str, hours: i64) -> i64 {
+    fn pin(&self, title: &str, hours: i64) -> JobId {
         let request = ComposeRequest {
             title: Some(title.into()),
             image_url: Some("https://example.com/x.jpg".into()),
@@ -60,7 +61,7 @@ impl Fixture {
         queue::compose_pin(&self.ws, &request).unwrap()[0]
     }
 
-    fn due_at(&self, id: i64) -> Option<DateTime<Utc>> {
+    fn due_at(&self, id: JobId) -> Option<DateTime<Utc>> {
         self.ws.store().job(id).unwrap().due_at
     }
 }
@@ -117,7 +118,7 @@ fn a_bad_bulk_move_is_refused_whole_and_moves_nothing() {
     for result in cases {
         assert_eq!(result.unwrap_err().code, ErrorCode::InvalidInput);
     }
-    let too_many: Vec<i64> = (0..=MAX_SELECTION as i64).collect();
+    let too_many: Vec<JobId> = (0..=MAX_SELECTION as i64).map(JobId).collect();
     assert_eq!(
         bulk::move_to(&f.ws, &too_many, at, 0).unwrap_err().code,
         ErrorCode::InvalidInput
@@ -135,15 +136,15 @@ fn a_bulk_action_changes_what_it_may_and_says_why_not_for_the_rest() {
     let f = fixture();
     let (a, b) = (f.pin("a", 1), f.pin("b", 2));
     bulk::cancel(&f.ws, &[a]).unwrap();
-    let result = bulk::hold(&f.ws, &[a, b, 999_999]).unwrap();
+    let result = bulk::hold(&f.ws, &[a, b, JobId(999_999)]).unwrap();
     assert_eq!(result.done, 1);
-    let refused: Vec<(i64, ErrorCode)> =
+    let refused: Vec<(JobId, ErrorCode)> =
         result.refused.iter().map(|r| (r.job_id, r.code)).collect();
     assert_eq!(
         refused,
         vec![
             (a, ErrorCode::InvalidTransition),
-            (999_999, ErrorCode::NotFound)
+            (JobId(999_999), ErrorCode::NotFound)
         ]
     );
     assert_eq!(f.ws.store().job(b).unwrap().state, JobState::Draft);

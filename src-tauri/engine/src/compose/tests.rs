@@ -1,11 +1,12 @@
 use super::*;
 use crate::pinterest::Environment;
+use crate::AccountId;
 
 fn now() -> DateTime<Utc> {
     "2026-11-23T12:00:00Z".parse().unwrap()
 }
 
-fn setup() -> (Store, i64) {
+fn setup() -> (Store, AccountId) {
     let mut store = Store::open_in_memory().unwrap();
     let a = store
         .insert_account("Studio", &Environment::Sandbox, now())
@@ -13,7 +14,7 @@ fn setup() -> (Store, i64) {
     (store, a)
 }
 
-fn good(account: i64) -> ComposeRequest {
+fn good(account: AccountId) -> ComposeRequest {
     ComposeRequest {
         title: Some("Salad".into()),
         link: Some("https://example.com/salad".into()),
@@ -77,7 +78,10 @@ fn every_bad_field_is_refused_with_a_code_and_nothing_written() {
             Box::new(|r| r.boards[0].board_id = "My Recipes".into()),
         ),
         ("at", Box::new(|r| r.at = Some(now() - TimeDelta::hours(1)))),
-        ("account_id", Box::new(|r| r.account_id = Some(99))),
+        (
+            "account_id",
+            Box::new(|r| r.account_id = Some(AccountId(99))),
+        ),
         (
             "at",
             Box::new(|r| r.at = Some("+10000-01-01T00:00:00Z".parse().unwrap())),

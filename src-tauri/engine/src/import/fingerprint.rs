@@ -17,7 +17,7 @@ pub(crate) fn of(req: &ComposeRequest, publish: Option<DateTime<Utc>>) -> String
         hash.update(s.as_bytes());
     };
     put("pinpace-import-v1");
-    put(&req.account_id.unwrap_or(0).to_string());
+    put(&req.account_id.map_or(0, |a| a.0).to_string());
     put(&req.boards.len().to_string());
     for b in &req.boards {
         put(&b.board_id);

@@ -4,6 +4,7 @@
 //! digits-only value is taken as an id when it is one (or when the account's boards were never
 //! synced, so there is nothing to check it against).
 
+use crate::AccountId;
 use std::collections::HashMap;
 
 use super::report::RowErrorCode as Code;
@@ -14,8 +15,8 @@ use crate::store::Store;
 pub(crate) type Miss = (Code, String);
 
 pub(crate) struct Lookup {
-    accounts: Vec<(i64, String)>,
-    boards: HashMap<i64, Vec<CachedBoard>>,
+    accounts: Vec<(AccountId, String)>,
+    boards: HashMap<AccountId, Vec<CachedBoard>>,
 }
 
 fn key(name: &str) -> String {
@@ -46,14 +47,14 @@ impl Lookup {
         })
     }
 
-    pub(crate) fn account(&self, text: &str) -> Result<i64, Miss> {
-        if let Ok(id) = text.parse::<i64>() {
+    pub(crate) fn account(&self, text: &str) -> Result<AccountId, Miss> {
+        if let Ok(id) = text.parse::<AccountId>() {
             if self.accounts.iter().any(|(a, _)| *a == id) {
                 return Ok(id);
             }
         }
         let k = key(text);
-        let found: Vec<i64> = self
+        let found: Vec<AccountId> = self
             .accounts
             .iter()
             .filter(|(_, name)| key(name) == k)
@@ -75,7 +76,11 @@ impl Lookup {
         }
     }
 
-    fn boards_of(&mut self, store: &Store, account: i64) -> Result<&[CachedBoard], EngineError> {
+    fn boards_of(
+        &mut self,
+        store: &Store,
+        account: AccountId,
+    ) -> Result<&[CachedBoard], EngineError> {
         if let std::collections::hash_map::Entry::Vacant(e) = self.boards.entry(account) {
             e.insert(store.boards(account)?);
         }
@@ -86,7 +91,7 @@ impl Lookup {
     pub(crate) fn target(
         &mut self,
         store: &Store,
-        account: i64,
+        account: AccountId,
         board: &str,
         section: Option<&str>,
     ) -> Result<Result<Target, Miss>, EngineError> {
@@ -99,7 +104,7 @@ impl Lookup {
     pub(crate) fn target_with_slash(
         &mut self,
         store: &Store,
-        account: i64,
+        account: AccountId,
         board: &str,
     ) -> Result<Result<Target, Miss>, EngineError> {
         let boards = self.boards_of(store, account)?;

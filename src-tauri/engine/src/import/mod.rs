@@ -19,6 +19,7 @@ mod pipeline;
 pub mod report;
 mod validate;
 
+use crate::AccountId;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -75,7 +76,7 @@ impl ImportSource {
 pub struct ImportOptions {
     /// The account of rows without an `account` column (Pinterest's CSV has none).
     #[ts(type = "number | null")]
-    pub default_account_id: Option<i64>,
+    pub default_account_id: Option<AccountId>,
     /// The IANA time zone of publish dates written without an offset, when the row has no
     /// `time_zone`. Without either, such dates are read as UTC.
     pub default_time_zone: Option<String>,

@@ -9,7 +9,7 @@ const VALID: &str = "\u{feff}Title,Media URL,Pinterest board,Description,Link,Pu
 \"Soup, hot\",https://example.com/a.jpg,Recipes,\"two\nlines\",https://example.com/soup,2027-01-01T09:00:00,x\n\
 Salad,https://example.com/b.jpg,recipes,,,2027-01-02 10:30,\n";
 
-fn store() -> (Store, i64) {
+fn store() -> (Store, AccountId) {
     let now = "2026-11-23T12:00:00Z".parse().unwrap();
     let mut store = Store::open_in_memory().unwrap();
     let a = store

@@ -6,6 +6,7 @@
 //! lists every row that needs attention (invalid, already imported, warned) up to
 //! `MAX_LISTED_ROWS`, the first `PREVIEW_ROWS` valid rows as a preview, and counts the rest.
 
+use crate::AccountId;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -156,7 +157,7 @@ pub struct BoardPreview {
 #[ts(export)]
 pub struct PinPreview {
     #[ts(type = "number")]
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub title: Option<String>,
     pub media: String,
     pub boards: Vec<BoardPreview>,

@@ -5,6 +5,7 @@
 //! implies is taken as sends we did not see; a 429 with no headers at all caps the busiest
 //! window at what it held when the server refused.
 
+use crate::AccountId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -131,7 +132,7 @@ pub struct WindowUsage {
 
 #[derive(Debug, Default, Clone)]
 pub struct Pacer {
-    lanes: HashMap<i64, Lane>,
+    lanes: HashMap<AccountId, Lane>,
     app: Vec<Limit>,
 }
 
@@ -156,7 +157,7 @@ impl Pacer {
     }
 
     /// Sets an account's own limits (its `User`-scoped entries); keeps nothing of the old ones.
-    pub fn set_account_limits(&mut self, account: i64, specs: &[LimitSpec]) {
+    pub fn set_account_limits(&mut self, account: AccountId, specs: &[LimitSpec]) {
         let lane = self.lanes.entry(account).or_default();
         lane.limits = specs
             .iter()
@@ -174,10 +175,10 @@ impl Pacer {
     /// floor are untouched. So a change never opens a burst, and a tier left is left at once.
     pub fn replace_limits(
         &mut self,
-        account: i64,
+        account: AccountId,
         user_specs: &[LimitSpec],
         app_specs: &[LimitSpec],
-        sends: &[(i64, Category, DateTime<Utc>)],
+        sends: &[(AccountId, Category, DateTime<Utc>)],
     ) {
         let mine: Vec<(Category, DateTime<Utc>)> = sends
             .iter()
@@ -209,7 +210,7 @@ impl Pacer {
     /// The earliest time at or after `now` when `account` may send a `category` request.
     pub fn next_slot(
         &mut self,
-        account: i64,
+        account: AccountId,
         category: Category,
         now: DateTime<Utc>,
     ) -> DateTime<Utc> {
@@ -232,7 +233,7 @@ impl Pacer {
     /// Moves a send recorded at `from` to `to`, when its answer arrived (see `RollingWindow::restamp`).
     pub fn restamp_send(
         &mut self,
-        account: i64,
+        account: AccountId,
         category: Category,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
@@ -246,7 +247,7 @@ impl Pacer {
     }
 
     /// Records that a request left at `at`.
-    pub fn record_send(&mut self, account: i64, category: Category, at: DateTime<Utc>) {
+    pub fn record_send(&mut self, account: AccountId, category: Category, at: DateTime<Utc>) {
         let lane = self.lanes.entry(account).or_default();
         for l in lane.limits.iter_mut().chain(self.app.iter_mut()) {
             if l.spec.applies_to(category) {
@@ -262,7 +263,7 @@ impl Pacer {
     /// doubling wait (a burst from elsewhere is no reason to lower a limit for good).
     pub fn observe_429(
         &mut self,
-        account: i64,
+        account: AccountId,
         category: Category,
         signals: &RateLimitSignals,
         now: DateTime<Utc>,
@@ -300,7 +301,7 @@ impl Pacer {
     /// A response that was not a 429: corrects the model from its rate-limit headers.
     pub fn observe(
         &mut self,
-        account: i64,
+        account: AccountId,
         category: Category,
         signals: &RateLimitSignals,
         now: DateTime<Utc>,
@@ -314,19 +315,19 @@ impl Pacer {
     }
 
     /// Raises the server's floor for `account` (never lowers it).
-    pub fn hold_until(&mut self, account: i64, until: DateTime<Utc>) {
+    pub fn hold_until(&mut self, account: AccountId, until: DateTime<Utc>) {
         let lane = self.lanes.entry(account).or_default();
         lane.server_floor = Some(lane.server_floor.map_or(until, |f| f.max(until)));
     }
 
     /// The server's floor, if it is still ahead of `now` (persisted across restarts).
-    pub fn server_floor(&self, account: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    pub fn server_floor(&self, account: AccountId, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.lanes.get(&account)?.server_floor.filter(|f| *f > now)
     }
 
     fn learn(
         &mut self,
-        account: i64,
+        account: AccountId,
         category: Category,
         signals: &RateLimitSignals,
         now: DateTime<Utc>,
@@ -403,7 +404,7 @@ impl Pacer {
     /// The limit that holds a `category` request of `account` back at `at`, if one does.
     pub fn binding_limit(
         &mut self,
-        account: i64,
+        account: AccountId,
         category: Category,
         at: DateTime<Utc>,
     ) -> Option<WindowUsage> {
@@ -417,7 +418,7 @@ impl Pacer {
             .max_by_key(|u| u.next_free)
     }
 
-    pub fn pause(&mut self, account: i64, until: DateTime<Utc>, reason: PauseReason) {
+    pub fn pause(&mut self, account: AccountId, until: DateTime<Utc>, reason: PauseReason) {
         let lane = self.lanes.entry(account).or_default();
         // A pause only ever grows: the server's word is a floor.
         lane.paused = match lane.paused {
@@ -426,14 +427,18 @@ impl Pacer {
         };
     }
 
-    pub fn resume(&mut self, account: i64) {
+    pub fn resume(&mut self, account: AccountId) {
         if let Some(lane) = self.lanes.get_mut(&account) {
             lane.paused = None;
         }
     }
 
     /// Why and until when the lane is held: its pause, or the server's floor, whichever ends later.
-    pub fn paused(&self, account: i64, now: DateTime<Utc>) -> Option<(DateTime<Utc>, PauseReason)> {
+    pub fn paused(
+        &self,
+        account: AccountId,
+        now: DateTime<Utc>,
+    ) -> Option<(DateTime<Utc>, PauseReason)> {
         let lane = self.lanes.get(&account)?;
         let floor = lane.server_floor.map(|f| (f, PauseReason::RateLimited));
         match (lane.paused, floor) {
@@ -444,7 +449,7 @@ impl Pacer {
     }
 
     /// Every window that applies to `account`, for display.
-    pub fn usage(&mut self, account: i64, now: DateTime<Utc>) -> Vec<WindowUsage> {
+    pub fn usage(&mut self, account: AccountId, now: DateTime<Utc>) -> Vec<WindowUsage> {
         let lane = self.lanes.entry(account).or_default();
         lane.limits
             .iter_mut()

@@ -4,6 +4,7 @@
 //! or missed job a fresh retry budget; if its last attempt may have created the pin, the flag
 //! stays, so the board is checked before anything is sent again.
 
+use crate::JobId;
 use chrono::{DateTime, Utc};
 
 use crate::compose::check_publish_time;
@@ -13,7 +14,7 @@ use crate::store::jobs::{Job, JobPatch};
 use crate::Store;
 
 /// Cancels a job that has not gone out (anything but in flight, published or cancelled).
-pub fn cancel_job(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Job, EngineError> {
+pub fn cancel_job(store: &mut Store, id: JobId, now: DateTime<Utc>) -> Result<Job, EngineError> {
     store.transition(
         id,
         JobState::Cancelled,
@@ -25,7 +26,7 @@ pub fn cancel_job(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Job,
 }
 
 /// Sends a failed or missed job again now, with a fresh retry budget.
-pub fn retry_job(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Job, EngineError> {
+pub fn retry_job(store: &mut Store, id: JobId, now: DateTime<Utc>) -> Result<Job, EngineError> {
     let job = store.job(id)?;
     if !matches!(job.state, JobState::Failed | JobState::Missed) {
         return Err(EngineError::new(
@@ -58,7 +59,7 @@ pub fn retry_job(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Job, 
 /// and a board to be scheduled.
 pub fn reschedule_job(
     store: &mut Store,
-    id: i64,
+    id: JobId,
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Job, EngineError> {
@@ -89,7 +90,7 @@ pub fn reschedule_job(
 /// Holds a job that has not gone out: it becomes a draft again, keeping its account, board and
 /// time, so nothing is sent until the user moves or sends it. Only a scheduled, due or missed
 /// job can be held (one in flight or waiting to retry is already on its way).
-pub fn hold_job(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Job, EngineError> {
+pub fn hold_job(store: &mut Store, id: JobId, now: DateTime<Utc>) -> Result<Job, EngineError> {
     let job = store.job(id)?;
     if !matches!(
         job.state,

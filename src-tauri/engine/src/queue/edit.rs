@@ -9,6 +9,7 @@
 //! pin; otherwise the pin is edited in place, for all its boards. The whole edit is one
 //! transaction and lands in the job's history as "edited and requeued by the user".
 
+use crate::JobId;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use ts_rs::TS;
@@ -61,7 +62,7 @@ pub const EDIT_REASON: &str = "edited and requeued by the user";
 /// `invalid_input` for an edit compose would refuse; either way nothing changes.
 pub fn edit_and_requeue(
     store: &mut Store,
-    id: i64,
+    id: JobId,
     edit: &PinEdit,
     now: DateTime<Utc>,
 ) -> Result<Job, EngineError> {

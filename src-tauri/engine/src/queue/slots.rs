@@ -4,6 +4,7 @@
 //! `schedule_time::to_utc`, so 09:00 stays 09:00 across daylight-saving changes. A plan lives in
 //! the settings table under the account's key (no secret, small, read on demand).
 
+use crate::AccountId;
 use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -30,7 +31,7 @@ const HELD_WITHIN: TimeDelta = TimeDelta::minutes(1);
 /// How far ahead a free slot is looked for.
 const HORIZON_DAYS: i64 = 366;
 
-fn key(account: i64) -> String {
+fn key(account: AccountId) -> String {
     format!("slots:{account}")
 }
 
@@ -66,20 +67,20 @@ impl SlotPlan {
 }
 
 /// Saves `account`'s plan (checked first; nothing is written if it is not valid).
-pub fn set_slots(store: &Store, account: i64, plan: &SlotPlan) -> Result<(), EngineError> {
+pub fn set_slots(store: &Store, account: AccountId, plan: &SlotPlan) -> Result<(), EngineError> {
     store.account(account)?;
     plan.parsed()?;
     store.set_setting(&key(account), plan)
 }
 
-pub fn slots(store: &Store, account: i64) -> Option<SlotPlan> {
+pub fn slots(store: &Store, account: AccountId) -> Option<SlotPlan> {
     store.setting(&key(account))
 }
 
 /// The earliest slot of `account` after `after` that no open job of the account holds.
 pub fn next_free_slot(
     store: &Store,
-    account: i64,
+    account: AccountId,
     after: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, EngineError> {
     let plan = slots(store, account)
@@ -124,7 +125,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn setup() -> (Store, i64) {
+    fn setup() -> (Store, AccountId) {
         let mut store = Store::open_in_memory().unwrap();
         let a = store
             .insert_account("Studio", &Environment::Sandbox, at("2026-11-23T00:00:00Z"))

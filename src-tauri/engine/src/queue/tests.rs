@@ -1,3 +1,5 @@
+use crate::AccountId;
+use crate::JobId;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::*;
@@ -12,7 +14,7 @@ fn now() -> DateTime<Utc> {
     "2026-11-23T12:00:00Z".parse().unwrap()
 }
 
-fn setup() -> (Store, i64, Vec<i64>) {
+fn setup() -> (Store, AccountId, Vec<JobId>) {
     let mut store = Store::open_in_memory().unwrap();
     let a = store
         .insert_account("Studio", &Environment::Sandbox, now())
@@ -35,7 +37,7 @@ fn setup() -> (Store, i64, Vec<i64>) {
     (store, a, ids)
 }
 
-fn fail(store: &mut Store, id: i64) {
+fn fail(store: &mut Store, id: JobId) {
     for to in [JobState::Due, JobState::InFlight] {
         store
             .transition(id, to, "test", None, &JobPatch::default(), now())
@@ -70,7 +72,7 @@ fn the_list_joins_names_orders_by_time_and_filters() {
     };
     assert!(list_queue(&store, &failed_only).unwrap().is_empty());
     let other_account = QueueFilter {
-        account_id: Some(a + 1),
+        account_id: Some(AccountId(a.0 + 1)),
         ..Default::default()
     };
     assert!(list_queue(&store, &other_account).unwrap().is_empty());
@@ -79,7 +81,7 @@ fn the_list_joins_names_orders_by_time_and_filters() {
     assert_eq!(store.job_count(Some(a), &[JobState::Scheduled]).unwrap(), 2);
     assert_eq!(
         store
-            .job_count(Some(a + 1), &[JobState::Scheduled])
+            .job_count(Some(AccountId(a.0 + 1)), &[JobState::Scheduled])
             .unwrap(),
         0
     );
@@ -126,7 +128,7 @@ fn a_held_pin_is_a_draft_with_its_time_and_board_and_goes_out_only_when_moved() 
     );
     // Nothing due: the dispatcher only ever takes scheduled jobs.
     let later = now() + TimeDelta::hours(6);
-    let coming: Vec<i64> = store
+    let coming: Vec<JobId> = store
         .jobs_coming_due(later)
         .unwrap()
         .iter()
@@ -183,7 +185,7 @@ fn a_held_pin_is_a_draft_with_its_time_and_board_and_goes_out_only_when_moved() 
 #[test]
 fn text_search_finds_words_in_title_and_takes_wildcards_literally() {
     let (store, _, ids) = setup();
-    let find = |text: &str| -> Vec<i64> {
+    let find = |text: &str| -> Vec<JobId> {
         let filter = QueueFilter {
             text: Some(text.into()),
             ..Default::default()
@@ -222,7 +224,7 @@ fn a_move_takes_only_times_compose_would_take() {
 fn a_time_range_keeps_the_jobs_due_inside_it_and_a_bad_bound_is_refused() {
     let (store, _, ids) = setup();
     // The bounds arrive as JSON text (from the UI), as RFC 3339 in any offset.
-    let range = |from: &str, to: &str| -> Result<Vec<i64>, String> {
+    let range = |from: &str, to: &str| -> Result<Vec<JobId>, String> {
         let filter: QueueFilter =
             serde_json::from_value(serde_json::json!({ "from": from, "to": to }))
                 .map_err(|e| e.to_string())?;
@@ -262,7 +264,7 @@ fn from_alone_keeps_undated_drafts_and_drops_older_jobs() {
         from: Some("2026-11-23T14:00:00Z".parse().unwrap()),
         ..Default::default()
     };
-    let got: Vec<i64> = list_queue(&store, &filter)
+    let got: Vec<JobId> = list_queue(&store, &filter)
         .unwrap()
         .iter()
         .map(|i| i.job_id)

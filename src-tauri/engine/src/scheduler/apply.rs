@@ -2,6 +2,7 @@
 //! signals and the server's floor), then the transition `outcome::transition_for` decides and
 //! its effects, each a store transition with its reason, logged and emitted as an event.
 
+use crate::AccountId;
 use chrono::{DateTime, Utc};
 
 use super::dispatch::{AttemptReport, AttemptResult};
@@ -24,7 +25,7 @@ impl Engine {
             Ok(job) => job,
             Err(e) => {
                 tracing::error!(
-                    job = report.job_id,
+                    job = %report.job_id,
                     "the report cannot be applied: {}",
                     e.message
                 );
@@ -83,7 +84,7 @@ impl Engine {
         }
     }
 
-    fn carry_out(&mut self, account: i64, effect: &Effect, now: DateTime<Utc>) {
+    fn carry_out(&mut self, account: AccountId, effect: &Effect, now: DateTime<Utc>) {
         match effect {
             Effect::Published { reconciled } => {
                 self.counters.published += 1;
@@ -93,11 +94,11 @@ impl Engine {
             Effect::Retried => self.counters.retries += 1,
             Effect::RateLimited => self.counters.rate_limited += 1,
             Effect::PauseLane(until, reason) => {
-                tracing::info!(account, until = %until, reason = ?reason, "lane paused");
+                tracing::info!(%account, until = %until, reason = ?reason, "lane paused");
                 self.pacer.pause(account, *until, *reason);
             }
             Effect::AccountStatus(status) => {
-                tracing::warn!(account, status = ?status, "account status changed");
+                tracing::warn!(%account, status = ?status, "account status changed");
                 let _ = self.db().set_account_status(account, *status);
             }
             Effect::HoldAccountForReconnect => {
@@ -110,7 +111,7 @@ impl Engine {
     }
 
     /// The account's token is gone for good: its other due and waiting jobs wait too.
-    fn hold_for_reconnect(&mut self, account: i64) {
+    fn hold_for_reconnect(&mut self, account: AccountId) {
         let waiting: Vec<Job> = [JobState::Due, JobState::WaitingRetry]
             .into_iter()
             .flat_map(|s| self.db().jobs_in_state(s).unwrap_or_default())
@@ -142,8 +143,8 @@ impl Engine {
         match moved {
             Ok(_) => {
                 tracing::info!(
-                    job = job.id,
-                    account = job.account_id,
+                    job = %job.id,
+                    account = ?job.account_id,
                     from = job.state.as_str(),
                     to = to.as_str(),
                     detail = detail.as_ref().map(|d| d.to_string()),
@@ -160,7 +161,7 @@ impl Engine {
             }
             Err(e) => {
                 tracing::warn!(
-                    job = job.id,
+                    job = %job.id,
                     from = job.state.as_str(),
                     to = to.as_str(),
                     code = ?e.code,
@@ -172,7 +173,7 @@ impl Engine {
         }
     }
 
-    pub(super) fn resume_account(&mut self, account: i64) {
+    pub(super) fn resume_account(&mut self, account: AccountId) {
         let _ = self.db().set_account_status(account, AccountStatus::Active);
         self.pacer.resume(account);
         let waiting = self

@@ -6,9 +6,10 @@
 use super::engine::Engine;
 use super::events::EngineEvent;
 use crate::accounts::flow::sync_boards;
+use crate::AccountId;
 
 impl Engine {
-    pub(super) fn refresh_boards(&mut self, account: i64) {
+    pub(super) fn refresh_boards(&mut self, account: AccountId) {
         if !self.refreshing_boards.insert(account) {
             return;
         }

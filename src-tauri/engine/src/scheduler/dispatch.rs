@@ -4,6 +4,7 @@
 //! refresh Pinterest refuses means the account must be reconnected. The attempt only reports what
 //! happened: every state change is applied by the engine loop, in the store, in order.
 
+use crate::{AccountId, JobId};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -63,8 +64,8 @@ pub enum AttemptResult {
 
 #[derive(Debug)]
 pub struct AttemptReport {
-    pub job_id: i64,
-    pub account_id: i64,
+    pub job_id: JobId,
+    pub account_id: AccountId,
     pub result: AttemptResult,
     /// Every response's rate-limit signals, with its category, for the pacer.
     pub signals: Vec<(Category, RateLimitSignals, bool)>,
@@ -193,7 +194,7 @@ async fn check_board(
     }
     let verdict = scan.verdict(complete);
     tracing::info!(
-        job = input.job.id,
+        job = %input.job.id,
         board = %board,
         window_from = ?start,
         server_offset_secs = offset.map(|o| o.num_seconds()),

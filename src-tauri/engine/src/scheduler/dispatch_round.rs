@@ -8,6 +8,7 @@
 //! by the app (trial access) lanes take strict turns, one request each, so the quota is split
 //! fairly; there, throughput is never the constraint. Lanes are served least recently first.
 
+use crate::AccountId;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 
@@ -25,7 +26,7 @@ use crate::store::jobs::Job;
 
 impl Engine {
     /// How many attempts the lane may have out at once now.
-    fn lane_room(&self, account: i64) -> usize {
+    fn lane_room(&self, account: AccountId) -> usize {
         let parallel = self.healthy.contains(&account) && !self.pacer.has_app_limits();
         if parallel {
             self.config.max_in_flight.max(1)
@@ -34,7 +35,7 @@ impl Engine {
         }
     }
 
-    pub(super) fn lane_full(&self, account: i64) -> bool {
+    pub(super) fn lane_full(&self, account: AccountId) -> bool {
         self.in_flight.get(&account).copied().unwrap_or(0) >= self.lane_room(account)
     }
 
@@ -44,7 +45,7 @@ impl Engine {
             return;
         }
         let due = self.db().due_counts();
-        let due: HashMap<i64, i64> = match due {
+        let due: HashMap<AccountId, i64> = match due {
             Ok(d) => d.into_iter().collect(),
             Err(e) => return self.halt("the queue cannot be read", &e, now),
         };
@@ -116,11 +117,11 @@ impl Engine {
 
     /// Step 1: rounds over the lanes, one job per lane per round, while each has room and a
     /// free slot. Each choice is counted at once (in flight, the pacer's windows, the turn).
-    fn choose(&mut self, mut due: HashMap<i64, i64>, now: DateTime<Utc>) -> Vec<(Job, Plan)> {
-        let mut candidates: HashMap<i64, VecDeque<Job>> = HashMap::new();
+    fn choose(&mut self, mut due: HashMap<AccountId, i64>, now: DateTime<Utc>) -> Vec<(Job, Plan)> {
+        let mut candidates: HashMap<AccountId, VecDeque<Job>> = HashMap::new();
         let mut chosen = Vec::new();
         loop {
-            let mut order: Vec<i64> = due
+            let mut order: Vec<AccountId> = due
                 .iter()
                 .filter(|(_, n)| **n > 0)
                 .map(|(a, _)| *a)
@@ -145,7 +146,7 @@ impl Engine {
                             slot.insert(b.jobs.into());
                         }
                         Err(e) => {
-                            tracing::warn!(account, "cannot read the due pins: {}", e.message);
+                            tracing::warn!(%account, "cannot read the due pins: {}", e.message);
                             let until = now + TimeDelta::seconds(5);
                             self.pacer.pause(account, until, PauseReason::LocalError);
                             due.insert(account, 0);
@@ -173,7 +174,7 @@ impl Engine {
         }
     }
 
-    fn release_slot(&mut self, account: i64) {
+    fn release_slot(&mut self, account: AccountId) {
         if let Some(n) = self.in_flight.get_mut(&account) {
             *n = n.saturating_sub(1);
         }
@@ -181,7 +182,7 @@ impl Engine {
 
     /// Sends an attempt whose in-flight mark is committed.
     fn launch(&mut self, input: AttemptInput, now: DateTime<Utc>) {
-        let account = input.job.account_id.unwrap_or(0);
+        let account = input.job.account_id.unwrap_or_default();
         self.counters.sent += 1;
         self.emit(EngineEvent::JobChanged {
             job_id: input.job.id,

@@ -5,6 +5,7 @@
 //! decided by the pure `outcome`), `lanes` (what the live panel reads), `health` (failing
 //! closed) and `board_refresh`.
 
+use crate::AccountId;
 use parking_lot::{Mutex, MutexGuard};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -30,16 +31,16 @@ pub struct Engine {
     pub(super) config: EngineConfig,
     pub(super) events: EventBus,
     pub(super) pacer: Pacer,
-    pub(super) clients: HashMap<i64, PinterestClient>,
+    pub(super) clients: HashMap<AccountId, PinterestClient>,
     /// Attempts out per account (at most `max_in_flight` each).
-    pub(super) in_flight: HashMap<i64, usize>,
+    pub(super) in_flight: HashMap<AccountId, usize>,
     /// Accounts whose last answer was a success.
-    pub(super) healthy: HashSet<i64>,
+    pub(super) healthy: HashSet<AccountId>,
     /// One token refresh at a time per account: a rotated refresh token works once.
-    pub(super) refresh_locks: HashMap<i64, Arc<tokio::sync::Mutex<()>>>,
+    pub(super) refresh_locks: HashMap<AccountId, Arc<tokio::sync::Mutex<()>>>,
     /// The turn at which each account last dispatched: when several lanes may send, the one
     /// served least recently goes first (a fair share of limits shared by the app).
-    pub(super) last_turn: HashMap<i64, u64>,
+    pub(super) last_turn: HashMap<AccountId, u64>,
     pub(super) turn: u64,
     pub(super) counters: Counters,
     pub(super) rng: StdRng,
@@ -49,9 +50,9 @@ pub struct Engine {
     pub(super) paused_all: bool,
     /// Accounts whose due jobs all wait behind an unsettled look-alike: no reason to wake
     /// until a report or a command arrives.
-    pub(super) held_lanes: HashSet<i64>,
+    pub(super) held_lanes: HashSet<AccountId>,
     /// Accounts whose board list is being fetched again.
-    pub(super) refreshing_boards: HashSet<i64>,
+    pub(super) refreshing_boards: HashSet<AccountId>,
     /// The loop's own command channel, for background tasks that report back.
     pub(super) commands_tx: mpsc::WeakUnboundedSender<Command>,
     pub(super) reports: (
@@ -110,7 +111,7 @@ impl Engine {
         self.store.lock()
     }
 
-    pub(super) fn client_for(&mut self, account: i64) -> Option<PinterestClient> {
+    pub(super) fn client_for(&mut self, account: AccountId) -> Option<PinterestClient> {
         if let Some(c) = self.clients.get(&account) {
             return Some(c.clone());
         }

@@ -3,6 +3,7 @@
 //! told how many (`Lagged`), then re-reads a snapshot; the engine never blocks on a slow reader
 //! and memory never grows with the burst.
 
+use crate::{AccountId, JobId};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -20,9 +21,9 @@ pub const EVENT_BUFFER: usize = 512;
 pub enum EngineEvent {
     JobChanged {
         #[ts(type = "number")]
-        job_id: i64,
+        job_id: JobId,
         #[ts(type = "number | null")]
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         from: JobState,
         to: JobState,
         reason: String,
@@ -34,7 +35,7 @@ pub enum EngineEvent {
     /// An account's board list was fetched again (after Pinterest said a board was gone).
     BoardsSynced {
         #[ts(type = "number")]
-        account_id: i64,
+        account_id: AccountId,
         boards: Option<u32>,
         error: Option<String>,
     },
@@ -44,7 +45,7 @@ pub enum EngineEvent {
 #[ts(export)]
 pub struct LaneSnapshot {
     #[ts(type = "number")]
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub windows: Vec<WindowUsage>,
     pub paused_until: Option<DateTime<Utc>>,
     pub pause_reason: Option<PauseReason>,
@@ -107,7 +108,7 @@ mod tests {
         let mut rx = bus.subscribe();
         for i in 0..10_000 {
             bus.emit(EngineEvent::JobChanged {
-                job_id: i,
+                job_id: JobId(i),
                 account_id: None,
                 from: JobState::Due,
                 to: JobState::InFlight,

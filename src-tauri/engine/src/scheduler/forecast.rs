@@ -5,6 +5,7 @@
 //! account are shared in the forecast too. It ignores failures it cannot know about. Its warnings
 //! are sentences for a person, naming the account (see `wording`).
 
+use crate::{AccountId, JobId};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -19,9 +20,9 @@ use crate::store::jobs::Job;
 #[ts(export)]
 pub struct ForecastEntry {
     #[ts(type = "number")]
-    pub job_id: i64,
+    pub job_id: JobId,
     #[ts(type = "number")]
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub due_at: DateTime<Utc>,
     pub expected_at: DateTime<Utc>,
     #[ts(type = "number")]
@@ -46,7 +47,7 @@ pub struct Forecast {
 #[ts(export)]
 pub struct QuotaExhaustion {
     #[ts(type = "number")]
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// e.g. "org_write 300/86400s (app)".
     pub limit: String,
     pub at: DateTime<Utc>,
@@ -81,7 +82,7 @@ struct Blame {
 /// slot (the server's Retry-After among them), else the limit whose window is full.
 fn cause(
     pacer: &mut Pacer,
-    account: i64,
+    account: AccountId,
     ready: DateTime<Utc>,
     at: DateTime<Utc>,
 ) -> Option<Blame> {
@@ -110,12 +111,12 @@ pub const LATE_THRESHOLD: TimeDelta = TimeDelta::seconds(60);
 pub fn forecast(
     pending: &[Job],
     pacer: &Pacer,
-    names: &HashMap<i64, String>,
+    names: &HashMap<AccountId, String>,
     now: DateTime<Utc>,
 ) -> Forecast {
     let mut pacer = pacer.clone();
     // Per account, its jobs in the order the engine takes them.
-    let mut queues: BTreeMap<i64, Vec<&Job>> = BTreeMap::new();
+    let mut queues: BTreeMap<AccountId, Vec<&Job>> = BTreeMap::new();
     for job in pending {
         let when = match job.state {
             JobState::Scheduled => job.due_at,
@@ -134,10 +135,10 @@ pub fn forecast(
     let mut entries = Vec::new();
     // When each account last sent in the replay, the order in which accounts were served (for
     // ties), and the limit last seen holding each account back (a backlog inherits it).
-    let mut last_sent: HashMap<i64, DateTime<Utc>> = HashMap::new();
-    let mut served: HashMap<i64, u64> = HashMap::new();
-    let mut blame: HashMap<i64, Blame> = HashMap::new();
-    let mut held: HashMap<i64, Blame> = HashMap::new();
+    let mut last_sent: HashMap<AccountId, DateTime<Utc>> = HashMap::new();
+    let mut served: HashMap<AccountId, u64> = HashMap::new();
+    let mut blame: HashMap<AccountId, Blame> = HashMap::new();
+    let mut held: HashMap<AccountId, Blame> = HashMap::new();
     let mut reasons: HashMap<String, String> = HashMap::new();
     let mut clock = now;
     // Each with what Pinterest allows, for the warning.
@@ -145,7 +146,7 @@ pub fn forecast(
     for turn in 1u64.. {
         // The account whose next job can go out first goes next; on a tie, the account served
         // least recently (the engine's fair share of limits shared by the app).
-        let mut best: Option<(DateTime<Utc>, u64, i64, DateTime<Utc>)> = None;
+        let mut best: Option<(DateTime<Utc>, u64, AccountId, DateTime<Utc>)> = None;
         for (&account, q) in &queues {
             let Some(job) = q.last() else { continue };
             // Never earlier than the replay's clock: the windows only answer for times that
@@ -248,9 +249,9 @@ fn effective_due(job: &Job, now: DateTime<Utc>) -> DateTime<Utc> {
 fn summarize(
     entries: &[ForecastEntry],
     reasons: &HashMap<String, String>,
-    names: &HashMap<i64, String>,
+    names: &HashMap<AccountId, String>,
 ) -> Vec<String> {
-    let mut groups: BTreeMap<(i64, Option<String>), (usize, i64)> = BTreeMap::new();
+    let mut groups: BTreeMap<(AccountId, Option<String>), (usize, i64)> = BTreeMap::new();
     for e in entries
         .iter()
         .filter(|e| e.late_seconds > LATE_THRESHOLD.num_seconds())

@@ -1,6 +1,7 @@
 //! The engine's handle: what a front (the desktop shell, the CLI, a test) may ask of the
 //! running engine, as commands over its channel. Dropping the handle stops the task.
 
+use crate::AccountId;
 use parking_lot::{Mutex, MutexGuard};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,10 +19,10 @@ pub(super) enum Command {
     Wake,
     Stop(oneshot::Sender<()>),
     Lanes(oneshot::Sender<Vec<LaneSnapshot>>),
-    Resume(i64),
-    BoardsRefreshed(i64),
+    Resume(AccountId),
+    BoardsRefreshed(AccountId),
     PauseAll(bool),
-    LimitsChanged(i64),
+    LimitsChanged(AccountId),
     Configure(RetryPolicy, Duration),
     Forecast(oneshot::Sender<super::forecast::Forecast>),
     Counters(oneshot::Sender<Counters>),
@@ -54,7 +55,7 @@ impl EngineHandle {
 
     /// An account's limits were changed in the store (its access tier): the pacer takes them on
     /// at once, keeping what was already sent in each window.
-    pub fn limits_changed(&self, account: i64) {
+    pub fn limits_changed(&self, account: AccountId) {
         let _ = self.commands.send(Command::LimitsChanged(account));
     }
 
@@ -93,7 +94,7 @@ impl EngineHandle {
     }
 
     /// Clears a pause (spam block acknowledged, reconnected) on an account's lane.
-    pub fn resume(&self, account: i64) {
+    pub fn resume(&self, account: AccountId) {
         let _ = self.commands.send(Command::Resume(account));
     }
 

@@ -2,6 +2,7 @@
 //! due and in-flight counts, next send and the server's clock; the user's "pause all"; a change
 //! of an account's limits taken on at once.
 
+use crate::AccountId;
 use chrono::{DateTime, Utc};
 
 use super::engine::Engine;
@@ -28,11 +29,11 @@ impl Engine {
         }
     }
 
-    pub(super) fn limits_changed(&mut self, account: i64, now: DateTime<Utc>) {
+    pub(super) fn limits_changed(&mut self, account: AccountId, now: DateTime<Utc>) {
         let (user, app, sends) = {
             let db = self.db();
             let Ok(accounts) = db.accounts() else {
-                tracing::warn!(account, "limits not applied: the accounts cannot be read");
+                tracing::warn!(%account, "limits not applied: the accounts cannot be read");
                 return;
             };
             let Some(a) = accounts.iter().find(|a| a.id == account) else {
@@ -41,7 +42,7 @@ impl Engine {
             // Without the request log the new windows could not be refilled: keep the old ones.
             let Ok(log) = db.recent_requests(now - chrono::TimeDelta::days(1)) else {
                 tracing::warn!(
-                    account,
+                    %account,
                     "limits not applied: the request log cannot be read"
                 );
                 return;
@@ -60,7 +61,7 @@ impl Engine {
     }
 
     pub(super) fn lane_snapshots(&mut self, now: DateTime<Utc>) -> Vec<LaneSnapshot> {
-        let accounts: Vec<i64> = self
+        let accounts: Vec<AccountId> = self
             .db()
             .accounts()
             .unwrap_or_default()
@@ -73,7 +74,7 @@ impl Engine {
             .collect()
     }
 
-    fn lane_snapshot(&mut self, account: i64, now: DateTime<Utc>) -> LaneSnapshot {
+    fn lane_snapshot(&mut self, account: AccountId, now: DateTime<Utc>) -> LaneSnapshot {
         let due = self
             .db()
             .due_counts()
@@ -101,7 +102,7 @@ impl Engine {
         }
     }
 
-    pub(super) fn emit_lane(&mut self, account: i64, now: DateTime<Utc>) {
+    pub(super) fn emit_lane(&mut self, account: AccountId, now: DateTime<Utc>) {
         let snapshot = self.lane_snapshot(account, now);
         self.emit(EngineEvent::Lane(snapshot));
         self.emit(EngineEvent::Counters(self.counters.clone()));

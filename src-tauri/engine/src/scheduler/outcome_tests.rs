@@ -1,5 +1,6 @@
 //! Properties of `transition_for` over any job and any result (proptest), and a few examples.
 
+use crate::{AccountId, JobId, PinId};
 use proptest::prelude::*;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -28,9 +29,9 @@ fn pin(id: &str) -> Pin {
 
 fn in_flight(attempt: i64, needs_reconcile: bool, final_check: bool, delay_ms: i64) -> Job {
     Job {
-        id: 1,
-        pin_id: 1,
-        account_id: Some(1),
+        id: JobId(1),
+        pin_id: PinId(1),
+        account_id: Some(AccountId(1)),
         board_id: Some("1".into()),
         section_id: None,
         state: JobState::InFlight,

@@ -8,6 +8,7 @@
 //!    durable commit made before any request leaves (DESIGN invariant 3). A job the user
 //!    changed since step 1 is left alone; a failed commit sends nothing and halts.
 
+use crate::AccountId;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -54,7 +55,7 @@ pub(super) struct Built {
 }
 
 impl Built {
-    pub(super) fn account(&self) -> i64 {
+    pub(super) fn account(&self) -> AccountId {
         self.job.account_id.unwrap_or_default()
     }
 }
@@ -89,7 +90,7 @@ impl Engine {
         let content = match content {
             Ok(c) => c,
             Err(e) => {
-                tracing::warn!(job = job.id, "cannot read the pin: {}", e.message);
+                tracing::warn!(job = %job.id, "cannot read the pin: {}", e.message);
                 return Err(NotBuilt::LocalError);
             }
         };
@@ -109,7 +110,7 @@ impl Engine {
             match claimed {
                 Ok(ids) => ids.into_iter().collect(),
                 Err(e) => {
-                    tracing::warn!(job = job.id, "cannot read the claimed pins: {}", e.message);
+                    tracing::warn!(job = %job.id, "cannot read the claimed pins: {}", e.message);
                     return Err(NotBuilt::LocalError);
                 }
             }
@@ -190,7 +191,7 @@ impl Engine {
         let job = match marked {
             Ok(job) => job,
             Err(e) => {
-                tracing::info!(job = job.id, "not sent: {}", e.message);
+                tracing::info!(job = %job.id, "not sent: {}", e.message);
                 return None;
             }
         };

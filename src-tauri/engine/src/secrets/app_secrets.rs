@@ -5,6 +5,7 @@
 //! (the OS keychain by default, or the secrets file they named). If the keychain does not
 //! answer, real accounts simply have no tokens until the user decides: no silent fallback.
 
+use crate::AccountId;
 use parking_lot::RwLock;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ pub struct AppSecrets {
     sim: Arc<VaultTokens>,
     real: RwLock<Result<Arc<VaultTokens>, EngineError>>,
     backend: RwLock<SecretsBackend>,
-    sim_accounts: RwLock<HashSet<i64>>,
+    sim_accounts: RwLock<HashSet<AccountId>>,
 }
 
 impl AppSecrets {
@@ -55,16 +56,16 @@ impl AppSecrets {
     }
 
     /// Marks an account as living on the built-in simulator.
-    pub fn mark_sim(&self, account: i64) {
+    pub fn mark_sim(&self, account: AccountId) {
         self.sim_accounts.write().insert(account);
     }
 
-    pub fn is_sim(&self, account: i64) -> bool {
+    pub fn is_sim(&self, account: AccountId) -> bool {
         self.sim_accounts.read().contains(&account)
     }
 
     /// The vault holding `account`'s tokens: memory for the built-in simulator, else the chosen one.
-    pub fn vault_of(&self, account: i64) -> Result<Arc<VaultTokens>, EngineError> {
+    pub fn vault_of(&self, account: AccountId) -> Result<Arc<VaultTokens>, EngineError> {
         if self.is_sim(account) {
             Ok(self.sim.clone())
         } else {
@@ -74,13 +75,16 @@ impl AppSecrets {
 }
 
 impl TokenStore for AppSecrets {
-    fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError> {
+    fn read_tokens(&self, account: AccountId) -> Result<Option<TokenSet>, EngineError> {
         self.vault_of(account)?.read_tokens(account)
     }
-    fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
+    fn store_tokens(&self, account: AccountId, tokens: TokenSet) -> Result<(), EngineError> {
         self.vault_of(account)?.store_tokens(account, tokens)
     }
-    fn read_app_credentials(&self, account: i64) -> Result<Option<AppCredentials>, EngineError> {
+    fn read_app_credentials(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<AppCredentials>, EngineError> {
         self.vault_of(account)?.read_app_credentials(account)
     }
 }
@@ -117,17 +121,27 @@ mod tests {
         let secrets = AppSecrets::open(SecretsBackend::File {
             path: path.to_string_lossy().into_owned(),
         });
-        secrets.mark_sim(1);
-        secrets.store_tokens(1, set("sim-token")).unwrap();
-        secrets.store_tokens(2, set("real-token")).unwrap();
+        secrets.mark_sim(AccountId(1));
+        secrets
+            .store_tokens(AccountId(1), set("sim-token"))
+            .unwrap();
+        secrets
+            .store_tokens(AccountId(2), set("real-token"))
+            .unwrap();
         let file = std::fs::read_to_string(&path).unwrap();
         assert!(file.contains("real-token"));
         assert!(
             !file.contains("sim-token"),
             "simulator tokens never reach the file"
         );
-        assert_eq!(secrets.tokens(1).unwrap().access.expose(), "sim-token");
-        assert_eq!(secrets.tokens(2).unwrap().access.expose(), "real-token");
+        assert_eq!(
+            secrets.tokens(AccountId(1)).unwrap().access.expose(),
+            "sim-token"
+        );
+        assert_eq!(
+            secrets.tokens(AccountId(2)).unwrap().access.expose(),
+            "real-token"
+        );
     }
 
     #[test]
@@ -135,8 +149,8 @@ mod tests {
         let secrets = AppSecrets::open(SecretsBackend::File {
             path: "/proc/pinpace-cannot-write-here/secrets.json".into(),
         });
-        let err = secrets.store_tokens(2, set("t")).unwrap_err();
-        assert!(secrets.tokens(2).is_none());
+        let err = secrets.store_tokens(AccountId(2), set("t")).unwrap_err();
+        assert!(secrets.tokens(AccountId(2)).is_none());
         assert_eq!(no_vault(&err).code, ErrorCode::KeychainUnavailable);
         // Choosing another unusable vault keeps the old choice.
         let before = secrets.backend();
@@ -147,8 +161,8 @@ mod tests {
             .is_err());
         assert_eq!(secrets.backend(), before);
         // Simulator accounts work whatever the real vault's state.
-        secrets.mark_sim(7);
-        secrets.store_tokens(7, set("s")).unwrap();
-        assert!(secrets.tokens(7).is_some());
+        secrets.mark_sim(AccountId(7));
+        secrets.store_tokens(AccountId(7), set("s")).unwrap();
+        assert!(secrets.tokens(AccountId(7)).is_some());
     }
 }

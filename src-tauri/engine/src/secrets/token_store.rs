@@ -3,6 +3,7 @@
 //! the user chose (see `crate::secrets`). A
 //! rotated refresh token is stored the moment it arrives, because the old one stops working.
 
+use crate::AccountId;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 
@@ -22,17 +23,20 @@ pub trait TokenStore: Send + Sync + 'static {
     /// The account's tokens: `Ok(None)` when none are stored (the account must be connected
     /// again), `Err` when the place they live cannot be read now (a locked keychain, a keychain
     /// service not running yet), which is no reason to think the account is disconnected.
-    fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError>;
-    fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError>;
+    fn read_tokens(&self, account: AccountId) -> Result<Option<TokenSet>, EngineError>;
+    fn store_tokens(&self, account: AccountId, tokens: TokenSet) -> Result<(), EngineError>;
     /// The Pinterest app an account was connected through (needed to refresh its token).
-    fn read_app_credentials(&self, account: i64) -> Result<Option<AppCredentials>, EngineError>;
+    fn read_app_credentials(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<AppCredentials>, EngineError>;
 
     /// The tokens, or `None` whether they are missing or unreadable (for callers that only
     /// need to know whether they can go on).
-    fn tokens(&self, account: i64) -> Option<TokenSet> {
+    fn tokens(&self, account: AccountId) -> Option<TokenSet> {
         self.read_tokens(account).ok().flatten()
     }
-    fn app_credentials(&self, account: i64) -> Option<AppCredentials> {
+    fn app_credentials(&self, account: AccountId) -> Option<AppCredentials> {
         self.read_app_credentials(account).ok().flatten()
     }
 }
@@ -41,25 +45,28 @@ pub trait TokenStore: Send + Sync + 'static {
 /// standard input or the environment at start).
 #[derive(Debug, Default)]
 pub struct MemoryTokenStore {
-    tokens: Mutex<HashMap<i64, TokenSet>>,
-    apps: Mutex<HashMap<i64, AppCredentials>>,
+    tokens: Mutex<HashMap<AccountId, TokenSet>>,
+    apps: Mutex<HashMap<AccountId, AppCredentials>>,
 }
 
 impl MemoryTokenStore {
-    pub fn set_app(&self, account: i64, app: AppCredentials) {
+    pub fn set_app(&self, account: AccountId, app: AppCredentials) {
         self.apps.lock().insert(account, app);
     }
 }
 
 impl TokenStore for MemoryTokenStore {
-    fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError> {
+    fn read_tokens(&self, account: AccountId) -> Result<Option<TokenSet>, EngineError> {
         Ok(self.tokens.lock().get(&account).cloned())
     }
-    fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
+    fn store_tokens(&self, account: AccountId, tokens: TokenSet) -> Result<(), EngineError> {
         self.tokens.lock().insert(account, tokens);
         Ok(())
     }
-    fn read_app_credentials(&self, account: i64) -> Result<Option<AppCredentials>, EngineError> {
+    fn read_app_credentials(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<AppCredentials>, EngineError> {
         Ok(self.apps.lock().get(&account).cloned())
     }
 }
@@ -71,7 +78,7 @@ impl TokenStore for MemoryTokenStore {
 /// disconnected. Lost only if PinPace quits before the keychain comes back.
 pub struct KeptTokens {
     inner: std::sync::Arc<dyn TokenStore>,
-    unsaved: Mutex<HashMap<i64, TokenSet>>,
+    unsaved: Mutex<HashMap<AccountId, TokenSet>>,
 }
 
 impl KeptTokens {
@@ -82,24 +89,24 @@ impl KeptTokens {
         }
     }
 
-    fn unsaved(&self) -> parking_lot::MutexGuard<'_, HashMap<i64, TokenSet>> {
+    fn unsaved(&self) -> parking_lot::MutexGuard<'_, HashMap<AccountId, TokenSet>> {
         self.unsaved.lock()
     }
 }
 
 impl TokenStore for KeptTokens {
-    fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError> {
+    fn read_tokens(&self, account: AccountId) -> Result<Option<TokenSet>, EngineError> {
         let kept = self.unsaved().get(&account).cloned();
         let Some(kept) = kept else {
             return self.inner.read_tokens(account);
         };
         match self.inner.store_tokens(account, kept.clone()) {
             Ok(()) => {
-                tracing::info!(account, "a rotated token kept in memory is saved now");
+                tracing::info!(%account, "a rotated token kept in memory is saved now");
                 self.unsaved().remove(&account);
             }
             Err(e) => tracing::warn!(
-                account,
+                %account,
                 "a rotated token is still kept in memory only: {}",
                 e.message
             ),
@@ -107,7 +114,7 @@ impl TokenStore for KeptTokens {
         Ok(Some(kept))
     }
 
-    fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
+    fn store_tokens(&self, account: AccountId, tokens: TokenSet) -> Result<(), EngineError> {
         match self.inner.store_tokens(account, tokens.clone()) {
             Ok(()) => {
                 self.unsaved().remove(&account);
@@ -115,7 +122,7 @@ impl TokenStore for KeptTokens {
             }
             Err(e) => {
                 tracing::warn!(
-                    account,
+                    %account,
                     code = ?e.code,
                     "a rotated token could not be saved; it is kept in memory and saved again \
                      at the next use: {}",
@@ -127,7 +134,10 @@ impl TokenStore for KeptTokens {
         }
     }
 
-    fn read_app_credentials(&self, account: i64) -> Result<Option<AppCredentials>, EngineError> {
+    fn read_app_credentials(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<AppCredentials>, EngineError> {
         self.inner.read_app_credentials(account)
     }
 }
@@ -158,15 +168,18 @@ mod tests {
     }
 
     impl TokenStore for Lockable {
-        fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError> {
+        fn read_tokens(&self, account: AccountId) -> Result<Option<TokenSet>, EngineError> {
             self.check()?;
             self.inner.read_tokens(account)
         }
-        fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
+        fn store_tokens(&self, account: AccountId, tokens: TokenSet) -> Result<(), EngineError> {
             self.check()?;
             self.inner.store_tokens(account, tokens)
         }
-        fn read_app_credentials(&self, a: i64) -> Result<Option<AppCredentials>, EngineError> {
+        fn read_app_credentials(
+            &self,
+            a: AccountId,
+        ) -> Result<Option<AppCredentials>, EngineError> {
             self.check()?;
             self.inner.read_app_credentials(a)
         }
@@ -183,18 +196,28 @@ mod tests {
     #[test]
     fn a_rotation_that_cannot_be_saved_is_kept_and_saved_once_the_keychain_opens() {
         let vault = Arc::new(Lockable::default());
-        vault.inner.store_tokens(1, set("old")).unwrap();
+        vault.inner.store_tokens(AccountId(1), set("old")).unwrap();
         let kept = KeptTokens::new(vault.clone());
         vault.locked.store(true, Ordering::SeqCst);
-        kept.store_tokens(1, set("new")).unwrap();
+        kept.store_tokens(AccountId(1), set("new")).unwrap();
         // While locked the engine still uses the new token, never the replaced one.
-        let seen = kept.read_tokens(1).unwrap().unwrap();
+        let seen = kept.read_tokens(AccountId(1)).unwrap().unwrap();
         assert_eq!(seen.access.expose(), "new");
-        assert_eq!(vault.inner.tokens(1).unwrap().access.expose(), "old");
-        vault.locked.store(false, Ordering::SeqCst);
-        assert_eq!(kept.read_tokens(1).unwrap().unwrap().access.expose(), "new");
         assert_eq!(
-            vault.inner.tokens(1).unwrap().access.expose(),
+            vault.inner.tokens(AccountId(1)).unwrap().access.expose(),
+            "old"
+        );
+        vault.locked.store(false, Ordering::SeqCst);
+        assert_eq!(
+            kept.read_tokens(AccountId(1))
+                .unwrap()
+                .unwrap()
+                .access
+                .expose(),
+            "new"
+        );
+        assert_eq!(
+            vault.inner.tokens(AccountId(1)).unwrap().access.expose(),
             "new",
             "saved at last"
         );
@@ -204,12 +227,12 @@ mod tests {
     #[test]
     fn a_locked_keychain_is_an_error_not_a_missing_token() {
         let vault = Arc::new(Lockable::default());
-        vault.inner.store_tokens(1, set("a")).unwrap();
+        vault.inner.store_tokens(AccountId(1), set("a")).unwrap();
         let kept = KeptTokens::new(vault.clone());
         vault.locked.store(true, Ordering::SeqCst);
-        assert!(kept.read_tokens(1).is_err());
-        assert!(kept.read_tokens(2).is_err());
+        assert!(kept.read_tokens(AccountId(1)).is_err());
+        assert!(kept.read_tokens(AccountId(2)).is_err());
         vault.locked.store(false, Ordering::SeqCst);
-        assert!(kept.read_tokens(2).unwrap().is_none());
+        assert!(kept.read_tokens(AccountId(2)).unwrap().is_none());
     }
 }

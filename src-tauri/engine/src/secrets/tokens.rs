@@ -3,6 +3,7 @@
 //! `"app:<client id>"` -> `{"client_secret"}`. So a tokens file written by hand for the CLI,
 //! `{"1": {"access": "...", "refresh": "..."}}`, is a valid vault too.
 
+use crate::AccountId;
 use parking_lot::Mutex;
 use std::sync::Arc;
 
@@ -58,7 +59,7 @@ impl VaultTokens {
         *self.default_app.lock() = Some(app);
     }
 
-    fn entry(&self, account: i64) -> Result<Option<TokenEntry>, EngineError> {
+    fn entry(&self, account: AccountId) -> Result<Option<TokenEntry>, EngineError> {
         let Some(value) = self.vault.get(&account.to_string())? else {
             return Ok(None);
         };
@@ -99,7 +100,7 @@ impl VaultTokens {
     /// Stores an account's tokens along with the app they were issued to.
     pub fn connect(
         &self,
-        account: i64,
+        account: AccountId,
         tokens: TokenSet,
         client_id: &str,
     ) -> Result<(), EngineError> {
@@ -107,13 +108,13 @@ impl VaultTokens {
     }
 
     /// Removes an account's tokens (disconnect). The app's secret stays for other accounts.
-    pub fn forget(&self, account: i64) -> Result<(), EngineError> {
+    pub fn forget(&self, account: AccountId) -> Result<(), EngineError> {
         self.vault.delete(&account.to_string())
     }
 
     fn put(
         &self,
-        account: i64,
+        account: AccountId,
         tokens: TokenSet,
         client_id: Option<String>,
     ) -> Result<(), EngineError> {
@@ -136,17 +137,20 @@ impl VaultTokens {
 }
 
 impl TokenStore for VaultTokens {
-    fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError> {
+    fn read_tokens(&self, account: AccountId) -> Result<Option<TokenSet>, EngineError> {
         Ok(self.entry(account)?.map(|e| TokenSet {
             access: Secret::new(e.access),
             refresh: e.refresh.map(Secret::new),
             expires_at: e.expires_at,
         }))
     }
-    fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
+    fn store_tokens(&self, account: AccountId, tokens: TokenSet) -> Result<(), EngineError> {
         self.put(account, tokens, None)
     }
-    fn read_app_credentials(&self, account: i64) -> Result<Option<AppCredentials>, EngineError> {
+    fn read_app_credentials(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<AppCredentials>, EngineError> {
         if let Some(app) = self.default_app.lock().clone() {
             return Ok(Some(app));
         }
@@ -180,20 +184,22 @@ mod tests {
             client_secret: Secret::new("shh"),
         };
         tokens.save_app(&app).unwrap();
-        tokens.connect(7, set("a1", "r1"), "1484").unwrap();
-        tokens.store_tokens(7, set("a2", "r2")).unwrap();
+        tokens
+            .connect(AccountId(7), set("a1", "r1"), "1484")
+            .unwrap();
+        tokens.store_tokens(AccountId(7), set("a2", "r2")).unwrap();
         let again = VaultTokens::new(Arc::new(FileVault::open(&path).unwrap()));
-        let t = again.tokens(7).unwrap();
+        let t = again.tokens(AccountId(7)).unwrap();
         assert_eq!(
             (t.access.expose(), t.refresh.unwrap().expose()),
             ("a2", "r2")
         );
         assert_eq!(t.expires_at, set("", "").expires_at);
-        let found = again.app_credentials(7).unwrap();
+        let found = again.app_credentials(AccountId(7)).unwrap();
         assert_eq!(found.client_id, "1484");
         assert_eq!(found.client_secret.expose(), "shh");
-        again.forget(7).unwrap();
-        assert!(again.tokens(7).is_none());
+        again.forget(AccountId(7)).unwrap();
+        assert!(again.tokens(AccountId(7)).is_none());
         assert!(again.app("1484").unwrap().is_some(), "the app stays");
     }
 
@@ -207,12 +213,15 @@ mod tests {
             )
             .unwrap();
         let tokens = VaultTokens::new(Arc::new(vault));
-        assert_eq!(tokens.tokens(3).unwrap().access.expose(), "pina_a");
-        assert!(tokens.app_credentials(3).is_none());
+        assert_eq!(
+            tokens.tokens(AccountId(3)).unwrap().access.expose(),
+            "pina_a"
+        );
+        assert!(tokens.app_credentials(AccountId(3)).is_none());
         tokens.set_default_app(AppCredentials {
             client_id: "c".into(),
             client_secret: Secret::new("s"),
         });
-        assert_eq!(tokens.app_credentials(3).unwrap().client_id, "c");
+        assert_eq!(tokens.app_credentials(AccountId(3)).unwrap().client_id, "c");
     }
 }

@@ -1,6 +1,7 @@
 //! Accounts: a name, the environment its API lives in, its pacing limits and whether it is
 //! usable. Tokens are not here: secrets live in the OS keychain (DESIGN invariant 8).
 
+use crate::AccountId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -50,7 +51,7 @@ impl AccountStatus {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub name: String,
     pub environment: Environment,
     pub username: Option<String>,
@@ -68,7 +69,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> EngineError {
 }
 
 type RawAccount = (
-    i64,
+    AccountId,
     String,
     String,
     Option<String>,
@@ -110,7 +111,7 @@ impl Store {
         name: &str,
         environment: &Environment,
         now: DateTime<Utc>,
-    ) -> Result<i64, EngineError> {
+    ) -> Result<AccountId, EngineError> {
         if name.trim().is_empty() {
             return Err(EngineError::new(
                 ErrorCode::InvalidInput,
@@ -124,7 +125,7 @@ impl Store {
                 params![name.trim(), env, to_db(now)],
             )
             .map_err(super::open::classify)?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(AccountId(self.conn.last_insert_rowid()))
     }
 
     pub fn accounts(&self) -> Result<Vec<Account>, EngineError> {
@@ -138,7 +139,7 @@ impl Store {
     }
 
     /// Every account's name by id, for sentences that name accounts.
-    pub fn account_names(&self) -> Result<HashMap<i64, String>, EngineError> {
+    pub fn account_names(&self) -> Result<HashMap<AccountId, String>, EngineError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, name FROM accounts")
@@ -149,7 +150,7 @@ impl Store {
         rows.map(|r| r.map_err(super::open::classify)).collect()
     }
 
-    pub fn account(&self, id: i64) -> Result<Account, EngineError> {
+    pub fn account(&self, id: AccountId) -> Result<Account, EngineError> {
         let raw = self
             .conn
             .query_row(
@@ -163,7 +164,11 @@ impl Store {
         finish(raw)
     }
 
-    pub fn set_account_status(&self, id: i64, status: AccountStatus) -> Result<(), EngineError> {
+    pub fn set_account_status(
+        &self,
+        id: AccountId,
+        status: AccountStatus,
+    ) -> Result<(), EngineError> {
         self.conn
             .execute(
                 "UPDATE accounts SET status = ?2 WHERE id = ?1",
@@ -175,7 +180,11 @@ impl Store {
 
     /// Stores an account's limits, if they are valid (see `AccountLimits::validate`). A running
     /// engine takes them on when told (`EngineHandle::limits_changed`).
-    pub fn set_account_limits(&self, id: i64, limits: &AccountLimits) -> Result<(), EngineError> {
+    pub fn set_account_limits(
+        &self,
+        id: AccountId,
+        limits: &AccountLimits,
+    ) -> Result<(), EngineError> {
         limits.validate()?;
         let json = serde_json::to_string(limits).expect("limits serialise");
         let n = self
@@ -197,7 +206,7 @@ impl Store {
     /// Records the server's "not before" for an account (or clears it with `None`).
     pub fn set_account_hold(
         &self,
-        id: i64,
+        id: AccountId,
         until: Option<DateTime<Utc>>,
     ) -> Result<(), EngineError> {
         self.conn
@@ -210,7 +219,11 @@ impl Store {
     }
 
     /// Moves an account to another address of the same server (the built-in simulator's port).
-    pub fn set_account_environment(&self, id: i64, env: &Environment) -> Result<(), EngineError> {
+    pub fn set_account_environment(
+        &self,
+        id: AccountId,
+        env: &Environment,
+    ) -> Result<(), EngineError> {
         let json = serde_json::to_string(env).expect("environments serialise");
         self.conn
             .execute(
@@ -224,7 +237,7 @@ impl Store {
     /// How many jobs (of `account`, or of every account with `None`) are in one of `states`.
     pub fn job_count(
         &self,
-        account: Option<i64>,
+        account: Option<AccountId>,
         states: &[crate::store::job_state::JobState],
     ) -> Result<u32, EngineError> {
         let list = states
@@ -240,7 +253,7 @@ impl Store {
             .map_err(super::open::classify)
     }
 
-    pub fn set_account_username(&self, id: i64, username: &str) -> Result<(), EngineError> {
+    pub fn set_account_username(&self, id: AccountId, username: &str) -> Result<(), EngineError> {
         self.conn
             .execute(
                 "UPDATE accounts SET username = ?2 WHERE id = ?1",

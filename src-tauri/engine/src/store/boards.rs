@@ -2,6 +2,7 @@
 //! replaces an account's whole list in one transaction: a board deleted on Pinterest disappears
 //! here too, and jobs aimed at it are told so before they are sent (see `missing_boards`).
 
+use crate::AccountId;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use serde::Serialize;
@@ -33,7 +34,7 @@ impl Store {
     /// Replaces `account`'s boards and sections with what Pinterest listed, all or nothing.
     pub fn replace_boards(
         &mut self,
-        account: i64,
+        account: AccountId,
         boards: &[(Board, Vec<BoardSection>)],
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
@@ -60,7 +61,7 @@ impl Store {
     }
 
     /// `account`'s cached boards, by name.
-    pub fn boards(&self, account: i64) -> Result<Vec<CachedBoard>, EngineError> {
+    pub fn boards(&self, account: AccountId) -> Result<Vec<CachedBoard>, EngineError> {
         let c = &self.conn;
         let mut stmt = c
             .prepare_cached(
@@ -105,7 +106,10 @@ impl Store {
     }
 
     /// When `account`'s boards were last synced, if ever.
-    pub fn boards_synced_at(&self, account: i64) -> Result<Option<DateTime<Utc>>, EngineError> {
+    pub fn boards_synced_at(
+        &self,
+        account: AccountId,
+    ) -> Result<Option<DateTime<Utc>>, EngineError> {
         let at: Option<String> = self
             .conn
             .query_row(

@@ -3,6 +3,7 @@
 //! query so a large queue is never held in memory. Columns are read by name into `ExportRow`;
 //! times stay as the database wrote them (UTC, RFC 3339), so the export prints what is stored.
 
+use crate::{AccountId, JobId};
 use rusqlite::Row;
 
 use super::job_state::JobState;
@@ -12,9 +13,9 @@ use crate::error::EngineError;
 /// One exported job. Text columns are `None` where the database holds NULL.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportRow {
-    pub job_id: i64,
+    pub job_id: JobId,
     pub state: String,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub account_name: Option<String>,
     pub board_id: Option<String>,
     pub board_name: Option<String>,

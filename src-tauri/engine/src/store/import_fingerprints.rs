@@ -3,6 +3,7 @@
 //! so importing the same file twice creates nothing the second time. The fingerprint itself is
 //! computed by `crate::import::fingerprint`; this is only its storage.
 
+use crate::PinId;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
@@ -34,7 +35,7 @@ impl Store {
         fingerprint: &str,
         batch: &str,
         row: u64,
-        pin_id: Option<i64>,
+        pin_id: Option<PinId>,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         self.conn

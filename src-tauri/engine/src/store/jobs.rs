@@ -2,6 +2,7 @@
 //! one transaction checks the current state, applies the change and appends to `job_events`
 //! (DESIGN invariant 2): there is no other way to write a job's state.
 
+use crate::{AccountId, JobId, PinId};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -16,9 +17,9 @@ use crate::error::{EngineError, ErrorCode};
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Job {
-    pub id: i64,
-    pub pin_id: i64,
-    pub account_id: Option<i64>,
+    pub id: JobId,
+    pub pin_id: PinId,
+    pub account_id: Option<AccountId>,
     pub board_id: Option<String>,
     pub section_id: Option<String>,
     pub state: JobState,
@@ -40,8 +41,8 @@ pub struct Job {
 /// What a new job needs. Drafts have no account, board or time.
 #[derive(Debug, Clone, Default)]
 pub struct NewJob {
-    pub pin_id: i64,
-    pub account_id: Option<i64>,
+    pub pin_id: PinId,
+    pub account_id: Option<AccountId>,
     pub board_id: Option<String>,
     pub section_id: Option<String>,
     pub due_at: Option<DateTime<Utc>>,
@@ -110,7 +111,7 @@ impl Store {
         new: &NewJob,
         initial: JobState,
         now: DateTime<Utc>,
-    ) -> Result<i64, EngineError> {
+    ) -> Result<JobId, EngineError> {
         if !matches!(initial, JobState::Draft | JobState::Scheduled) {
             return Err(EngineError::new(
                 ErrorCode::InvalidInput,
@@ -142,7 +143,7 @@ impl Store {
             ],
         )
         .map_err(storage)?;
-        let id = tx.last_insert_rowid();
+        let id = JobId(tx.last_insert_rowid());
         tx.execute(
             "INSERT INTO job_events (job_id, at, from_state, to_state, reason) VALUES (?1, ?2, NULL, ?3, 'created')",
             params![id, to_db(now), initial.as_str()],
@@ -152,7 +153,7 @@ impl Store {
         Ok(id)
     }
 
-    pub fn job(&self, id: i64) -> Result<Job, EngineError> {
+    pub fn job(&self, id: JobId) -> Result<Job, EngineError> {
         let raw = self
             .conn
             .query_row(
@@ -181,7 +182,7 @@ impl Store {
     }
 
     /// Every job of a pin (one per board), by id.
-    pub fn jobs_of_pin(&self, pin_id: i64) -> Result<Vec<Job>, EngineError> {
+    pub fn jobs_of_pin(&self, pin_id: PinId) -> Result<Vec<Job>, EngineError> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -197,8 +198,8 @@ impl Store {
     /// time it was scheduled with is forgotten, since the new time is given in UTC.
     pub fn retarget_job(
         &mut self,
-        id: i64,
-        pin_id: i64,
+        id: JobId,
+        pin_id: PinId,
         board_id: &str,
         section_id: Option<&str>,
         now: DateTime<Utc>,
@@ -224,7 +225,7 @@ impl Store {
     /// legal; applies `patch` and appends the event, all in one transaction.
     pub fn transition(
         &mut self,
-        id: i64,
+        id: JobId,
         to: JobState,
         reason: &str,
         detail: Option<&serde_json::Value>,
@@ -254,7 +255,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     fn checked_transition(
         &mut self,
-        id: i64,
+        id: JobId,
         expected: Option<(JobState, Option<DateTime<Utc>>)>,
         to: JobState,
         reason: &str,
@@ -299,8 +300,11 @@ impl Store {
             ));
         }
         let mut sets = vec!["state = ?2".to_string(), "updated_at = ?3".to_string()];
-        let mut values: Vec<rusqlite::types::Value> =
-            vec![id.into(), to.as_str().to_string().into(), to_db(now).into()];
+        let mut values: Vec<rusqlite::types::Value> = vec![
+            id.0.into(),
+            to.as_str().to_string().into(),
+            to_db(now).into(),
+        ];
         let mut push = |col: &str, v: rusqlite::types::Value| {
             values.push(v);
             sets.push(format!("{col} = ?{}", values.len()));
@@ -364,7 +368,7 @@ impl Store {
     }
 
     /// The audit trail of a job, oldest first: (at, from, to, reason).
-    pub fn job_history(&self, id: i64) -> Result<Vec<JobEvent>, EngineError> {
+    pub fn job_history(&self, id: JobId) -> Result<Vec<JobEvent>, EngineError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT at, from_state, to_state, reason, detail FROM job_events WHERE job_id = ?1 ORDER BY id")

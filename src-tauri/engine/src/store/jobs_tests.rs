@@ -1,3 +1,4 @@
+use crate::JobId;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::job_state::JobState;
@@ -13,7 +14,7 @@ fn t0() -> DateTime<Utc> {
         .into()
 }
 
-fn store_with_job() -> (Store, i64) {
+fn store_with_job() -> (Store, JobId) {
     let mut store = Store::open_in_memory().unwrap();
     let acct = store
         .insert_account("Studio", &Environment::Sandbox, t0())

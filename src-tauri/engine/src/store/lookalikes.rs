@@ -13,6 +13,7 @@
 //! crash left unsettled together do not wait for each other. A job with no look-alike is never
 //! held back, and an account with nothing unsettled reads its oldest due job directly.
 
+use crate::{AccountId, JobId};
 use chrono::{DateTime, Utc};
 use rusqlite::Row;
 
@@ -51,7 +52,7 @@ impl LookalikeKey {
 /// A job whose outcome is not known yet.
 #[derive(Debug, Clone)]
 struct Unsettled {
-    id: i64,
+    id: JobId,
     key: LookalikeKey,
     in_flight: bool,
     needs_reconcile: bool,
@@ -80,7 +81,7 @@ fn key_of(row: &Row<'_>, first: usize) -> rusqlite::Result<LookalikeKey> {
 
 impl Store {
     /// The account's jobs whose outcome is unknown (served by the `jobs_unsettled` index).
-    fn unsettled(&self, account_id: i64) -> Result<Vec<Unsettled>, EngineError> {
+    fn unsettled(&self, account_id: AccountId) -> Result<Vec<Unsettled>, EngineError> {
         // The partial index holds only these few jobs; a filter on the state here would make
         // SQLite walk all of the account's jobs instead (100,000 in the scale bench), so the
         // finished ones are dropped below.
@@ -96,7 +97,7 @@ impl Store {
         let rows = stmt
             .query_map([account_id], |r| {
                 Ok((
-                    r.get::<_, i64>("id")?,
+                    r.get::<_, JobId>("id")?,
                     r.get::<_, String>("state")?,
                     r.get::<_, bool>("needs_reconcile")?,
                     r.get::<_, Option<String>>("sent_at")?,
@@ -123,7 +124,7 @@ impl Store {
 
     /// Up to `limit` due jobs of `account_id`, oldest first, that may all be attempted side by
     /// side: none is held back by an unsettled look-alike, and no two of them look alike.
-    pub fn due_batch(&self, account_id: i64, limit: usize) -> Result<DueBatch, EngineError> {
+    pub fn due_batch(&self, account_id: AccountId, limit: usize) -> Result<DueBatch, EngineError> {
         let mut unsettled = self.unsettled(account_id)?;
         if unsettled.is_empty() && limit == 1 {
             return Ok(DueBatch {
@@ -146,7 +147,7 @@ impl Store {
             let Some(r) = rows.next().map_err(storage)? else {
                 break;
             };
-            let id: i64 = r.get("id").map_err(storage)?;
+            let id: JobId = r.get("id").map_err(storage)?;
             let needs_reconcile: bool = r.get("needs_reconcile").map_err(storage)?;
             let sent_at = opt_from_db(r.get("sent_at").map_err(storage)?)?;
             let key = key_of(r, 3).map_err(storage)?;
@@ -205,10 +206,10 @@ mod tests {
 
     /// Three due jobs on board 1 of one account: `a` and `b` look alike (another image each),
     /// `c` has its own title.
-    fn three_due() -> (Store, i64, [i64; 3]) {
+    fn three_due() -> (Store, AccountId, [JobId; 3]) {
         let mut s = Store::open_in_memory().unwrap();
         let acct = s.insert_account("A", &Environment::Sandbox, t0()).unwrap();
-        let mut ids = [0; 3];
+        let mut ids = [JobId(0); 3];
         for (i, (title, image)) in [("Soup", "x.jpg"), ("Soup", "y.jpg"), ("Bread", "z.jpg")]
             .iter()
             .enumerate()
@@ -239,11 +240,11 @@ mod tests {
         (s, acct, ids)
     }
 
-    fn ready_id(s: &Store, acct: i64) -> Option<i64> {
+    fn ready_id(s: &Store, acct: AccountId) -> Option<JobId> {
         s.due_batch(acct, 1).unwrap().jobs.first().map(|j| j.id)
     }
 
-    fn held(s: &Store, acct: i64) -> bool {
+    fn held(s: &Store, acct: AccountId) -> bool {
         let b = s.due_batch(acct, 1).unwrap();
         b.jobs.is_empty() && b.held
     }

@@ -1,6 +1,7 @@
 //! Pins: the content (title, description, link, alt text, media). A pin exists before any
 //! account or board is chosen, so drafts need neither network nor a connected account.
 
+use crate::PinId;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
@@ -19,7 +20,11 @@ pub struct PinContent {
 }
 
 impl Store {
-    pub fn insert_pin(&mut self, pin: &PinContent, now: DateTime<Utc>) -> Result<i64, EngineError> {
+    pub fn insert_pin(
+        &mut self,
+        pin: &PinContent,
+        now: DateTime<Utc>,
+    ) -> Result<PinId, EngineError> {
         self.conn
             .execute(
                 "INSERT INTO pins (title, description, link, alt_text, media_sha256, media_url, created_at, updated_at) \
@@ -27,14 +32,14 @@ impl Store {
                 params![pin.title, pin.description, pin.link, pin.alt_text, pin.media_sha256, pin.media_url, to_db(now)],
             )
             .map_err(super::open::classify)?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(PinId(self.conn.last_insert_rowid()))
     }
 
     /// Rewrites a pin's content. Its jobs that have gone out keep pointing at it, so callers
     /// give such a job's siblings their own copy instead (see `queue::edit_and_requeue`).
     pub fn update_pin(
         &mut self,
-        id: i64,
+        id: PinId,
         pin: &PinContent,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
@@ -64,7 +69,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn pin(&self, id: i64) -> Result<PinContent, EngineError> {
+    pub fn pin(&self, id: PinId) -> Result<PinContent, EngineError> {
         self.conn
             .query_row(
                 "SELECT title, description, link, alt_text, media_sha256, media_url FROM pins WHERE id = ?1",

@@ -3,6 +3,8 @@
 //! were in flight when the app last stopped. The request log records every request sent, so the
 //! pacer's windows can be rebuilt after a restart instead of spending a quota twice.
 
+use crate::AccountId;
+use crate::JobId;
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::params;
 
@@ -18,7 +20,7 @@ use super::open::classify as storage;
 /// One request from the log: who sent it, its category, when, and the HTTP status it got.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoggedRequest {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub category: Category,
     pub sent_at: DateTime<Utc>,
     pub status: Option<u16>,
@@ -50,7 +52,7 @@ impl Store {
                  UNION ALL SELECT id FROM jobs WHERE state = 'waiting_retry' AND next_attempt_at <= ?1",
             )
             .map_err(storage)?;
-        let ids: Vec<i64> = stmt
+        let ids: Vec<JobId> = stmt
             .query_map([&now], |r| r.get(0))
             .map_err(storage)?
             .collect::<Result<_, _>>()
@@ -67,7 +69,7 @@ impl Store {
     /// check after an unconfirmed attempt never claims one of them again.
     pub fn claimed_pin_ids(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         board_id: &str,
     ) -> Result<Vec<String>, EngineError> {
         let mut stmt = self
@@ -99,7 +101,7 @@ impl Store {
     }
 
     /// Accounts that have due jobs, with how many.
-    pub fn due_counts(&self) -> Result<Vec<(i64, i64)>, EngineError> {
+    pub fn due_counts(&self) -> Result<Vec<(AccountId, i64)>, EngineError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -113,8 +115,8 @@ impl Store {
     }
 
     /// The oldest due job of an account.
-    pub fn oldest_due(&self, account_id: i64) -> Result<Option<Job>, EngineError> {
-        let id: Option<i64> = self
+    pub fn oldest_due(&self, account_id: AccountId) -> Result<Option<Job>, EngineError> {
+        let id: Option<JobId> = self
             .conn
             .query_row(
                 "SELECT id FROM jobs WHERE state = 'due' AND account_id = ?1 ORDER BY due_at, id LIMIT 1",
@@ -129,7 +131,7 @@ impl Store {
 
     pub fn log_request(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         category: Category,
         at: DateTime<Utc>,
     ) -> Result<i64, EngineError> {
@@ -164,7 +166,7 @@ impl Store {
         let rows = stmt
             .query_map([&since_db], |r| {
                 Ok((
-                    r.get::<_, i64>("account_id")?,
+                    r.get::<_, AccountId>("account_id")?,
                     r.get::<_, String>("category")?,
                     r.get::<_, String>("sent_at")?,
                     r.get("status")?,

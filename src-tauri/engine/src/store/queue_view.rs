@@ -4,6 +4,7 @@
 //! cache shows its id (it may have been deleted on Pinterest). It lives in the store because it is
 //! SQL (issue 15: SQL only under `store/`); `queue` re-exports it for the screens.
 
+use crate::{AccountId, JobId, PinId};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::Row;
@@ -20,7 +21,7 @@ use crate::error::EngineError;
 pub struct QueueFilter {
     #[serde(default)]
     #[ts(type = "number | null")]
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     #[serde(default)]
     pub board_id: Option<String>,
     /// Empty: every state.
@@ -47,9 +48,9 @@ pub struct QueueFilter {
 #[ts(export)]
 pub struct QueueItem {
     #[ts(type = "number")]
-    pub job_id: i64,
+    pub job_id: JobId,
     #[ts(type = "number")]
-    pub pin_id: i64,
+    pub pin_id: PinId,
     pub state: JobState,
     pub title: Option<String>,
     pub description: Option<String>,
@@ -59,7 +60,7 @@ pub struct QueueItem {
     /// A local image stored by PinPace (its SHA-256), shown through the shell's media protocol.
     pub media_sha256: Option<String>,
     #[ts(type = "number | null")]
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub account_name: Option<String>,
     pub board_id: Option<String>,
     pub board_name: Option<String>,
@@ -95,7 +96,7 @@ fn list(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>, EngineErr
     );
     let mut args: Vec<Value> = Vec::new();
     if let Some(a) = filter.account_id {
-        args.push(Value::Integer(a));
+        args.push(Value::Integer(a.0));
         sql.push_str(&format!(" AND j.account_id = ?{}", args.len()));
     }
     if let Some(b) = &filter.board_id {

@@ -1,6 +1,7 @@
 //! pinpace-cli as a user runs it: boards listed from the simulator, pins added from CSV (all or
 //! nothing), errors as JSON with a stable code, and no token ever taken from an argument.
 
+use pinpace_engine::JobId;
 use std::process::Command;
 use std::sync::Arc;
 
@@ -176,7 +177,7 @@ fn queue_commands_follow_the_windows_rules() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let now = chrono::Utc::now();
-    let ids: Vec<i64> = {
+    let ids: Vec<JobId> = {
         let mut store = Store::open_in_dir(d).unwrap();
         let a = store
             .insert_account("Studio", &Environment::Sandbox, now)
@@ -219,11 +220,11 @@ fn queue_commands_follow_the_windows_rules() {
     assert!(ok);
     assert_eq!(moved, json!({ "done": 2, "refused": [] }));
     let (_, jobs, _) = cli(d, &["jobs", "--state", "scheduled"], None);
-    let due = |job: i64| {
+    let due = |job: JobId| {
         jobs.as_array()
             .unwrap()
             .iter()
-            .find(|j| j["id"] == job)
+            .find(|j| j["id"] == job.0)
             .map(|j| {
                 j["dueAt"]
                     .as_str()

@@ -3,6 +3,7 @@
 //! half-connected, reconnecting with the queue kept, disconnecting, and a scan of everything the
 //! app wrote for the secrets it handled.
 
+use pinpace_engine::AccountId;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -67,9 +68,9 @@ async fn browse(url: &url::Url) -> reqwest::Response {
 async fn connect(
     w: &mut World,
     tokens: &VaultTokens,
-    reconnect: Option<i64>,
+    reconnect: Option<AccountId>,
     sim_account: Option<&str>,
-) -> Result<i64, pinpace_engine::EngineError> {
+) -> Result<AccountId, pinpace_engine::EngineError> {
     let pending = PendingConnect::begin(&w.env, &w.app.client_id, 0).await?;
     let mut url = pending.authorize_url.clone();
     if let Some(a) = sim_account {
@@ -97,7 +98,7 @@ fn nothing_connected(w: &World, tokens: &VaultTokens) {
         w.store.accounts().unwrap().is_empty(),
         "an account was left"
     );
-    assert!(tokens.tokens(1).is_none(), "tokens were left");
+    assert!(tokens.tokens(AccountId(1)).is_none(), "tokens were left");
 }
 
 #[tokio::test]

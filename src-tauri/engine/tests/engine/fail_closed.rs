@@ -4,6 +4,7 @@
 //! turns into a disconnect.
 
 use crate::support::engine_env;
+use pinpace_engine::AccountId;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -108,15 +109,15 @@ impl Lockable {
 }
 
 impl TokenStore for Lockable {
-    fn read_tokens(&self, account: i64) -> Result<Option<TokenSet>, EngineError> {
+    fn read_tokens(&self, account: AccountId) -> Result<Option<TokenSet>, EngineError> {
         self.open()?;
         self.inner.read_tokens(account)
     }
-    fn store_tokens(&self, account: i64, tokens: TokenSet) -> Result<(), EngineError> {
+    fn store_tokens(&self, account: AccountId, tokens: TokenSet) -> Result<(), EngineError> {
         self.open()?;
         self.inner.store_tokens(account, tokens)
     }
-    fn read_app_credentials(&self, a: i64) -> Result<Option<AppCredentials>, EngineError> {
+    fn read_app_credentials(&self, a: AccountId) -> Result<Option<AppCredentials>, EngineError> {
         self.open()?;
         self.inner.read_app_credentials(a)
     }

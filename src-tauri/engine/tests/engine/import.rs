@@ -1,6 +1,7 @@
 //! Bulk import and export through the engine's public API (and the CLI), on a temporary database
 //! with boards cached as a sync would leave them. Nothing here touches the network.
 
+use pinpace_engine::{AccountId, JobId};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
@@ -42,7 +43,7 @@ fn section(id: &str, name: &str) -> BoardSection {
 
 /// A store in `dir` with account "Studio" (boards Recipes 111 with sections Soups 5 and twice
 /// Mains 6/7, Garden 222, and "Dupe" twice: 333, 444), two accounts named "Twin", and an image.
-fn setup(dir: &Path) -> (Store, i64) {
+fn setup(dir: &Path) -> (Store, AccountId) {
     let mut store = Store::open_in_dir(&dir.join("data")).unwrap();
     let a = store
         .insert_account("Studio", &Environment::Sandbox, now())
@@ -76,7 +77,7 @@ fn setup(dir: &Path) -> (Store, i64) {
     (store, a)
 }
 
-fn options(account: i64) -> ImportOptions {
+fn options(account: AccountId) -> ImportOptions {
     ImportOptions {
         default_account_id: Some(account),
         default_time_zone: None,
@@ -89,11 +90,16 @@ fn write(dir: &Path, name: &str, text: &str) -> ImportSource {
     ImportSource::path(path, ImportFormat::Auto)
 }
 
-fn commit(store: &mut Store, src: &ImportSource, account: i64, mode: ImportMode) -> ImportReport {
+fn commit(
+    store: &mut Store,
+    src: &ImportSource,
+    account: AccountId,
+    mode: ImportMode,
+) -> ImportReport {
     import::commit(store, src, &options(account), mode, now(), &mut |_| {}).unwrap()
 }
 
-fn preview(store: &mut Store, src: &ImportSource, account: i64) -> ImportReport {
+fn preview(store: &mut Store, src: &ImportSource, account: AccountId) -> ImportReport {
     import::preview(store, src, &options(account), now(), &mut |_| {}).unwrap()
 }
 
@@ -388,7 +394,10 @@ fn a_database_busy_elsewhere_says_database_locked_and_imports_nothing() {
     other.execute_batch("ROLLBACK").unwrap();
     assert_eq!(job_count(&store), 0);
     let done = commit(&mut store, &src, a, ImportMode::AllOrNothing);
-    assert_eq!(done.counts.jobs_created, 1, "the same import works once the lock is gone");
+    assert_eq!(
+        done.counts.jobs_created, 1,
+        "the same import works once the lock is gone"
+    );
 }
 
 #[test]
@@ -455,8 +464,8 @@ fn json_fans_out_over_boards_in_a_time_zone_with_progress() {
         [1000, 2000, 2500]
     );
     assert!(events.last().unwrap().done);
-    let first = store.job(1).unwrap();
-    let second = store.job(2).unwrap();
+    let first = store.job(JobId(1)).unwrap();
+    let second = store.job(JobId(2)).unwrap();
     assert_eq!(first.due_at, Some("2026-12-01T08:00:00Z".parse().unwrap()));
     assert_eq!(
         second.due_at.unwrap() - first.due_at.unwrap(),
@@ -520,11 +529,18 @@ fn the_queue_exports_to_a_csv_that_imports_into_another_database() {
     };
     for (job, to) in [(1, JobState::Due), (1, JobState::InFlight)] {
         store
-            .transition(job, to, "test", None, &JobPatch::default(), now())
+            .transition(JobId(job), to, "test", None, &JobPatch::default(), now())
             .unwrap();
     }
     store
-        .transition(1, JobState::Published, "test", None, &patch("987"), now())
+        .transition(
+            JobId(1),
+            JobState::Published,
+            "test",
+            None,
+            &patch("987"),
+            now(),
+        )
         .unwrap();
     let failure = JobPatch {
         error: Some(Some((
@@ -534,7 +550,7 @@ fn the_queue_exports_to_a_csv_that_imports_into_another_database() {
         ..Default::default()
     };
     store
-        .transition(2, JobState::Cancelled, "test", None, &failure, now())
+        .transition(JobId(2), JobState::Cancelled, "test", None, &failure, now())
         .unwrap();
     let mut out = Vec::new();
     assert_eq!(export::history_csv(&store, &mut out).unwrap().rows, 2);

@@ -164,6 +164,7 @@ async fn soak(plan: &Plan) -> Counts {
             ],
         )["account_id"]
             .as_i64()
+            .map(pinpace_engine::AccountId)
             .unwrap();
         let id_text = id.to_string();
         cli(

@@ -7,7 +7,10 @@ use pinpace_engine::Store;
 
 /// The store (in `dir`), the account's id, and `boards` boards named "Board 0".. with ids from
 /// 1000 and a section each with ids from 5000.
-pub fn store_with_boards(dir: &std::path::Path, boards: usize) -> (Store, i64) {
+pub fn store_with_boards(
+    dir: &std::path::Path,
+    boards: usize,
+) -> (Store, pinpace_engine::AccountId) {
     let mut store = Store::open_in_dir(&dir.join("data")).unwrap();
     let now = chrono::Utc::now();
     let account = store

@@ -1,6 +1,7 @@
 //! `pinpace-cli boards`: an account's boards and their sections, straight from Pinterest (all
 //! pages), as JSON, so that scripts can pick board ids rather than names.
 
+use pinpace_engine::AccountId;
 use std::sync::Arc;
 
 use pinpace_engine::clock::SystemClock;
@@ -10,7 +11,11 @@ use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::{EngineError, ErrorCode, Store};
 use serde_json::json;
 
-pub async fn list(store: &Store, account: i64, tokens_stdin: bool) -> Result<(), EngineError> {
+pub async fn list(
+    store: &Store,
+    account: AccountId,
+    tokens_stdin: bool,
+) -> Result<(), EngineError> {
     let env = store.account(account)?.environment;
     let tokens = super::run::load_tokens(tokens_stdin)?;
     let token = tokens

@@ -3,6 +3,7 @@
 //! database afterwards (or an all-or-nothing import is refused, or the header is wrong) it also fails with the usual `{"error": ...}` on standard
 //! error, so a script can test the exit status and still read which rows were wrong.
 
+use pinpace_engine::AccountId;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -27,7 +28,7 @@ pub struct ImportArgs {
     format: FormatArg,
     /// The account of rows that name none (Pinterest's CSV names none).
     #[arg(long)]
-    account: Option<i64>,
+    account: Option<AccountId>,
     /// IANA time zone of publish dates written without an offset (default: UTC).
     #[arg(long)]
     time_zone: Option<String>,

@@ -4,6 +4,7 @@
 //! through an SSH tunnel). Secrets go to the OS keychain, or to `--tokens-file` when chosen.
 
 use parking_lot::Mutex;
+use pinpace_engine::AccountId;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,7 +31,7 @@ pub struct ConnectArgs {
     timeout_secs: u64,
     /// Reconnect this account (its queue is kept) instead of adding one.
     #[arg(long)]
-    reconnect: Option<i64>,
+    reconnect: Option<AccountId>,
     #[command(flatten)]
     secrets: SecretsArgs,
 }
@@ -46,7 +47,7 @@ pub struct SecretsArgs {
 #[derive(Args)]
 pub struct DisconnectArgs {
     #[arg(long)]
-    account: i64,
+    account: AccountId,
     /// What to do with its queued pins: keep them waiting for a reconnect, or cancel them.
     #[arg(long, value_enum)]
     queued: QueuedArg,
@@ -119,7 +120,7 @@ pub async fn disconnect_account(
 
 pub async fn sync_boards(
     store: Store,
-    account: i64,
+    account: AccountId,
     secrets: &SecretsArgs,
 ) -> Result<(), EngineError> {
     let tokens = vault(secrets)?;

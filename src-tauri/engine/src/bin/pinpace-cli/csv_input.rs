@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use pinpace_engine::compose::{BoardTarget, ComposeRequest};
+use pinpace_engine::AccountId;
 
 const COLUMNS: &[&str] = &[
     "title",
@@ -74,7 +75,7 @@ pub fn parse(text: &str) -> Result<Vec<ComposeRequest>, String> {
             alt_text: text("alt_text"),
             image_path: text("image_path").map(Into::into),
             image_url: text("image_url"),
-            account_id: number("account_id")?,
+            account_id: number("account_id")?.map(AccountId),
             boards: text("board_id")
                 .map(|board_id| {
                     vec![BoardTarget {
@@ -107,7 +108,7 @@ mod tests {
         assert_eq!(pins[0].title.as_deref(), Some("Salad, green"));
         assert_eq!(pins[0].description.as_deref(), Some("two\nlines"));
         assert_eq!(pins[0].boards[0].board_id, "123");
-        assert_eq!(pins[0].account_id, Some(1));
+        assert_eq!(pins[0].account_id, Some(AccountId(1)));
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod csv_input;
 mod queue;
 mod run;
 
+use pinpace_engine::AccountId;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -58,7 +59,7 @@ enum Command {
     /// List an account's boards and sections from Pinterest (token from PINPACE_TOKENS).
     Boards {
         #[arg(long)]
-        account: i64,
+        account: AccountId,
         #[arg(long)]
         tokens_stdin: bool,
     },
@@ -95,14 +96,14 @@ enum AccountCommand {
     /// Refresh the cached board and section list of a connected account.
     SyncBoards {
         #[arg(long)]
-        account: i64,
+        account: AccountId,
         #[command(flatten)]
         secrets: connect::SecretsArgs,
     },
     /// Set an account's limits: a preset, or a JSON file with a list of limits.
     Limits {
         #[arg(long)]
-        account: i64,
+        account: AccountId,
         #[arg(long, value_enum, conflicts_with = "custom")]
         preset: Option<PresetArg>,
         #[arg(long)]

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use pinpace_engine::api::{bulk, queue, Offline};
 use pinpace_engine::queue::PinEdit;
 use pinpace_engine::EngineError;
+use pinpace_engine::JobId;
 
 #[derive(Subcommand)]
 pub enum QueueCommand {
@@ -35,12 +36,12 @@ pub enum QueueCommand {
 pub struct JobIds {
     /// The jobs' ids (see `pinpace-cli jobs`).
     #[arg(required = true, num_args = 1..)]
-    ids: Vec<i64>,
+    ids: Vec<JobId>,
 }
 
 #[derive(Args)]
 pub struct EditArgs {
-    job_id: i64,
+    job_id: JobId,
     #[arg(long)]
     board: String,
     #[arg(long)]

@@ -3,6 +3,7 @@
 //! each event as a JSON line, and stops when the queue has drained (with `--until-drained`),
 //! after `--max-seconds`, or on Ctrl-C / SIGTERM, letting attempts in flight finish.
 
+use crate::AccountId;
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
@@ -92,7 +93,7 @@ pub fn load_tokens(from_stdin: bool) -> Result<MemoryTokenStore, EngineError> {
     let store = MemoryTokenStore::default();
     let app = app_from_env();
     for (id, entry) in entries {
-        let id: i64 = id
+        let id: AccountId = id
             .parse()
             .map_err(|_| bad(format!("token key {id:?} is not an account id")))?;
         let set = TokenSet {

@@ -12,8 +12,8 @@ fn t(s: i64) -> DateTime<Utc> {
 
 fn standard() -> Pacer {
     let mut p = Pacer::new(&Preset::Standard.limits());
-    p.set_account_limits(1, &Preset::Standard.limits());
-    p.set_account_limits(2, &Preset::Standard.limits());
+    p.set_account_limits(AccountId(1), &Preset::Standard.limits());
+    p.set_account_limits(AccountId(2), &Preset::Standard.limits());
     p
 }
 
@@ -22,8 +22,8 @@ fn paces_org_write_at_exactly_100_a_minute() {
     let mut p = standard();
     let mut now = t(0);
     for _ in 0..250 {
-        now = p.next_slot(1, Category::OrgWrite, now);
-        p.record_send(1, Category::OrgWrite, now);
+        now = p.next_slot(AccountId(1), Category::OrgWrite, now);
+        p.record_send(AccountId(1), Category::OrgWrite, now);
     }
     // 100 at t=0 (the 100/s universal limit lets them go within a second), 100 at 60, 50 at 120.
     assert!(now >= t(120) && now < t(122), "{now}");
@@ -32,9 +32,9 @@ fn paces_org_write_at_exactly_100_a_minute() {
 #[test]
 fn one_paused_lane_does_not_hold_another() {
     let mut p = standard();
-    p.pause(1, t(600), PauseReason::RateLimited);
-    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(600));
-    assert_eq!(p.next_slot(2, Category::OrgWrite, t(0)), t(0));
+    p.pause(AccountId(1), t(600), PauseReason::RateLimited);
+    assert_eq!(p.next_slot(AccountId(1), Category::OrgWrite, t(0)), t(600));
+    assert_eq!(p.next_slot(AccountId(2), Category::OrgWrite, t(0)), t(0));
 }
 
 #[test]
@@ -49,9 +49,9 @@ fn a_lower_limit_in_the_headers_is_learned_and_held() {
         remaining: Some(59),
         ..Default::default()
     };
-    p.record_send(1, Category::OrgWrite, t(0));
-    p.observe(1, Category::OrgWrite, &signals, t(0));
-    let usage = p.usage(1, t(0));
+    p.record_send(AccountId(1), Category::OrgWrite, t(0));
+    p.observe(AccountId(1), Category::OrgWrite, &signals, t(0));
+    let usage = p.usage(AccountId(1), t(0));
     assert!(
         usage
             .iter()
@@ -68,9 +68,9 @@ fn remaining_below_our_count_is_taken_as_unseen_sends() {
         remaining: Some(10),
         ..Default::default()
     };
-    p.observe(1, Category::OrgWrite, &signals, t(0));
+    p.observe(AccountId(1), Category::OrgWrite, &signals, t(0));
     let write = p
-        .usage(1, t(0))
+        .usage(AccountId(1), t(0))
         .into_iter()
         .find(|u| u.category == Some(Category::OrgWrite))
         .unwrap();
@@ -81,18 +81,23 @@ fn remaining_below_our_count_is_taken_as_unseen_sends() {
 fn a_bare_429_caps_the_busiest_window_and_pauses() {
     let mut p = standard();
     for s in 0..60 {
-        p.record_send(1, Category::OrgWrite, t(s));
+        p.record_send(AccountId(1), Category::OrgWrite, t(s));
     }
     // The 60th send was refused with no headers at all.
-    p.observe_429(1, Category::OrgWrite, &RateLimitSignals::default(), t(59));
+    p.observe_429(
+        AccountId(1),
+        Category::OrgWrite,
+        &RateLimitSignals::default(),
+        t(59),
+    );
     let write = p
-        .usage(1, t(59))
+        .usage(AccountId(1), t(59))
         .into_iter()
         .find(|u| u.category == Some(Category::OrgWrite))
         .unwrap();
     assert_eq!(write.limit, 59);
-    assert!(p.paused(1, t(59)).is_some());
-    assert!(p.next_slot(1, Category::OrgWrite, t(59)) >= t(60));
+    assert!(p.paused(AccountId(1), t(59)).is_some());
+    assert!(p.next_slot(AccountId(1), Category::OrgWrite, t(59)) >= t(60));
 }
 
 #[test]
@@ -102,23 +107,23 @@ fn retry_after_is_a_floor_that_is_never_shortened() {
         retry_after_at: Some(t(300)),
         ..Default::default()
     };
-    p.observe_429(1, Category::OrgWrite, &long, t(0));
+    p.observe_429(AccountId(1), Category::OrgWrite, &long, t(0));
     let short = RateLimitSignals {
         retry_after_at: Some(t(10)),
         ..Default::default()
     };
-    p.observe_429(1, Category::OrgWrite, &short, t(1));
-    assert_eq!(p.next_slot(1, Category::OrgWrite, t(1)), t(300));
+    p.observe_429(AccountId(1), Category::OrgWrite, &short, t(1));
+    assert_eq!(p.next_slot(AccountId(1), Category::OrgWrite, t(1)), t(300));
 }
 
 #[test]
 fn trial_apps_share_the_daily_quota_across_accounts() {
     let mut p = Pacer::new(&Preset::Trial.limits());
     for s in 0..300 {
-        p.record_send(1 + (s % 2), Category::OrgWrite, t(s));
+        p.record_send(AccountId(1 + (s % 2)), Category::OrgWrite, t(s));
     }
-    assert!(p.next_slot(2, Category::OrgWrite, t(300)) >= t(86_400));
-    assert_eq!(p.next_slot(2, Category::OrgRead, t(300)), t(300));
+    assert!(p.next_slot(AccountId(2), Category::OrgWrite, t(300)) >= t(86_400));
+    assert_eq!(p.next_slot(AccountId(2), Category::OrgRead, t(300)), t(300));
 }
 
 #[test]
@@ -138,8 +143,8 @@ fn remaining_goes_to_the_window_the_policy_list_names() {
         remaining: Some(40),
         ..Default::default()
     };
-    p.observe(1, Category::OrgWrite, &signals, t(0));
-    let usage = p.usage(1, t(0));
+    p.observe(AccountId(1), Category::OrgWrite, &signals, t(0));
+    let usage = p.usage(AccountId(1), t(0));
     let universal = usage.iter().find(|u| u.category.is_none()).unwrap();
     assert_eq!(universal.used, 60, "the per-second policy was named first");
     let write = usage
@@ -152,14 +157,28 @@ fn remaining_goes_to_the_window_the_policy_list_names() {
 #[test]
 fn a_bare_429_at_low_usage_backs_off_without_lowering_any_limit() {
     let mut p = standard();
-    p.record_send(1, Category::OrgWrite, t(0));
-    p.observe_429(1, Category::OrgWrite, &RateLimitSignals::default(), t(0));
-    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(5));
-    p.record_send(1, Category::OrgWrite, t(5));
-    p.observe_429(1, Category::OrgWrite, &RateLimitSignals::default(), t(5));
-    assert_eq!(p.next_slot(1, Category::OrgWrite, t(5)), t(15), "doubled");
+    p.record_send(AccountId(1), Category::OrgWrite, t(0));
+    p.observe_429(
+        AccountId(1),
+        Category::OrgWrite,
+        &RateLimitSignals::default(),
+        t(0),
+    );
+    assert_eq!(p.next_slot(AccountId(1), Category::OrgWrite, t(0)), t(5));
+    p.record_send(AccountId(1), Category::OrgWrite, t(5));
+    p.observe_429(
+        AccountId(1),
+        Category::OrgWrite,
+        &RateLimitSignals::default(),
+        t(5),
+    );
+    assert_eq!(
+        p.next_slot(AccountId(1), Category::OrgWrite, t(5)),
+        t(15),
+        "doubled"
+    );
     let write = p
-        .usage(1, t(5))
+        .usage(AccountId(1), t(5))
         .into_iter()
         .find(|u| u.category == Some(Category::OrgWrite))
         .unwrap();
@@ -167,11 +186,21 @@ fn a_bare_429_at_low_usage_backs_off_without_lowering_any_limit() {
         write.limit, 100,
         "nothing learned from a 429 that said nothing"
     );
-    p.observe(1, Category::OrgWrite, &RateLimitSignals::default(), t(20));
-    p.record_send(1, Category::OrgWrite, t(20));
-    p.observe_429(1, Category::OrgWrite, &RateLimitSignals::default(), t(20));
+    p.observe(
+        AccountId(1),
+        Category::OrgWrite,
+        &RateLimitSignals::default(),
+        t(20),
+    );
+    p.record_send(AccountId(1), Category::OrgWrite, t(20));
+    p.observe_429(
+        AccountId(1),
+        Category::OrgWrite,
+        &RateLimitSignals::default(),
+        t(20),
+    );
     assert_eq!(
-        p.next_slot(1, Category::OrgWrite, t(20)),
+        p.next_slot(AccountId(1), Category::OrgWrite, t(20)),
         t(25),
         "a success resets the streak"
     );
@@ -186,8 +215,8 @@ fn a_429_with_only_a_reset_waits_for_the_reset() {
         remaining: Some(0),
         ..Default::default()
     };
-    p.observe_429(1, Category::OrgWrite, &signals, t(0));
-    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(40));
+    p.observe_429(AccountId(1), Category::OrgWrite, &signals, t(0));
+    assert_eq!(p.next_slot(AccountId(1), Category::OrgWrite, t(0)), t(40));
 }
 
 #[test]
@@ -199,8 +228,8 @@ fn a_429_that_names_no_wait_still_backs_off() {
         remaining: Some(3),
         ..Default::default()
     };
-    p.observe_429(1, Category::OrgWrite, &odd, t(0));
-    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(5));
+    p.observe_429(AccountId(1), Category::OrgWrite, &odd, t(0));
+    assert_eq!(p.next_slot(AccountId(1), Category::OrgWrite, t(0)), t(5));
 }
 
 #[test]
@@ -210,16 +239,19 @@ fn retry_after_on_any_answer_is_a_floor_that_resume_keeps() {
         retry_after_at: Some(t(120)),
         ..Default::default()
     };
-    p.observe(1, Category::OrgWrite, &busy, t(0));
-    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(120));
-    p.pause(1, t(10), PauseReason::NeedsReconnect);
-    p.resume(1);
+    p.observe(AccountId(1), Category::OrgWrite, &busy, t(0));
+    assert_eq!(p.next_slot(AccountId(1), Category::OrgWrite, t(0)), t(120));
+    p.pause(AccountId(1), t(10), PauseReason::NeedsReconnect);
+    p.resume(AccountId(1));
     assert_eq!(
-        p.next_slot(1, Category::OrgWrite, t(0)),
+        p.next_slot(AccountId(1), Category::OrgWrite, t(0)),
         t(120),
         "the user's resume does not undercut the server"
     );
-    assert_eq!(p.paused(1, t(0)), Some((t(120), PauseReason::RateLimited)));
+    assert_eq!(
+        p.paused(AccountId(1), t(0)),
+        Some((t(120), PauseReason::RateLimited))
+    );
 }
 
 #[test]
@@ -238,26 +270,43 @@ fn a_429s_wait_outlives_a_reconnect_and_the_users_resume() {
     };
     for signals in [retry_after, reset_only] {
         let mut p = standard();
-        p.record_send(1, Category::OrgWrite, t(0));
-        p.observe_429(1, Category::OrgWrite, &signals, t(0));
-        assert_eq!(p.server_floor(1, t(0)), Some(t(300)), "{signals:?}");
+        p.record_send(AccountId(1), Category::OrgWrite, t(0));
+        p.observe_429(AccountId(1), Category::OrgWrite, &signals, t(0));
+        assert_eq!(
+            p.server_floor(AccountId(1), t(0)),
+            Some(t(300)),
+            "{signals:?}"
+        );
         // The token went bad meanwhile; the user reconnects (the engine then resumes the lane),
         // and resumes once more for good measure, with the account's limits set again.
-        p.pause(1, t(0) + TimeDelta::days(3650), PauseReason::NeedsReconnect);
-        p.resume(1);
-        p.set_account_limits(1, &Preset::Standard.limits());
-        p.resume(1);
+        p.pause(
+            AccountId(1),
+            t(0) + TimeDelta::days(3650),
+            PauseReason::NeedsReconnect,
+        );
+        p.resume(AccountId(1));
+        p.set_account_limits(AccountId(1), &Preset::Standard.limits());
+        p.resume(AccountId(1));
         assert_eq!(
-            p.next_slot(1, Category::OrgWrite, t(1)),
+            p.next_slot(AccountId(1), Category::OrgWrite, t(1)),
             t(300),
             "a resume must not undercut the server: {signals:?}"
         );
-        assert_eq!(p.server_floor(1, t(1)), Some(t(300)));
-        assert_eq!(p.paused(1, t(1)), Some((t(300), PauseReason::RateLimited)));
-        assert_eq!(p.next_slot(1, Category::OrgWrite, t(299)), t(300));
+        assert_eq!(p.server_floor(AccountId(1), t(1)), Some(t(300)));
+        assert_eq!(
+            p.paused(AccountId(1), t(1)),
+            Some((t(300), PauseReason::RateLimited))
+        );
+        assert_eq!(
+            p.next_slot(AccountId(1), Category::OrgWrite, t(299)),
+            t(300)
+        );
         // Once the floor has passed, the lane sends at once.
-        assert_eq!(p.next_slot(1, Category::OrgWrite, t(300)), t(300));
-        assert_eq!(p.paused(1, t(300)), None);
+        assert_eq!(
+            p.next_slot(AccountId(1), Category::OrgWrite, t(300)),
+            t(300)
+        );
+        assert_eq!(p.paused(AccountId(1), t(300)), None);
     }
 }
 
@@ -281,17 +330,17 @@ fn a_window_the_server_lists_and_we_lack_is_taken_on() {
         ..Default::default()
     };
     for _ in 0..5 {
-        p.record_send(1, Category::OrgWrite, t(0));
+        p.record_send(AccountId(1), Category::OrgWrite, t(0));
     }
-    p.observe(1, Category::OrgWrite, &signals, t(0));
-    assert_eq!(p.next_slot(1, Category::OrgWrite, t(0)), t(10));
+    p.observe(AccountId(1), Category::OrgWrite, &signals, t(0));
+    assert_eq!(p.next_slot(AccountId(1), Category::OrgWrite, t(0)), t(10));
     // Only that account, only that category.
-    assert_eq!(p.next_slot(1, Category::OrgRead, t(0)), t(0));
-    assert_eq!(p.next_slot(2, Category::OrgWrite, t(0)), t(0));
+    assert_eq!(p.next_slot(AccountId(1), Category::OrgRead, t(0)), t(0));
+    assert_eq!(p.next_slot(AccountId(2), Category::OrgWrite, t(0)), t(0));
     // Seen twice, added once.
-    p.observe(1, Category::OrgWrite, &signals, t(1));
+    p.observe(AccountId(1), Category::OrgWrite, &signals, t(1));
     let tens = p
-        .usage(1, t(1))
+        .usage(AccountId(1), t(1))
         .into_iter()
         .filter(|u| u.window_secs == 10)
         .count();
@@ -303,24 +352,24 @@ fn new_limits_keep_what_was_sent_and_the_servers_floor() {
     let mut p = standard();
     let mut sends = Vec::new();
     for i in 0..8 {
-        p.record_send(1, Category::OrgWrite, t(i));
-        sends.push((1, Category::OrgWrite, t(i)));
+        p.record_send(AccountId(1), Category::OrgWrite, t(i));
+        sends.push((AccountId(1), Category::OrgWrite, t(i)));
     }
-    sends.push((2, Category::OrgWrite, t(3)));
-    p.hold_until(1, t(20));
+    sends.push((AccountId(2), Category::OrgWrite, t(3)));
+    p.hold_until(AccountId(1), t(20));
     let slower = [LimitSpec {
         scope: LimitScope::User,
         category: Some(Category::OrgWrite),
         limit: 8,
         window_secs: 60,
     }];
-    p.replace_limits(1, &slower, &[], &sends);
+    p.replace_limits(AccountId(1), &slower, &[], &sends);
     // Eight already went out in this minute: the next waits for the first to leave the window,
     // and never before the server's floor.
-    assert_eq!(p.next_slot(1, Category::OrgWrite, t(10)), t(60));
-    assert_eq!(p.server_floor(1, t(10)), Some(t(20)));
+    assert_eq!(p.next_slot(AccountId(1), Category::OrgWrite, t(10)), t(60));
+    assert_eq!(p.server_floor(AccountId(1), t(10)), Some(t(20)));
     // Another account is not touched.
-    assert_eq!(p.next_slot(2, Category::OrgWrite, t(10)), t(10));
+    assert_eq!(p.next_slot(AccountId(2), Category::OrgWrite, t(10)), t(10));
 }
 
 #[test]
@@ -343,13 +392,13 @@ fn a_tier_change_keeps_what_the_server_taught_and_leaves_trial_at_once() {
         remaining: Some(2),
         ..Default::default()
     };
-    p.record_send(1, Category::OrgWrite, t(0));
-    p.observe(1, Category::OrgWrite, &signals, t(1));
+    p.record_send(AccountId(1), Category::OrgWrite, t(0));
+    p.observe(AccountId(1), Category::OrgWrite, &signals, t(1));
     // The user picks standard again (100 a minute): the window keeps the server's 6 and the
     // four sends it counted, and the taught 10-minute window stays.
-    let log = [(1, Category::OrgWrite, t(0))];
-    p.replace_limits(1, &Preset::Standard.limits(), &[], &log);
-    let usage = p.usage(1, t(2));
+    let log = [(AccountId(1), Category::OrgWrite, t(0))];
+    p.replace_limits(AccountId(1), &Preset::Standard.limits(), &[], &log);
+    let usage = p.usage(AccountId(1), t(2));
     let minute = usage
         .iter()
         .find(|u| u.category == Some(Category::OrgWrite) && u.window_secs == 60)
@@ -360,13 +409,13 @@ fn a_tier_change_keeps_what_the_server_taught_and_leaves_trial_at_once() {
     // Trial access is per app: its day limit arrives counting every account's sends...
     let trial = Preset::Trial.limits();
     let many: Vec<_> = (0..300)
-        .map(|i| (1 + i % 2, Category::OrgWrite, t(100 + i)))
+        .map(|i| (AccountId(1 + i % 2), Category::OrgWrite, t(100 + i)))
         .collect();
-    p.replace_limits(2, &trial, &trial, &many);
+    p.replace_limits(AccountId(2), &trial, &trial, &many);
     assert!(p.has_app_limits());
-    assert!(p.next_slot(2, Category::OrgWrite, t(1000)) >= t(86_400));
+    assert!(p.next_slot(AccountId(2), Category::OrgWrite, t(1000)) >= t(86_400));
     // ...and leaving it (no account on trial any more) drops the app-wide quota at once.
-    p.replace_limits(2, &Preset::Standard.limits(), &[], &many);
+    p.replace_limits(AccountId(2), &Preset::Standard.limits(), &[], &many);
     assert!(!p.has_app_limits());
-    assert!(p.next_slot(2, Category::OrgWrite, t(1000)) < t(1100));
+    assert!(p.next_slot(AccountId(2), Category::OrgWrite, t(1000)) < t(1100));
 }

@@ -1,3 +1,4 @@
+use crate::{AccountId, JobId};
 use chrono::TimeDelta;
 
 use super::*;
@@ -14,7 +15,7 @@ fn board(id: &str, name: &str) -> Board {
 }
 
 /// An account with three cached boards (Recipes has a section 7), and a pin on `boards`.
-fn setup(boards: &[&str]) -> (Store, i64, Vec<i64>) {
+fn setup(boards: &[&str]) -> (Store, AccountId, Vec<JobId>) {
     let mut store = Store::open_in_memory().unwrap();
     let a = store
         .insert_account("Studio", &Environment::Sandbox, now())
@@ -55,7 +56,7 @@ fn setup(boards: &[&str]) -> (Store, i64, Vec<i64>) {
 }
 
 /// Moves a job along `path` (each a legal move), as the scheduler would.
-fn walk(store: &mut Store, id: i64, path: &[JobState]) {
+fn walk(store: &mut Store, id: JobId, path: &[JobState]) {
     for &to in path {
         store
             .transition(id, to, "test", None, &JobPatch::default(), now())
@@ -63,7 +64,7 @@ fn walk(store: &mut Store, id: i64, path: &[JobState]) {
     }
 }
 
-fn fail(store: &mut Store, id: i64, may_have_been_created: bool) {
+fn fail(store: &mut Store, id: JobId, may_have_been_created: bool) {
     walk(store, id, &[JobState::Due, JobState::InFlight]);
     let patch = JobPatch {
         attempt: Some(3),
@@ -77,7 +78,7 @@ fn fail(store: &mut Store, id: i64, may_have_been_created: bool) {
         .unwrap();
 }
 
-fn publish(store: &mut Store, id: i64) {
+fn publish(store: &mut Store, id: JobId) {
     walk(
         store,
         id,
@@ -98,7 +99,7 @@ fn edit() -> PinEdit {
 }
 
 /// Everything an edit could change: the job, its pin, its history, and the pins table's size.
-fn snapshot(store: &Store, id: i64) -> (Job, PinContent, usize, i64) {
+fn snapshot(store: &Store, id: JobId) -> (Job, PinContent, usize, i64) {
     let job = store.job(id).unwrap();
     let pin = store.pin(job.pin_id).unwrap();
     let events = store.job_history(id).unwrap().len();
@@ -366,7 +367,7 @@ fn a_pin_that_may_already_be_on_pinterest_is_not_edited_before_the_board_is_chec
 #[test]
 fn a_draft_needs_an_account_and_an_image() {
     let (mut store, a, _) = setup(&["111"]);
-    let draft = |account: Option<i64>, image: Option<&str>| ComposeRequest {
+    let draft = |account: Option<AccountId>, image: Option<&str>| ComposeRequest {
         title: Some("Idea".into()),
         image_url: image.map(Into::into),
         account_id: account,
@@ -396,7 +397,7 @@ fn a_draft_needs_an_account_and_an_image() {
 #[test]
 fn an_unknown_job_is_not_found() {
     let (mut store, _, _) = setup(&["111"]);
-    let err = edit_and_requeue(&mut store, 999, &edit(), now()).unwrap_err();
+    let err = edit_and_requeue(&mut store, JobId(999), &edit(), now()).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 }
 

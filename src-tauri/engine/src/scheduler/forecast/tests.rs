@@ -1,15 +1,17 @@
 use super::*;
 use crate::pacing::{LimitSpec, Preset};
 use crate::pinterest::ratelimit::RateLimitSignals;
+use crate::AccountId;
+use crate::PinId;
 
 fn t(s: i64) -> DateTime<Utc> {
     DateTime::UNIX_EPOCH + TimeDelta::seconds(s)
 }
 
-fn job(id: i64, account: i64, due: i64) -> Job {
+fn job(id: i64, account: AccountId, due: i64) -> Job {
     Job {
-        id,
-        pin_id: id,
+        id: JobId(id),
+        pin_id: PinId(id),
         account_id: Some(account),
         board_id: Some("1".into()),
         section_id: None,
@@ -28,11 +30,11 @@ fn job(id: i64, account: i64, due: i64) -> Job {
     }
 }
 
-fn kitchen() -> HashMap<i64, String> {
-    HashMap::from([(1, "Kitchen Studio".to_string())])
+fn kitchen() -> HashMap<AccountId, String> {
+    HashMap::from([(AccountId(1), "Kitchen Studio".to_string())])
 }
 
-fn standard_pacer(accounts: &[i64]) -> Pacer {
+fn standard_pacer(accounts: &[AccountId]) -> Pacer {
     let mut p = Pacer::new(&[]);
     for &a in accounts {
         p.set_account_limits(a, &Preset::Standard.limits());
@@ -42,8 +44,8 @@ fn standard_pacer(accounts: &[i64]) -> Pacer {
 
 #[test]
 fn pins_under_the_limit_go_on_time() {
-    let jobs: Vec<Job> = (0..50).map(|i| job(i, 1, 100 + i)).collect();
-    let f = forecast(&jobs, &standard_pacer(&[1]), &kitchen(), t(0));
+    let jobs: Vec<Job> = (0..50).map(|i| job(i, AccountId(1), 100 + i)).collect();
+    let f = forecast(&jobs, &standard_pacer(&[AccountId(1)]), &kitchen(), t(0));
     assert_eq!(f.entries.len(), 50);
     assert!(f.entries.iter().all(|e| e.late_seconds == 0));
     assert!(f.warnings.is_empty());
@@ -52,8 +54,8 @@ fn pins_under_the_limit_go_on_time() {
 #[test]
 fn a_burst_over_org_write_is_flagged_with_the_limit_and_the_delay() {
     // 250 pins all due at t=60 on one account: 100 go at 60, 100 at 120, 50 at 180.
-    let jobs: Vec<Job> = (0..250).map(|i| job(i, 1, 60)).collect();
-    let f = forecast(&jobs, &standard_pacer(&[1]), &kitchen(), t(0));
+    let jobs: Vec<Job> = (0..250).map(|i| job(i, AccountId(1), 60)).collect();
+    let f = forecast(&jobs, &standard_pacer(&[AccountId(1)]), &kitchen(), t(0));
     let last = f.entries.iter().map(|e| e.expected_at).max().unwrap();
     assert!(last >= t(180) && last < t(182), "{last}");
     let late = f.entries.iter().filter(|e| e.late_seconds > 60).count();
@@ -83,10 +85,10 @@ fn a_warning_names_the_account_and_says_what_pinterest_allows() {
         limit: 6,
         window_secs: 60,
     };
-    p.set_account_limits(1, std::slice::from_ref(&six));
-    p.set_account_limits(2, &[six]);
-    let mut jobs: Vec<Job> = (0..18).map(|i| job(i, 1, 60)).collect();
-    jobs.extend((0..18).map(|i| job(100 + i, 2, 60)));
+    p.set_account_limits(AccountId(1), std::slice::from_ref(&six));
+    p.set_account_limits(AccountId(2), &[six]);
+    let mut jobs: Vec<Job> = (0..18).map(|i| job(i, AccountId(1), 60)).collect();
+    jobs.extend((0..18).map(|i| job(100 + i, AccountId(2), 60)));
     let f = forecast(&jobs, &p, &kitchen(), t(0));
     assert_eq!(
         f.warnings,
@@ -102,13 +104,13 @@ fn a_warning_names_the_account_and_says_what_pinterest_allows() {
 
 #[test]
 fn pins_held_by_the_servers_retry_after_say_so() {
-    let mut p = standard_pacer(&[1]);
+    let mut p = standard_pacer(&[AccountId(1)]);
     let wait = RateLimitSignals {
         retry_after_at: Some(t(600)),
         ..Default::default()
     };
-    p.observe_429(1, Category::OrgWrite, &wait, t(0));
-    let jobs: Vec<Job> = (0..2).map(|i| job(i, 1, 10)).collect();
+    p.observe_429(AccountId(1), Category::OrgWrite, &wait, t(0));
+    let jobs: Vec<Job> = (0..2).map(|i| job(i, AccountId(1), 10)).collect();
     let f = forecast(&jobs, &p, &kitchen(), t(0));
     assert!(f.entries.iter().all(|e| e.expected_at == t(600)));
     assert_eq!(f.entries[0].held_by.as_deref(), Some("rate_limited pause"));
@@ -123,9 +125,9 @@ fn pins_held_by_the_servers_retry_after_say_so() {
 
 #[test]
 fn an_overdue_pin_is_called_overdue() {
-    let mut late = job(1, 1, -600);
+    let mut late = job(1, AccountId(1), -600);
     late.state = JobState::Due;
-    let f = forecast(&[late], &standard_pacer(&[1]), &kitchen(), t(0));
+    let f = forecast(&[late], &standard_pacer(&[AccountId(1)]), &kitchen(), t(0));
     assert_eq!(f.entries[0].held_by, None);
     assert_eq!(
         f.warnings,
@@ -136,12 +138,12 @@ fn an_overdue_pin_is_called_overdue() {
 #[test]
 fn a_shared_daily_quota_is_split_and_reported() {
     let mut p = Pacer::new(&Preset::Trial.limits());
-    p.set_account_limits(1, &[]);
-    p.set_account_limits(2, &[]);
+    p.set_account_limits(AccountId(1), &[]);
+    p.set_account_limits(AccountId(2), &[]);
     let mut jobs = vec![];
     for i in 0..200 {
-        jobs.push(job(i, 1, 10));
-        jobs.push(job(1000 + i, 2, 10));
+        jobs.push(job(i, AccountId(1), 10));
+        jobs.push(job(1000 + i, AccountId(2), 10));
     }
     let f = forecast(&jobs, &p, &kitchen(), t(0));
     let day = f
@@ -150,7 +152,7 @@ fn a_shared_daily_quota_is_split_and_reported() {
         .filter(|e| e.expected_at < t(86_400))
         .collect::<Vec<_>>();
     assert_eq!(day.len(), 300, "org_write 300/day for the whole app");
-    let first = day.iter().filter(|e| e.account_id == 1).count();
+    let first = day.iter().filter(|e| e.account_id == AccountId(1)).count();
     assert!((140..=160).contains(&first), "fair split, got {first}");
     let shared = "the limit is 300 writes a day, shared by all the accounts of your \
                   Pinterest app";

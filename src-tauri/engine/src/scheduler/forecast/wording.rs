@@ -2,13 +2,14 @@
 //! ("6 writes a minute for this account": Pinterest's tier, the user's own list, or what the
 //! server showed, so the sentence does not claim which), a pause by what it is waiting for.
 
+use crate::AccountId;
 use std::collections::HashMap;
 
 use crate::pacing::{LimitScope, PauseReason, WindowUsage};
 use crate::pinterest::types::Category;
 
 /// The account's name from the store, or "account N" when it has none.
-pub(super) fn account_label(names: &HashMap<i64, String>, id: i64) -> String {
+pub(super) fn account_label(names: &HashMap<AccountId, String>, id: AccountId) -> String {
     names
         .get(&id)
         .map(|n| n.trim())
@@ -155,10 +156,13 @@ mod tests {
 
     #[test]
     fn an_account_is_named_and_an_unknown_one_numbered() {
-        let names = HashMap::from([(1, "Kitchen Studio".to_string()), (2, "  ".to_string())]);
-        assert_eq!(account_label(&names, 1), "Kitchen Studio");
-        assert_eq!(account_label(&names, 2), "account 2");
-        assert_eq!(account_label(&names, 3), "account 3");
+        let names = HashMap::from([
+            (AccountId(1), "Kitchen Studio".to_string()),
+            (AccountId(2), "  ".to_string()),
+        ]);
+        assert_eq!(account_label(&names, AccountId(1)), "Kitchen Studio");
+        assert_eq!(account_label(&names, AccountId(2)), "account 2");
+        assert_eq!(account_label(&names, AccountId(3)), "account 3");
     }
 
     #[test]

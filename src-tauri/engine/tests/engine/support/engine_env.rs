@@ -2,6 +2,8 @@
 //! scheduler tests: a temporary database, accounts connected to the simulator with tokens in a
 //! memory token store, helpers to queue pins and to drive time until a condition holds.
 
+use pinpace_engine::AccountId;
+use pinpace_engine::JobId;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,7 +28,7 @@ pub struct QueuedPin {
 }
 
 pub struct Lane {
-    pub id: i64,
+    pub id: AccountId,
     pub sim_account: String,
     pub board: Board,
 }
@@ -102,7 +104,7 @@ pub fn test_config() -> EngineConfig {
 
 /// Fresh tokens from the simulator for `sim_account`, stored as PinPace's account `id` (what a
 /// connect or a reconnect leaves behind).
-fn sign_in(sim: &SimHandle, tokens: &MemoryTokenStore, id: i64, sim_account: &str) {
+fn sign_in(sim: &SimHandle, tokens: &MemoryTokenStore, id: AccountId, sim_account: &str) {
     let issued = sim.issue_tokens(sim_account).unwrap();
     tokens
         .store_tokens(
@@ -136,7 +138,7 @@ impl World {
     }
 
     /// Queues `n` pins for lane `lane`, due at `at`.
-    pub fn queue(&self, lane: usize, n: usize, at: DateTime<Utc>, prefix: &str) -> Vec<i64> {
+    pub fn queue(&self, lane: usize, n: usize, at: DateTime<Utc>, prefix: &str) -> Vec<JobId> {
         (0..n)
             .map(|i| {
                 let pin = QueuedPin {
@@ -151,7 +153,7 @@ impl World {
     }
 
     /// Queues one pin for lane `lane`'s board, due at `at`, and wakes the engine.
-    pub fn queue_pin(&self, lane: usize, pin: &QueuedPin, at: DateTime<Utc>) -> i64 {
+    pub fn queue_pin(&self, lane: usize, pin: &QueuedPin, at: DateTime<Utc>) -> JobId {
         let l = &self.lanes[lane];
         let req = ComposeRequest {
             title: Some(pin.title.clone()),

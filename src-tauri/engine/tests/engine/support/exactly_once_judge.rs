@@ -3,6 +3,7 @@
 //! checks, image by image, that every job's pin exists once, that a published job holds the id
 //! of the pin made from its own image, and that nothing was throttled or sent early.
 
+use pinpace_engine::JobId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -12,7 +13,7 @@ use pinpace_engine::store::job_state::JobState;
 use super::engine_env::{QueuedPin, World};
 
 /// A queued job and the image URL its pin was made from.
-pub type QueuedJob = (i64, String);
+pub type QueuedJob = (JobId, String);
 
 fn queue_one(w: &World, lane: usize, title: &str, image: &str, at: DateTime<Utc>) -> QueuedJob {
     let pin = QueuedPin {
