@@ -11,6 +11,7 @@ use super::{queue, transfer, Offline, Workspace};
 use crate::clock::ManualClock;
 use crate::compose::{BoardTarget, ComposeRequest};
 use crate::error::ErrorCode;
+use crate::pin_text::PinText;
 use crate::pinterest::types::Board;
 use crate::pinterest::Environment;
 use crate::store::job_state::JobState;
@@ -47,7 +48,10 @@ fn fixture() -> Fixture {
 impl Fixture {
     fn pin(&self, title: &str, hours: i64) -> i64 {
         let request = ComposeRequest {
-            title: Some(title.into()),
+            text: PinText {
+                title: Some(title.into()),
+                ..Default::default()
+            },
             image_url: Some("https://example.com/x.jpg".into()),
             account_id: Some(self.account),
             boards: vec![BoardTarget {
