@@ -1,7 +1,8 @@
 //! Composing pins: the one entry point the desktop UI, the CLI and imports use to create a draft
 //! or schedule a pin on one or several boards. Everything is validated before anything is written
-//! (Pinterest's field limits, URL syntax, digit-only board ids, a known account, a time that is not
-//! in the past, a readable PNG/JPEG), and the pin with all its jobs is written all or nothing.
+//! (the pin's text by `PinText::check`, URL syntax, digit-only board ids, a known account, a time
+//! that is not in the past, a readable PNG/JPEG), and the pin with all its jobs is written all or
+//! nothing.
 
 use crate::AccountId;
 use crate::JobId;
@@ -12,7 +13,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
 
 use crate::error::{EngineError, ErrorCode};
-use crate::pinterest::types::limits;
+use crate::pin_text::{is_http_url, PinText};
 use crate::scheduler::schedule_time;
 use crate::store::job_state::JobState;
 use crate::store::jobs::NewJob;
@@ -24,14 +25,10 @@ use crate::store::Store;
 #[serde(deny_unknown_fields)]
 #[ts(export, optional_fields)]
 pub struct ComposeRequest {
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub link: Option<String>,
-    #[serde(default)]
-    pub alt_text: Option<String>,
+    /// Title, description, link and alt text, at the top level of the JSON.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub text: PinText,
     /// A local PNG or JPEG, copied into the data directory.
     #[serde(default)]
     #[ts(as = "Option<String>")]
@@ -86,21 +83,11 @@ pub(crate) fn invalid(field: &str, message: impl Into<String>) -> EngineError {
     )
 }
 
-fn check_len(field: &str, value: &Option<String>, max: usize) -> Result<(), EngineError> {
-    let n = value.as_deref().map_or(0, |v| v.chars().count());
-    if n > max {
-        return Err(invalid(
-            field,
-            format!("is {n} characters; Pinterest allows {max}"),
-        ));
-    }
-    Ok(())
-}
-
 pub fn check_http_url(field: &str, value: &str) -> Result<(), EngineError> {
-    match url::Url::parse(value) {
-        Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => Ok(()),
-        _ => Err(invalid(field, format!("{value:?} is not an http(s) URL"))),
+    if is_http_url(value) {
+        Ok(())
+    } else {
+        Err(invalid(field, format!("{value:?} is not an http(s) URL")))
     }
 }
 
@@ -142,7 +129,7 @@ pub fn validate(
     req: &ComposeRequest,
     now: DateTime<Utc>,
 ) -> Result<(), EngineError> {
-    check_text(&req.title, &req.description, &req.link, &req.alt_text)?;
+    req.text.check()?;
     match (&req.image_path, &req.image_url) {
         (Some(_), Some(_)) => return Err(invalid("image", "give a file or a URL, not both")),
         (None, Some(url)) => check_http_url("image_url", url)?,
@@ -202,24 +189,6 @@ pub fn validate(
     Ok(())
 }
 
-/// A pin's text against Pinterest's limits (title, description, link, alt text), and the link
-/// as an http(s) URL. Shared by compose and the edit of a queued pin.
-pub fn check_text(
-    title: &Option<String>,
-    description: &Option<String>,
-    link: &Option<String>,
-    alt_text: &Option<String>,
-) -> Result<(), EngineError> {
-    check_len("title", title, limits::TITLE)?;
-    check_len("description", description, limits::DESCRIPTION)?;
-    check_len("link", link, limits::LINK)?;
-    check_len("alt_text", alt_text, limits::ALT_TEXT)?;
-    if let Some(link) = link {
-        check_http_url("link", link)?;
-    }
-    Ok(())
-}
-
 /// A publish time neither in the past (beyond `PAST_TOLERANCE`) nor more than `MAX_AHEAD` away.
 pub fn check_publish_time(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), EngineError> {
     if at > now + MAX_AHEAD {
@@ -256,10 +225,7 @@ pub fn write_validated(
         None => None,
     };
     let content = PinContent {
-        title: req.title.clone(),
-        description: req.description.clone(),
-        link: req.link.clone(),
-        alt_text: req.alt_text.clone(),
+        text: req.text.clone(),
         media_sha256: media,
         media_url: req.image_url.clone(),
     };

@@ -17,6 +17,7 @@ use crate::accounts::connect::{register, Connection};
 use crate::accounts::flow::{client_for, sync_boards};
 use crate::compose::{compose, BoardTarget, ComposeRequest};
 use crate::error::{EngineError, ErrorCode};
+use crate::pin_text::PinText;
 use crate::pinterest::types::UserAccount;
 use crate::pinterest::{AppCredentials, Environment, Secret};
 use crate::scheduler::tokens::TokenSet;
@@ -174,10 +175,12 @@ pub async fn seed_workspace(
         let board = lock(store).boards(account)?.into_iter().nth(i % 2);
         let draft = i % 3 == 2;
         let req = ComposeRequest {
-            title: Some(title.to_string()),
-            description: Some(description.to_string()),
-            link: Some(format!("https://example.com/demo/{}", i + 1)),
-            alt_text: Some(format!("Photo for \"{title}\"")),
+            text: PinText {
+                title: Some(title.to_string()),
+                description: Some(description.to_string()),
+                link: Some(format!("https://example.com/demo/{}", i + 1)),
+                alt_text: Some(format!("Photo for \"{title}\"")),
+            },
             image_path: Some(images.path_of(i)),
             account_id: (!draft).then_some(account),
             boards: match (&board, draft) {
@@ -205,9 +208,12 @@ pub async fn seed_workspace(
     if let Some(board) = first_board {
         for n in 1..=DEMO_BATCH {
             let req = ComposeRequest {
-                title: Some(format!("Batch cooking, day {n}")),
-                description: Some("One of a month of make-ahead meals.".into()),
-                link: Some(format!("https://example.com/demo/batch/{n}")),
+                text: PinText {
+                    title: Some(format!("Batch cooking, day {n}")),
+                    description: Some("One of a month of make-ahead meals.".into()),
+                    link: Some(format!("https://example.com/demo/batch/{n}")),
+                    ..Default::default()
+                },
                 image_path: Some(images.path_of(n)),
                 account_id: Some(slow),
                 boards: vec![BoardTarget {

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod import;
 pub mod logging;
 pub mod pacing;
+pub mod pin_text;
 pub mod pinterest;
 pub mod queue;
 pub mod scheduler;
@@ -26,6 +27,7 @@ pub mod store;
 pub use app_info::AppInfo;
 pub use error::{EngineError, ErrorCode};
 pub use ids::{AccountId, JobId, PinId};
+pub use pin_text::PinText;
 pub use store::Store;
 
 /// The engine's version, as shown in the UI and printed by the CLI.

@@ -12,6 +12,7 @@ use super::{queue, transfer, Offline, Workspace};
 use crate::clock::ManualClock;
 use crate::compose::{BoardTarget, ComposeRequest};
 use crate::error::ErrorCode;
+use crate::pin_text::PinText;
 use crate::pinterest::types::Board;
 use crate::pinterest::Environment;
 use crate::store::job_state::JobState;
@@ -48,7 +49,10 @@ fn fixture() -> Fixture {
 impl Fixture {
     fn pin(&self, title: &str, hours: i64) -> JobId {
         let request = ComposeRequest {
-            title: Some(title.into()),
+            text: PinText {
+                title: Some(title.into()),
+                ..Default::default()
+            },
             image_url: Some("https://example.com/x.jpg".into()),
             account_id: Some(self.account),
             boards: vec![BoardTarget {

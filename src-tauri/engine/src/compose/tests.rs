@@ -16,8 +16,11 @@ fn setup() -> (Store, AccountId) {
 
 fn good(account: AccountId) -> ComposeRequest {
     ComposeRequest {
-        title: Some("Salad".into()),
-        link: Some("https://example.com/salad".into()),
+        text: PinText {
+            title: Some("Salad".into()),
+            link: Some("https://example.com/salad".into()),
+            ..Default::default()
+        },
         image_url: Some("https://example.com/salad.jpg".into()),
         account_id: Some(account),
         boards: vec![
@@ -62,16 +65,19 @@ fn one_job_per_board_spaced_by_the_interval() {
 fn every_bad_field_is_refused_with_a_code_and_nothing_written() {
     let (mut store, a) = setup();
     let cases: Vec<(&str, Mutation)> = vec![
-        ("title", Box::new(|r| r.title = Some("x".repeat(101)))),
+        ("title", Box::new(|r| r.text.title = Some("x".repeat(101)))),
         (
             "description",
-            Box::new(|r| r.description = Some("x".repeat(801))),
+            Box::new(|r| r.text.description = Some("x".repeat(801))),
         ),
-        ("alt_text", Box::new(|r| r.alt_text = Some("x".repeat(501)))),
-        ("link", Box::new(|r| r.link = Some("not a url".into()))),
+        (
+            "alt_text",
+            Box::new(|r| r.text.alt_text = Some("x".repeat(501))),
+        ),
+        ("link", Box::new(|r| r.text.link = Some("not a url".into()))),
         (
             "link",
-            Box::new(|r| r.link = Some(format!("https://e.com/{}", "x".repeat(2048)))),
+            Box::new(|r| r.text.link = Some(format!("https://e.com/{}", "x".repeat(2048)))),
         ),
         (
             "board_id",
@@ -113,7 +119,10 @@ fn every_bad_field_is_refused_with_a_code_and_nothing_written() {
 fn drafts_need_no_account_board_or_image() {
     let (mut store, _) = setup();
     let req = ComposeRequest {
-        title: Some("Idea".into()),
+        text: PinText {
+            title: Some("Idea".into()),
+            ..Default::default()
+        },
         draft: true,
         ..Default::default()
     };
@@ -202,4 +211,27 @@ fn a_draft_keeps_its_account_and_boards_for_later_and_checks_them() {
         );
     }
     assert_eq!(job_count(&store), before);
+}
+
+#[test]
+fn the_text_stays_at_the_top_level_of_the_json_and_unknown_fields_are_refused() {
+    let req: ComposeRequest = serde_json::from_value(serde_json::json!({
+        "title": "Soup", "alt_text": null, "image_url": "https://e.com/a.jpg", "boards": []
+    }))
+    .unwrap();
+    assert_eq!(req.text.title.as_deref(), Some("Soup"));
+    assert_eq!(req.text.alt_text, None);
+    assert_eq!(req.image_url.as_deref(), Some("https://e.com/a.jpg"));
+    for unknown in [
+        serde_json::json!({"title": "Soup", "colour": "red"}),
+        serde_json::json!({"text": {"title": "Soup"}}),
+    ] {
+        let e = serde_json::from_value::<ComposeRequest>(unknown).unwrap_err();
+        assert!(e.to_string().contains("unknown field"), "{e}");
+    }
+    let e = serde_json::from_value::<crate::queue::PinEdit>(serde_json::json!({
+        "board_id": "1", "title": "Soup", "colour": "red"
+    }))
+    .unwrap_err();
+    assert!(e.to_string().contains("unknown field"), "{e}");
 }

@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use super::report::ImportFormat;
+use crate::pin_text::TextField;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -27,6 +28,16 @@ pub(crate) enum Field {
 pub(crate) const FIELD_COUNT: usize = 13;
 
 impl Field {
+    /// The column of one of a pin's text fields.
+    pub(crate) fn of_text(field: TextField) -> Field {
+        match field {
+            TextField::Title => Field::Title,
+            TextField::Description => Field::Description,
+            TextField::Link => Field::Link,
+            TextField::AltText => Field::AltText,
+        }
+    }
+
     /// The name used in reports when the file has no column for the field.
     pub(crate) fn default_name(self, format: ImportFormat) -> &'static str {
         let pinterest = format == ImportFormat::PinterestCsv;

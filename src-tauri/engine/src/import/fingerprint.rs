@@ -23,8 +23,10 @@ pub(crate) fn of(req: &ComposeRequest, publish: Option<DateTime<Utc>>) -> String
         put(&b.board_id);
         put(b.section_id.as_deref().unwrap_or(""));
     }
-    for text in [&req.title, &req.description, &req.link, &req.alt_text] {
-        put(text.as_deref().unwrap_or(""));
+    // In `TextField::ALL`'s order: title, description, link, alt text. Stored fingerprints
+    // depend on it, so a new field goes last.
+    for (_, text) in req.text.fields() {
+        put(text.unwrap_or(""));
     }
     match (&req.image_url, &req.image_path) {
         (Some(url), _) => put(url),

@@ -1,9 +1,9 @@
 //! Checking one row, writing nothing: every problem is collected (not just the first), each
 //! under its column with a stable code, so a user fixes a spreadsheet in one pass. The checks
-//! mirror compose's (Pinterest's limits, URL syntax, a known account, a time not in the past, a
-//! readable PNG/JPEG) and add what only a file has (names to resolve, dates to parse). A row that
-//! passes is then handed to `compose::validate` itself, so nothing compose would refuse is ever
-//! written by an import.
+//! mirror compose's (the pin's text by `PinText::problems`, all of them rather than the first;
+//! URL syntax, a known account, a time not in the past, a readable PNG/JPEG) and add what only a
+//! file has (names to resolve, dates to parse). A row that passes is then handed to
+//! `compose::validate` itself, so nothing compose would refuse is ever written by an import.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ use crate::compose::{
     self, BoardTarget, ComposeRequest, MAX_AHEAD, MAX_INTERVAL_SECS, PAST_TOLERANCE,
 };
 use crate::error::EngineError;
-use crate::pinterest::types::limits;
+use crate::pin_text::{PinText, TextProblem};
 use crate::scheduler::schedule_time;
 use crate::store::media::{sniff_image, MAX_IMAGE_BYTES};
 use crate::store::time::to_db;
@@ -174,29 +174,18 @@ pub(crate) fn check(
             out.error(f, Code::MissingField, format!("{name} is required"));
         }
     }
-    for (f, max) in [
-        (Field::Title, limits::TITLE),
-        (Field::Description, limits::DESCRIPTION),
-        (Field::Link, limits::LINK),
-        (Field::AltText, limits::ALT_TEXT),
-    ] {
-        let n = raw.get(f).map_or(0, |v| v.chars().count());
-        if n > max {
-            out.error(
-                f,
-                Code::TooLong,
-                format!("{n} characters; Pinterest allows {max}"),
-            );
-        }
-    }
-    if let Some(link) = raw.get(Field::Link) {
-        if compose::check_http_url("link", link).is_err() {
-            out.error(
-                Field::Link,
-                Code::InvalidUrl,
-                format!("{link:?} is not an http(s) URL"),
-            );
-        }
+    let text = PinText {
+        title: raw.get(Field::Title).map(str::to_string),
+        description: raw.get(Field::Description).map(str::to_string),
+        link: raw.get(Field::Link).map(str::to_string),
+        alt_text: raw.get(Field::AltText).map(str::to_string),
+    };
+    for problem in text.problems() {
+        let code = match problem {
+            TextProblem::TooLong { .. } => Code::TooLong,
+            TextProblem::NotHttpUrl { .. } => Code::InvalidUrl,
+        };
+        out.error(Field::of_text(problem.field()), code, problem.message());
     }
     let media = match raw
         .get(Field::Media)
@@ -345,13 +334,9 @@ pub(crate) fn check(
     let (Some(account), Some(media), Some(when)) = (account, media, when) else {
         return Ok((None, out.list));
     };
-    let text = |f: Field| raw.get(f).map(str::to_string);
     let local = matches!(when, When::Local(_)) && zone.is_some();
     let request = ComposeRequest {
-        title: text(Field::Title),
-        description: text(Field::Description),
-        link: text(Field::Link),
-        alt_text: text(Field::AltText),
+        text,
         image_path: match &media {
             Media::File(p) => Some(p.clone()),
             Media::Url(_) => None,
@@ -393,7 +378,7 @@ pub(crate) fn check(
     }
     let preview = PinPreview {
         account_id: account,
-        title: request.title.clone(),
+        title: request.text.title.clone(),
         media: match &media {
             Media::Url(u) => u.clone(),
             Media::File(p) => p.display().to_string(),

@@ -2,12 +2,16 @@
 //! `pinterest-v5-openapi.yaml` (release 5.23.0): only what PinPace uses. Optional fields are
 //! skipped when absent rather than sent as `null`, the way Pinterest's own examples do it; the
 //! simulator serialises the same types, and its tests validate them against the spec's schemas.
+//! A pin's four text fields are a flattened `PinText` (whose rules use `limits`), serialised with
+//! `PinText::serialize_present` so that the JSON is the spec's, field for field.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// Pinterest's field limits for a pin (PinCreate in the spec).
+use crate::pin_text::PinText;
+
+/// Pinterest's field limits for a pin (PinCreate in the spec); `PinText` checks the text ones.
 pub mod limits {
     pub const TITLE: usize = 100;
     pub const DESCRIPTION: usize = 800;
@@ -27,14 +31,9 @@ pub struct PinCreate {
     pub board_id: String,
     #[serde(default)]
     pub board_section_id: Option<String>,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub link: Option<String>,
-    #[serde(default)]
-    pub alt_text: Option<String>,
+    /// `title`, `description`, `link`, `alt_text`, at the top level; absent ones left out.
+    #[serde(flatten, serialize_with = "PinText::serialize_present")]
+    pub text: PinText,
     #[serde(default)]
     pub dominant_color: Option<String>,
     pub media_source: MediaSource,
@@ -119,14 +118,9 @@ pub struct Pin {
     pub board_id: String,
     #[serde(default)]
     pub board_section_id: Option<String>,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub link: Option<String>,
-    #[serde(default)]
-    pub alt_text: Option<String>,
+    /// `title`, `description`, `link`, `alt_text`, at the top level; absent ones left out.
+    #[serde(flatten, serialize_with = "PinText::serialize_present")]
+    pub text: PinText,
     #[serde(default)]
     pub media: Option<PinMedia>,
 }

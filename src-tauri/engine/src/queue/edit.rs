@@ -14,8 +14,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::compose::{check_digits, check_publish_time, check_text, invalid};
+use crate::compose::{check_digits, check_publish_time, invalid};
 use crate::error::{EngineError, ErrorCode};
+use crate::pin_text::PinText;
 use crate::store::job_state::JobState;
 use crate::store::jobs::{Job, JobPatch};
 use crate::store::pins::PinContent;
@@ -27,14 +28,10 @@ use crate::Store;
 #[serde(deny_unknown_fields)]
 #[ts(export)]
 pub struct PinEdit {
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub link: Option<String>,
-    #[serde(default)]
-    pub alt_text: Option<String>,
+    /// Title, description, link and alt text, at the top level of the JSON.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub text: PinText,
     pub board_id: String,
     #[serde(default)]
     pub section_id: Option<String>,
@@ -92,7 +89,7 @@ pub fn edit_and_requeue(
             "this draft has no account: schedule it from Compose instead",
         )
     })?;
-    check_text(&edit.title, &edit.description, &edit.link, &edit.alt_text)?;
+    edit.text.check()?;
     check_digits("board_id", &edit.board_id)?;
     if let Some(s) = &edit.section_id {
         check_digits("section_id", s)?;
@@ -163,10 +160,7 @@ pub fn edit_and_requeue(
             || same_target(j)
     });
     let content = PinContent {
-        title: edit.title.clone(),
-        description: edit.description.clone(),
-        link: edit.link.clone(),
-        alt_text: edit.alt_text.clone(),
+        text: edit.text.clone(),
         media_sha256: old.media_sha256,
         media_url: old.media_url,
     };

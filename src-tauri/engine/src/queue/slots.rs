@@ -119,6 +119,7 @@ pub fn next_free_slot(
 mod tests {
     use super::*;
     use crate::compose::{compose, BoardTarget, ComposeRequest};
+    use crate::pin_text::PinText;
     use crate::pinterest::Environment;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -153,7 +154,10 @@ mod tests {
         );
         // Take Friday 19:00: the next is Monday 09:00 (the weekend has no slot).
         let req = ComposeRequest {
-            title: Some("x".into()),
+            text: PinText {
+                title: Some("x".into()),
+                ..Default::default()
+            },
             image_url: Some("https://example.com/x.jpg".into()),
             account_id: Some(a),
             boards: vec![BoardTarget {

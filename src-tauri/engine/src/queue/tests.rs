@@ -4,6 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::*;
 use crate::compose::{compose, BoardTarget, ComposeRequest};
+use crate::pin_text::PinText;
 use crate::pinterest::types::Board;
 use crate::pinterest::Environment;
 use crate::store::job_state::JobState;
@@ -22,7 +23,10 @@ fn setup() -> (Store, AccountId, Vec<JobId>) {
     let board = Board::named("111", "Recipes");
     store.replace_boards(a, &[(board, vec![])], now()).unwrap();
     let req = |title: &str, hours: i64| ComposeRequest {
-        title: Some(title.into()),
+        text: PinText {
+            title: Some(title.into()),
+            ..Default::default()
+        },
         image_url: Some("https://example.com/x.jpg".into()),
         account_id: Some(a),
         boards: vec![BoardTarget {
@@ -59,7 +63,7 @@ fn the_list_joins_names_orders_by_time_and_filters() {
     let all = list_queue(&store, &QueueFilter::default()).unwrap();
     assert_eq!(
         all.iter()
-            .map(|i| i.title.as_deref().unwrap())
+            .map(|i| i.text.title.as_deref().unwrap())
             .collect::<Vec<_>>(),
         ["early", "late"]
     );
@@ -254,7 +258,10 @@ fn a_time_range_keeps_the_jobs_due_inside_it_and_a_bad_bound_is_refused() {
 fn from_alone_keeps_undated_drafts_and_drops_older_jobs() {
     let (mut store, a, ids) = setup();
     let draft = ComposeRequest {
-        title: Some("idea".into()),
+        text: PinText {
+            title: Some("idea".into()),
+            ..Default::default()
+        },
         account_id: Some(a),
         draft: true,
         ..Default::default()

@@ -6,6 +6,7 @@ use rand::rngs::StdRng;
 use rand::SeedableRng;
 
 use super::*;
+use crate::pin_text::PinText;
 use crate::pinterest::types::{Category, Pin};
 use crate::pinterest::TransientReason;
 
@@ -19,10 +20,12 @@ fn pin(id: &str) -> Pin {
         created_at: None,
         board_id: "1".into(),
         board_section_id: None,
-        title: None,
-        description: None,
-        link: None,
-        alt_text: None,
+        text: PinText {
+            title: None,
+            description: None,
+            link: None,
+            alt_text: None,
+        },
         media: None,
     }
 }

@@ -240,10 +240,7 @@ impl Engine {
         let request = PinCreate {
             board_id: job.board_id.clone().ok_or("the job has no board")?,
             board_section_id: job.section_id.clone(),
-            title: content.title.clone(),
-            description: content.description.clone(),
-            link: content.link.clone(),
-            alt_text: content.alt_text.clone(),
+            text: content.text.clone(),
             dominant_color: None,
             media_source,
         };

@@ -93,9 +93,9 @@ impl<'a> BoardScan<'a> {
         BoardScan {
             key: LookalikeKey::new(
                 Some(board_id),
-                content.title.as_deref(),
-                content.description.as_deref(),
-                content.link.as_deref(),
+                content.text.title.as_deref(),
+                content.text.description.as_deref(),
+                content.text.link.as_deref(),
             ),
             claimed,
             start,
@@ -138,9 +138,9 @@ impl<'a> BoardScan<'a> {
     fn same_text(&self, pin: &Pin) -> bool {
         LookalikeKey::new(
             Some(&pin.board_id),
-            pin.title.as_deref(),
-            pin.description.as_deref(),
-            pin.link.as_deref(),
+            pin.text.title.as_deref(),
+            pin.text.description.as_deref(),
+            pin.text.link.as_deref(),
         ) == self.key
     }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::pin_text::PinText;
 
 fn pin(id: &str, title: &str, created: &str) -> Pin {
     Pin {
@@ -6,18 +7,23 @@ fn pin(id: &str, title: &str, created: &str) -> Pin {
         created_at: Some(created.into()),
         board_id: "42".into(),
         board_section_id: None,
-        title: Some(title.into()),
-        description: None,
-        link: Some("https://e.com".into()),
-        alt_text: None,
+        text: PinText {
+            title: Some(title.into()),
+            description: None,
+            link: Some("https://e.com".into()),
+            alt_text: None,
+        },
         media: None,
     }
 }
 
 fn content(title: &str) -> PinContent {
     PinContent {
-        title: Some(title.into()),
-        link: Some("https://e.com".into()),
+        text: PinText {
+            title: Some(title.into()),
+            link: Some("https://e.com".into()),
+            ..Default::default()
+        },
         ..Default::default()
     }
 }

@@ -39,6 +39,7 @@ pub use server::codes;
 pub use state::{CreatedPin, RequestStats};
 
 use crate::clock::SharedClock;
+use crate::pin_text::PinText;
 use crate::pinterest::types::{Board, BoardSection, TokenResponse};
 use server::{App, Running, Shared};
 use state::SimState;
@@ -189,10 +190,12 @@ impl SimHandle {
                     account_id: account.clone(),
                     board_id: board_id.to_string(),
                     board_section_id: None,
-                    title: Some(format!("{title} {i}")),
-                    description: None,
-                    link: None,
-                    alt_text: None,
+                    text: PinText {
+                        title: Some(format!("{title} {i}")),
+                        description: None,
+                        link: None,
+                        alt_text: None,
+                    },
                     media_type: "image".into(),
                     media_fingerprint: format!("seed:{i}"),
                     created_at: at,

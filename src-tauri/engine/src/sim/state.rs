@@ -15,6 +15,7 @@ use super::config::{LimitCategory, LimitSpec, Scope, SimConfig};
 use super::faults::FaultRule;
 use super::limits::Limiter;
 use super::quirks::QuirkTable;
+use crate::pin_text::PinText;
 use crate::pinterest::types::{Board, BoardSection, MediaStatus, TokenResponse};
 
 #[derive(Debug, Clone)]
@@ -44,10 +45,8 @@ pub struct CreatedPin {
     pub account_id: String,
     pub board_id: String,
     pub board_section_id: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub link: Option<String>,
-    pub alt_text: Option<String>,
+    #[serde(flatten)]
+    pub text: PinText,
     /// `image`, `multiple_images` or `video`.
     pub media_type: String,
     /// What the media was, e.g. `png:<fnv64 of the bytes>`, `url:<fnv64 of the url>`.

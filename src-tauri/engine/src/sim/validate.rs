@@ -95,11 +95,11 @@ pub fn parse_pin(raw: &[u8]) -> Result<ParsedPin, Refusal> {
 
 pub fn validate_pin(st: &SimState, account: &str, parsed: ParsedPin) -> Result<ValidPin, Refusal> {
     let ParsedPin { body, image } = parsed;
-    check_len("title", &body.title, limits::TITLE)?;
-    check_len("description", &body.description, limits::DESCRIPTION)?;
-    check_len("alt_text", &body.alt_text, limits::ALT_TEXT)?;
-    check_len("link", &body.link, limits::LINK)?;
-    if let Some(link) = &body.link {
+    check_len("title", &body.text.title, limits::TITLE)?;
+    check_len("description", &body.text.description, limits::DESCRIPTION)?;
+    check_len("alt_text", &body.text.alt_text, limits::ALT_TEXT)?;
+    check_len("link", &body.text.link, limits::LINK)?;
+    if let Some(link) = &body.text.link {
         check_url("link", link)?;
     }
     if !is_digits(&body.board_id) {

@@ -9,6 +9,7 @@ use rusqlite::Row;
 use super::job_state::JobState;
 use super::{open::classify, Store};
 use crate::error::EngineError;
+use crate::pin_text::PinText;
 
 /// One exported job. Text columns are `None` where the database holds NULL.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,10 +22,7 @@ pub struct ExportRow {
     pub board_name: Option<String>,
     pub section_id: Option<String>,
     pub section_name: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub link: Option<String>,
-    pub alt_text: Option<String>,
+    pub text: PinText,
     pub media_url: Option<String>,
     pub media_sha256: Option<String>,
     pub media_content_type: Option<String>,
@@ -64,10 +62,7 @@ fn read(r: &Row<'_>) -> rusqlite::Result<ExportRow> {
         board_name: r.get("board_name")?,
         section_id: r.get("section_id")?,
         section_name: r.get("section_name")?,
-        title: r.get("title")?,
-        description: r.get("description")?,
-        link: r.get("link")?,
-        alt_text: r.get("alt_text")?,
+        text: PinText::from_row(r)?,
         media_url: r.get("media_url")?,
         media_sha256: r.get("media_sha256")?,
         media_content_type: r.get("media_content_type")?,

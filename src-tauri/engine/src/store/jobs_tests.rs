@@ -6,6 +6,7 @@ use super::jobs::{JobPatch, NewJob};
 use super::pins::PinContent;
 use super::Store;
 use crate::error::ErrorCode;
+use crate::pin_text::PinText;
 use crate::pinterest::Environment;
 
 fn t0() -> DateTime<Utc> {
@@ -22,7 +23,10 @@ fn store_with_job() -> (Store, JobId) {
     let pin = store
         .insert_pin(
             &PinContent {
-                title: Some("Salad".into()),
+                text: PinText {
+                    title: Some("Salad".into()),
+                    ..Default::default()
+                },
                 ..Default::default()
             },
             t0(),

@@ -198,6 +198,7 @@ mod tests {
 
     use super::super::jobs::{JobPatch, NewJob};
     use super::super::pins::PinContent;
+    use crate::pin_text::PinText;
     use crate::pinterest::Environment;
 
     fn t0() -> DateTime<Utc> {
@@ -217,8 +218,11 @@ mod tests {
             let pin = s
                 .insert_pin(
                     &PinContent {
-                        title: Some(title.to_string()),
-                        link: Some("https://e.com".into()),
+                        text: PinText {
+                            title: Some(title.to_string()),
+                            link: Some("https://e.com".into()),
+                            ..Default::default()
+                        },
                         media_url: Some(format!("https://e.com/{image}")),
                         ..Default::default()
                     },

@@ -1,5 +1,5 @@
-//! Pins: the content (title, description, link, alt text, media). A pin exists before any
-//! account or board is chosen, so drafts need neither network nor a connected account.
+//! Pins: the content (its text, a `PinText`, and its media). A pin exists before any account or
+//! board is chosen, so drafts need neither network nor a connected account.
 
 use crate::PinId;
 use chrono::{DateTime, Utc};
@@ -8,13 +8,11 @@ use rusqlite::{params, OptionalExtension};
 use super::time::to_db;
 use super::Store;
 use crate::error::{EngineError, ErrorCode};
+use crate::pin_text::PinText;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PinContent {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub link: Option<String>,
-    pub alt_text: Option<String>,
+    pub text: PinText,
     pub media_sha256: Option<String>,
     pub media_url: Option<String>,
 }
@@ -29,7 +27,7 @@ impl Store {
             .execute(
                 "INSERT INTO pins (title, description, link, alt_text, media_sha256, media_url, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![pin.title, pin.description, pin.link, pin.alt_text, pin.media_sha256, pin.media_url, to_db(now)],
+                params![pin.text.title, pin.text.description, pin.text.link, pin.text.alt_text, pin.media_sha256, pin.media_url, to_db(now)],
             )
             .map_err(super::open::classify)?;
         Ok(PinId(self.conn.last_insert_rowid()))
@@ -50,10 +48,10 @@ impl Store {
                  media_sha256 = ?6, media_url = ?7, updated_at = ?8 WHERE id = ?1",
                 params![
                     id,
-                    pin.title,
-                    pin.description,
-                    pin.link,
-                    pin.alt_text,
+                    pin.text.title,
+                    pin.text.description,
+                    pin.text.link,
+                    pin.text.alt_text,
                     pin.media_sha256,
                     pin.media_url,
                     to_db(now)
@@ -76,12 +74,9 @@ impl Store {
                 [id],
                 |r| {
                     Ok(PinContent {
-                        title: r.get(0)?,
-                        description: r.get(1)?,
-                        link: r.get(2)?,
-                        alt_text: r.get(3)?,
-                        media_sha256: r.get(4)?,
-                        media_url: r.get(5)?,
+                        text: PinText::from_row(r)?,
+                        media_sha256: r.get("media_sha256")?,
+                        media_url: r.get("media_url")?,
                     })
                 },
             )

@@ -15,6 +15,7 @@ use super::job_state::JobState;
 use super::time::to_db;
 use super::{open::classify, Store};
 use crate::error::EngineError;
+use crate::pin_text::PinText;
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
@@ -52,10 +53,10 @@ pub struct QueueItem {
     #[ts(type = "number")]
     pub pin_id: PinId,
     pub state: JobState,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub link: Option<String>,
-    pub alt_text: Option<String>,
+    /// The pin's title, description, link and alt text, at the top level of the JSON.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub text: PinText,
     pub media_url: Option<String>,
     /// A local image stored by PinPace (its SHA-256), shown through the shell's media protocol.
     pub media_sha256: Option<String>,
@@ -158,10 +159,7 @@ fn item(r: &Row<'_>) -> rusqlite::Result<QueueItem> {
         job_id: r.get("job_id")?,
         pin_id: r.get("pin_id")?,
         state: JobState::parse(&state).unwrap_or(JobState::Failed),
-        title: r.get("title")?,
-        description: r.get("description")?,
-        link: r.get("link")?,
-        alt_text: r.get("alt_text")?,
+        text: PinText::from_row(r)?,
         media_url: r.get("media_url")?,
         account_id: r.get("account_id")?,
         account_name: r.get("account_name")?,

@@ -172,6 +172,7 @@ fn queue_commands_follow_the_windows_rules() {
     use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
     use pinpace_engine::pinterest::types::Board;
     use pinpace_engine::pinterest::Environment;
+    use pinpace_engine::PinText;
     use pinpace_engine::Store;
 
     let dir = tempfile::tempdir().unwrap();
@@ -187,7 +188,10 @@ fn queue_commands_follow_the_windows_rules() {
         (1..=3)
             .flat_map(|h| {
                 let req = ComposeRequest {
-                    title: Some(format!("pin {h}")),
+                    text: PinText {
+                        title: Some(format!("pin {h}")),
+                        ..Default::default()
+                    },
                     image_url: Some("https://example.com/x.jpg".into()),
                     account_id: Some(a),
                     boards: vec![BoardTarget {

@@ -16,6 +16,7 @@ use pinpace_engine::pinterest::{
 use pinpace_engine::sim::{
     FaultKind, FaultRule, LimitCategory, LimitSpec, Preset, Scope, SimConfig, SimHandle, Simulator,
 };
+use pinpace_engine::PinText;
 use url::Url;
 
 struct Env {
@@ -67,10 +68,12 @@ fn pin(board: &str, title: &str) -> PinCreate {
     PinCreate {
         board_id: board.into(),
         board_section_id: None,
-        title: Some(title.into()),
-        description: Some("d".into()),
-        link: Some("https://example.com/p".into()),
-        alt_text: None,
+        text: PinText {
+            title: Some(title.into()),
+            description: Some("d".into()),
+            link: Some("https://example.com/p".into()),
+            alt_text: None,
+        },
         dominant_color: None,
         media_source: MediaSource::ImageUrl {
             url: "https://example.com/p.jpg".into(),
@@ -109,7 +112,7 @@ async fn a_pin_is_created_and_the_standard_headers_are_read() {
     assert_eq!(record[0].id, created.id);
     let fetched = e.client.get_pin(&e.token, &created.id).await;
     assert!(
-        matches!(fetched.outcome, Outcome::Success(ref p) if p.title.as_deref() == Some("Salad"))
+        matches!(fetched.outcome, Outcome::Success(ref p) if p.text.title.as_deref() == Some("Salad"))
     );
 }
 
@@ -265,7 +268,7 @@ async fn transient_failures_say_whether_the_pin_may_exist() {
 async fn terminal_answers_keep_pinterests_code_and_message() {
     let e = env(quiet()).await;
     let mut bad = pin(&e.board.id, "x");
-    bad.title = Some("t".repeat(101));
+    bad.text.title = Some("t".repeat(101));
     let reply = e.client.create_pin(&e.token, &bad).await;
     assert!(
         matches!(

@@ -20,6 +20,7 @@ use pinpace_engine::secrets::{FileVault, MemoryVault, VaultTokens};
 use pinpace_engine::sim::{SimConfig, SimHandle, Simulator};
 use pinpace_engine::store::accounts::AccountStatus;
 use pinpace_engine::store::job_state::JobState;
+use pinpace_engine::PinText;
 use pinpace_engine::{ErrorCode, Store};
 
 struct World {
@@ -271,7 +272,10 @@ async fn tokens_rotate_a_revoked_account_reconnects_with_its_queue_and_no_secret
 
     let add = |store: &mut Store, title: &str| {
         let req = ComposeRequest {
-            title: Some(title.into()),
+            text: PinText {
+                title: Some(title.into()),
+                ..Default::default()
+            },
             image_url: Some("https://example.com/a.jpg".into()),
             account_id: Some(id),
             boards: vec![BoardTarget {

@@ -109,7 +109,10 @@ async fn sigkill_at_random_moments_loses_nothing_and_posts_nothing_twice() {
     assert!(started.elapsed() < Duration::from_secs(120), "drained");
 
     let created = sim.created_pins();
-    let mut titles: Vec<String> = created.iter().filter_map(|p| p.title.clone()).collect();
+    let mut titles: Vec<String> = created
+        .iter()
+        .filter_map(|p| p.text.title.clone())
+        .collect();
     titles.sort();
     let total = titles.len();
     titles.dedup();

@@ -195,7 +195,7 @@ async fn a_board_too_long_to_read_fails_the_check_with_its_reason_and_sends_noth
         .sim
         .created_pins()
         .iter()
-        .filter(|p| p.title.as_deref() == Some("Pin 0 of lane 0"))
+        .filter(|p| p.text.title.as_deref() == Some("Pin 0 of lane 0"))
         .count();
     assert_eq!(
         ours, 1,

@@ -158,8 +158,8 @@ fn pinterest_csv_with_bom_quoted_newlines_and_any_header_case() {
         Some("2026-12-01T09:00:00Z".parse().unwrap())
     );
     let pin = store.pin(jobs[0].pin_id).unwrap();
-    assert_eq!(pin.description.as_deref(), Some("line one\nline two"));
-    assert_eq!(pin.title.as_deref(), Some("Soup, hot"));
+    assert_eq!(pin.text.description.as_deref(), Some("line one\nline two"));
+    assert_eq!(pin.text.title.as_deref(), Some("Soup, hot"));
     // The local image was copied into the data directory.
     assert!(store.pin(jobs[1].pin_id).unwrap().media_sha256.is_some());
 }
@@ -510,8 +510,8 @@ fn the_queue_exports_to_a_csv_that_imports_into_another_database() {
                     j.board_id,
                     j.section_id,
                     j.due_at,
-                    p.title,
-                    p.description,
+                    p.text.title,
+                    p.text.description,
                     p.media_url,
                     p.media_sha256,
                 )

@@ -3,16 +3,19 @@
 
 use crate::support::openapi::{assert_matches, check, request_schema, response_schema};
 use pinpace_engine::pinterest::types::*;
+use pinpace_engine::PinText;
 use serde_json::{json, to_value};
 
 fn pin_with(media_source: MediaSource) -> PinCreate {
     PinCreate {
         board_id: "549755885175".into(),
         board_section_id: Some("549755885176".into()),
-        title: Some("Summer salad".into()),
-        description: Some("Crisp and quick".into()),
-        link: Some("https://example.com/salad".into()),
-        alt_text: Some("A bowl of salad".into()),
+        text: PinText {
+            title: Some("Summer salad".into()),
+            description: Some("Crisp and quick".into()),
+            link: Some("https://example.com/salad".into()),
+            alt_text: Some("A bowl of salad".into()),
+        },
         dominant_color: None,
         media_source,
     }
@@ -79,10 +82,12 @@ fn response_types_round_trip_through_the_spec() {
         created_at: Some("2026-11-23T12:00:00Z".into()),
         board_id: "549755885175".into(),
         board_section_id: None,
-        title: Some("t".into()),
-        description: None,
-        link: Some("https://example.com".into()),
-        alt_text: None,
+        text: PinText {
+            title: Some("t".into()),
+            description: None,
+            link: Some("https://example.com".into()),
+            alt_text: None,
+        },
         media: Some(PinMedia {
             media_type: Some("image".into()),
         }),

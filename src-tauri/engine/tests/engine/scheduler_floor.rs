@@ -101,7 +101,7 @@ async fn a_reconnect_does_not_send_before_the_servers_retry_after() {
         .sim
         .created_pins()
         .into_iter()
-        .filter(|p| p.title.as_deref().is_some_and(|t| t.starts_with("p ")))
+        .filter(|p| p.text.title.as_deref().is_some_and(|t| t.starts_with("p ")))
         .collect();
     assert_eq!(ours.len(), 2);
     assert!(ours.iter().all(|p| p.created_at >= floor), "{ours:?}");

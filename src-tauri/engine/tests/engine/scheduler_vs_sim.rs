@@ -10,12 +10,13 @@ use pinpace_engine::scheduler::events::EngineEvent;
 use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::sim::{FaultKind, FaultRule, LimitCategory, SimConfig};
 use pinpace_engine::store::job_state::JobState;
+use pinpace_engine::PinText;
 
 fn assert_each_title_once(w: &World, expected: usize) {
     let pins = w.sim.created_pins();
     let mut titles: Vec<_> = pins
         .iter()
-        .map(|p| (p.account_id.clone(), p.title.clone()))
+        .map(|p| (p.account_id.clone(), p.text.title.clone()))
         .collect();
     titles.sort();
     let before = titles.len();
@@ -550,7 +551,10 @@ async fn a_board_gone_on_pinterest_fails_its_pin_clearly_and_refreshes_the_board
     w.with_store(|s| s.replace_boards(lane_id, &[(stale.clone(), vec![])], t0()))
         .unwrap();
     let req = ComposeRequest {
-        title: Some("gone".into()),
+        text: PinText {
+            title: Some("gone".into()),
+            ..Default::default()
+        },
         image_url: Some("https://example.com/p.jpg".into()),
         account_id: Some(lane_id),
         boards: vec![BoardTarget {

@@ -97,7 +97,7 @@ async fn create_get_list_delete_pins_and_the_record() {
         let r = e.post_pin(&e.token, &body).await;
         assert_eq!(r.status(), 201);
         let pin: Pin = r.json().await.unwrap();
-        assert_eq!(pin.title.as_deref(), Some(format!("pin {i}").as_str()));
+        assert_eq!(pin.text.title.as_deref(), Some(format!("pin {i}").as_str()));
         assert_eq!(pin.board_id, e.board.id);
         assert!(pin.id.bytes().all(|b| b.is_ascii_digit()));
         ids.push(pin.id);
@@ -143,8 +143,11 @@ async fn create_get_list_delete_pins_and_the_record() {
         rec[1].board_section_id.as_deref(),
         Some(e.section.id.as_str())
     );
-    assert_eq!(rec[1].link.as_deref(), Some("https://example.com/recipe"));
-    assert_eq!(rec[1].alt_text.as_deref(), Some("soup"));
+    assert_eq!(
+        rec[1].text.link.as_deref(),
+        Some("https://example.com/recipe")
+    );
+    assert_eq!(rec[1].text.alt_text.as_deref(), Some("soup"));
     assert!(rec[1].media_fingerprint.starts_with("png:"));
     assert_eq!(
         rec[2].created_at - rec[0].created_at,

@@ -59,7 +59,7 @@ async fn created_but_lost_leaves_a_pin_to_reconcile() {
     assert!(res.is_err(), "no answer");
     let rec = e.sim.created_pins();
     assert_eq!(rec.len(), 1);
-    assert_eq!(rec[0].title.as_deref(), Some("lost"));
+    assert_eq!(rec[0].text.title.as_deref(), Some("lost"));
     let page: Page<Pin> = e
         .get(&e.token, &format!("/boards/{}/pins", e.board.id))
         .await

@@ -139,7 +139,7 @@ async fn listing_delay_hides_a_new_pin_from_the_board_listing_only() {
     e.sim.add_fault(once_on_alice(FaultKind::CreatedButLost));
     post_unanswered(&e, "lost").await;
     let lost = e.sim.created_pins().last().unwrap().clone();
-    assert_eq!(lost.title.as_deref(), Some("lost"));
+    assert_eq!(lost.text.title.as_deref(), Some("lost"));
     assert_eq!(lost.listed_at - lost.created_at, TimeDelta::seconds(5));
     assert!(!listed(&e, &e.token, &e.board.id).await.contains(&lost.id));
     assert_eq!(

@@ -4,7 +4,7 @@ import type { BoardTarget } from "./BoardTarget";
 /**
  * A pin to create, as the UI, the CLI's JSON and imports describe it.
  */
-export type ComposeRequest = { title?: string, description?: string, link?: string, alt_text?: string, 
+export type ComposeRequest = { 
 /**
  * A local PNG or JPEG, copied into the data directory.
  */
@@ -29,4 +29,12 @@ local_time?: string, time_zone?: string,
 /**
  * Spacing between the boards of a multi-board pin, in seconds.
  */
-interval_secs?: number, draft?: boolean, };
+interval_secs?: number, draft?: boolean, title: string | null, description: string | null, 
+/**
+ * An http(s) URL the pin leads to.
+ */
+link: string | null, 
+/**
+ * The image's description for screen readers.
+ */
+alt_text: string | null, };

@@ -4,8 +4,16 @@
  * What the user changed: the pin's text (as in a compose request), its board (of the job's
  * account), and when it goes out.
  */
-export type PinEdit = { title: string | null, description: string | null, link: string | null, alt_text: string | null, board_id: string, section_id: string | null, 
+export type PinEdit = { board_id: string, section_id: string | null, 
 /**
  * The publish time (RFC 3339 over IPC, parsed by serde); `None` sends it now.
  */
-at: string | null, };
+at: string | null, title: string | null, description: string | null, 
+/**
+ * An http(s) URL the pin leads to.
+ */
+link: string | null, 
+/**
+ * The image's description for screen readers.
+ */
+alt_text: string | null, };

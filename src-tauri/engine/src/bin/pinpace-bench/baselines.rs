@@ -14,6 +14,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use pinpace_engine::clock::SharedClock;
 use pinpace_engine::pinterest::types::{MediaSource, PinCreate};
 use pinpace_engine::pinterest::{Outcome, PinterestClient, Secret};
+use pinpace_engine::PinText;
 
 use crate::harness::{Pin, World};
 
@@ -144,10 +145,12 @@ impl Lane {
             let request = PinCreate {
                 board_id: self.board.clone(),
                 board_section_id: None,
-                title: Some(pin.title.clone()),
-                description: None,
-                link: None,
-                alt_text: None,
+                text: PinText {
+                    title: Some(pin.title.clone()),
+                    description: None,
+                    link: None,
+                    alt_text: None,
+                },
                 dominant_color: None,
                 media_source: MediaSource::ImageUrl {
                     url: "https://example.com/bench.jpg".into(),

@@ -13,6 +13,7 @@ use pinpace_engine::pinterest::{Environment, PinterestClient, Secret};
 use pinpace_engine::scheduler::tokens::{MemoryTokenStore, TokenSet, TokenStore};
 use pinpace_engine::scheduler::{Engine, EngineConfig};
 use pinpace_engine::sim::{SimConfig, SimHandle, Simulator};
+use pinpace_engine::PinText;
 use pinpace_engine::Store;
 
 #[derive(Clone)]
@@ -95,7 +96,7 @@ impl Measured {
             let hits: Vec<_> = record
                 .iter()
                 .filter(|c| {
-                    &c.account_id == account && c.title.as_deref() == Some(p.title.as_str())
+                    &c.account_id == account && c.text.title.as_deref() == Some(p.title.as_str())
                 })
                 .collect();
             duplicates += hits.len().saturating_sub(1);
@@ -161,7 +162,10 @@ pub async fn run_pinpace(
         .all_or_nothing(|s| {
             for p in pins {
                 let req = ComposeRequest {
-                    title: Some(p.title.clone()),
+                    text: PinText {
+                        title: Some(p.title.clone()),
+                        ..Default::default()
+                    },
                     image_url: p
                         .image
                         .is_none()

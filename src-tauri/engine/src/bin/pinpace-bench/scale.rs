@@ -13,6 +13,7 @@ use pinpace_engine::pinterest::{Environment, Secret};
 use pinpace_engine::scheduler::tokens::{MemoryTokenStore, TokenSet, TokenStore};
 use pinpace_engine::scheduler::{Engine, EngineConfig};
 use pinpace_engine::sim::{SimConfig, Simulator};
+use pinpace_engine::PinText;
 use pinpace_engine::Store;
 
 use crate::report::Row;
@@ -92,7 +93,10 @@ pub async fn scale(idle_secs: u64) -> Vec<Row> {
                     now + TimeDelta::days(1) + TimeDelta::seconds(k as i64)
                 };
                 let req = ComposeRequest {
-                    title: Some(format!("scale {k}")),
+                    text: PinText {
+                        title: Some(format!("scale {k}")),
+                        ..Default::default()
+                    },
                     image_url: Some("https://example.com/s.jpg".into()),
                     account_id: Some(*account),
                     boards: vec![BoardTarget {

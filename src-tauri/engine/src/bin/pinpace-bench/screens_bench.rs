@@ -11,6 +11,7 @@ use chrono::TimeDelta;
 use pinpace_engine::accounts::overview;
 use pinpace_engine::compose::{write_validated, BoardTarget, ComposeRequest};
 use pinpace_engine::queue::{list_queue, QueueFilter};
+use pinpace_engine::PinText;
 use pinpace_engine::Store;
 
 const JOBS: usize = 10_000;
@@ -42,8 +43,11 @@ pub fn run(jobs: usize) {
         .all_or_nothing(|store| {
             for k in 0..jobs {
                 let req = ComposeRequest {
-                    title: Some(format!("Pin {k}, a title")),
-                    description: Some(format!("A description of pin {k}")),
+                    text: PinText {
+                        title: Some(format!("Pin {k}, a title")),
+                        description: Some(format!("A description of pin {k}")),
+                        ..Default::default()
+                    },
                     image_url: Some(format!("https://cdn.example.com/img/{k}.jpg")),
                     account_id: Some(account),
                     boards: vec![BoardTarget {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use pinpace_engine::compose::{BoardTarget, ComposeRequest};
 use pinpace_engine::AccountId;
+use pinpace_engine::PinText;
 
 const COLUMNS: &[&str] = &[
     "title",
@@ -69,10 +70,12 @@ pub fn parse(text: &str) -> Result<Vec<ComposeRequest>, String> {
             None => None,
         };
         out.push(ComposeRequest {
-            title: text("title"),
-            description: text("description"),
-            link: text("link"),
-            alt_text: text("alt_text"),
+            text: PinText {
+                title: text("title"),
+                description: text("description"),
+                link: text("link"),
+                alt_text: text("alt_text"),
+            },
             image_path: text("image_path").map(Into::into),
             image_url: text("image_url"),
             account_id: number("account_id")?.map(AccountId),
@@ -105,8 +108,8 @@ mod tests {
         let csv = "\u{feff}Title,Board_ID,ACCOUNT_ID,image_url,description\n\"Salad, green\",123,1,https://e.com/a.jpg,\"two\nlines\"\n";
         let pins = parse(csv).unwrap();
         assert_eq!(pins.len(), 1);
-        assert_eq!(pins[0].title.as_deref(), Some("Salad, green"));
-        assert_eq!(pins[0].description.as_deref(), Some("two\nlines"));
+        assert_eq!(pins[0].text.title.as_deref(), Some("Salad, green"));
+        assert_eq!(pins[0].text.description.as_deref(), Some("two\nlines"));
         assert_eq!(pins[0].boards[0].board_id, "123");
         assert_eq!(pins[0].account_id, Some(AccountId(1)));
     }

@@ -9,6 +9,7 @@ use pinpace_engine::api::{bulk, queue, Offline};
 use pinpace_engine::queue::PinEdit;
 use pinpace_engine::EngineError;
 use pinpace_engine::JobId;
+use pinpace_engine::PinText;
 
 #[derive(Subcommand)]
 pub enum QueueCommand {
@@ -71,10 +72,12 @@ pub fn execute(ws: &Offline, command: QueueCommand) -> Result<(), EngineError> {
         QueueCommand::Cancel(jobs) => json(&bulk::cancel(ws, &jobs.ids)?),
         QueueCommand::Edit(args) => {
             let edit = PinEdit {
-                title: args.title,
-                description: args.description,
-                link: args.link,
-                alt_text: args.alt_text,
+                text: PinText {
+                    title: args.title,
+                    description: args.description,
+                    link: args.link,
+                    alt_text: args.alt_text,
+                },
                 board_id: args.board,
                 section_id: args.section,
                 at: args.at,

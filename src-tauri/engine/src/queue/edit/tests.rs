@@ -36,9 +36,12 @@ fn setup(boards: &[&str]) -> (Store, AccountId, Vec<JobId>) {
         )
         .unwrap();
     let req = ComposeRequest {
-        title: Some("Old title".into()),
-        description: Some("Old description".into()),
-        link: Some("https://example.com/old".into()),
+        text: PinText {
+            title: Some("Old title".into()),
+            description: Some("Old description".into()),
+            link: Some("https://example.com/old".into()),
+            ..Default::default()
+        },
         image_url: Some("https://example.com/x.jpg".into()),
         account_id: Some(a),
         boards: boards
@@ -88,10 +91,12 @@ fn publish(store: &mut Store, id: JobId) {
 
 fn edit() -> PinEdit {
     PinEdit {
-        title: Some("New title".into()),
-        description: Some("New description".into()),
-        link: Some("https://example.com/new".into()),
-        alt_text: Some("A bowl of soup".into()),
+        text: PinText {
+            title: Some("New title".into()),
+            description: Some("New description".into()),
+            link: Some("https://example.com/new".into()),
+            alt_text: Some("A bowl of soup".into()),
+        },
         board_id: "111".into(),
         section_id: Some("7".into()),
         at: None,
@@ -127,10 +132,10 @@ fn a_failed_job_is_edited_in_place_and_due_now_with_a_fresh_budget() {
         "no sibling went out: edited in place"
     );
     let pin = store.pin(job.pin_id).unwrap();
-    assert_eq!(pin.title.as_deref(), Some("New title"));
-    assert_eq!(pin.description.as_deref(), Some("New description"));
-    assert_eq!(pin.link.as_deref(), Some("https://example.com/new"));
-    assert_eq!(pin.alt_text.as_deref(), Some("A bowl of soup"));
+    assert_eq!(pin.text.title.as_deref(), Some("New title"));
+    assert_eq!(pin.text.description.as_deref(), Some("New description"));
+    assert_eq!(pin.text.link.as_deref(), Some("https://example.com/new"));
+    assert_eq!(pin.text.alt_text.as_deref(), Some("A bowl of soup"));
     assert_eq!(pin.media_url.as_deref(), Some("https://example.com/x.jpg"));
     let last = store.job_history(ids[0]).unwrap().pop().unwrap();
     assert_eq!(last.reason, "edited and requeued by the user");
@@ -167,7 +172,10 @@ fn a_bad_title_changes_nothing() {
     fail(&mut store, ids[0], false);
     let before = snapshot(&store, ids[0]);
     let e = PinEdit {
-        title: Some("x".repeat(101)),
+        text: PinText {
+            title: Some("x".repeat(101)),
+            ..Default::default()
+        },
         ..edit()
     };
     let err = edit_and_requeue(&mut store, ids[0], &e, now()).unwrap_err();
@@ -183,12 +191,16 @@ fn a_bad_title_changes_nothing() {
 fn every_edit_compose_would_refuse_changes_nothing() {
     type Mutation = fn(&mut PinEdit);
     let cases: [(&str, Mutation); 9] = [
-        ("description", |e| e.description = Some("d".repeat(801))),
-        ("link", |e| {
-            e.link = Some(format!("https://example.com/{}", "l".repeat(2048)))
+        ("description", |e| {
+            e.text.description = Some("d".repeat(801))
         }),
-        ("link", |e| e.link = Some("example.com/no-scheme".into())),
-        ("alt_text", |e| e.alt_text = Some("a".repeat(501))),
+        ("link", |e| {
+            e.text.link = Some(format!("https://example.com/{}", "l".repeat(2048)))
+        }),
+        ("link", |e| {
+            e.text.link = Some("example.com/no-scheme".into())
+        }),
+        ("alt_text", |e| e.text.alt_text = Some("a".repeat(501))),
         ("board_id", |e| e.board_id = "Recipes".into()),
         ("board_id", |e| e.board_id = "999".into()),
         ("section_id", |e| e.section_id = Some("8".into())),
@@ -212,9 +224,12 @@ fn every_edit_compose_would_refuse_changes_nothing() {
     }
     // At the limits exactly, it passes.
     let e = PinEdit {
-        title: Some("t".repeat(100)),
-        description: Some("d".repeat(800)),
-        alt_text: Some("a".repeat(500)),
+        text: PinText {
+            title: Some("t".repeat(100)),
+            description: Some("d".repeat(800)),
+            alt_text: Some("a".repeat(500)),
+            ..Default::default()
+        },
         ..edit()
     };
     edit_and_requeue(&mut store, ids[0], &e, now()).unwrap();
@@ -273,7 +288,7 @@ fn a_sibling_already_published_keeps_its_content() {
     assert_eq!(store.pin(shared).unwrap(), sent, "what was published stays");
     assert_eq!(store.job(ids[0]).unwrap().pin_id, shared);
     let own = store.pin(job.pin_id).unwrap();
-    assert_eq!(own.title.as_deref(), Some("New title"));
+    assert_eq!(own.text.title.as_deref(), Some("New title"));
     assert_eq!(own.media_url, sent.media_url, "same image");
     let detail = store.job_history(ids[1]).unwrap().pop().unwrap().detail;
     assert!(detail.unwrap().contains(r#""own_copy":true"#));
@@ -306,7 +321,7 @@ fn a_sibling_due_in_flight_retrying_or_maybe_created_keeps_its_content_too() {
         let job = edit_and_requeue(&mut store, ids[1], &e, now()).unwrap();
         assert_ne!(job.pin_id, shared, "case {case}");
         assert_eq!(
-            store.pin(shared).unwrap().title.as_deref(),
+            store.pin(shared).unwrap().text.title.as_deref(),
             Some("Old title")
         );
     }
@@ -324,7 +339,7 @@ fn siblings_not_sent_yet_share_the_edit() {
     let sibling = store.job(ids[1]).unwrap();
     assert_eq!(job.pin_id, sibling.pin_id);
     let pin = store.pin(sibling.pin_id).unwrap();
-    assert_eq!(pin.title.as_deref(), Some("New title"));
+    assert_eq!(pin.text.title.as_deref(), Some("New title"));
     assert_eq!(
         sibling.state,
         JobState::Scheduled,
@@ -368,7 +383,10 @@ fn a_pin_that_may_already_be_on_pinterest_is_not_edited_before_the_board_is_chec
 fn a_draft_needs_an_account_and_an_image() {
     let (mut store, a, _) = setup(&["111"]);
     let draft = |account: Option<AccountId>, image: Option<&str>| ComposeRequest {
-        title: Some("Idea".into()),
+        text: PinText {
+            title: Some("Idea".into()),
+            ..Default::default()
+        },
         image_url: image.map(Into::into),
         account_id: account,
         boards: account
@@ -418,7 +436,7 @@ fn a_failure_while_writing_leaves_the_pin_as_it_was() {
     assert_eq!(snapshot(&store, ids[0]), before, "pin, board and state");
     let sibling = store.job(ids[1]).unwrap();
     assert_eq!(
-        store.pin(sibling.pin_id).unwrap().title.as_deref(),
+        store.pin(sibling.pin_id).unwrap().text.title.as_deref(),
         Some("Old title")
     );
 }

@@ -17,6 +17,7 @@ use pinpace_engine::scheduler::tokens::{MemoryTokenStore, TokenSet, TokenStore};
 use pinpace_engine::scheduler::{Engine, EngineConfig, EngineHandle};
 use pinpace_engine::sim::{SimConfig, SimHandle, Simulator};
 use pinpace_engine::store::job_state::JobState;
+use pinpace_engine::PinText;
 use pinpace_engine::Store;
 
 /// The text and image of a pin a test queues.
@@ -156,9 +157,12 @@ impl World {
     pub fn queue_pin(&self, lane: usize, pin: &QueuedPin, at: DateTime<Utc>) -> JobId {
         let l = &self.lanes[lane];
         let req = ComposeRequest {
-            title: Some(pin.title.clone()),
-            description: pin.description.clone(),
-            link: Some(pin.link.clone()),
+            text: PinText {
+                title: Some(pin.title.clone()),
+                description: pin.description.clone(),
+                link: Some(pin.link.clone()),
+                ..Default::default()
+            },
             image_url: Some(pin.image_url.clone()),
             account_id: Some(l.id),
             boards: vec![BoardTarget {
