@@ -388,7 +388,10 @@ fn a_database_busy_elsewhere_says_database_locked_and_imports_nothing() {
     other.execute_batch("ROLLBACK").unwrap();
     assert_eq!(job_count(&store), 0);
     let done = commit(&mut store, &src, a, ImportMode::AllOrNothing);
-    assert_eq!(done.counts.jobs_created, 1, "the same import works once the lock is gone");
+    assert_eq!(
+        done.counts.jobs_created, 1,
+        "the same import works once the lock is gone"
+    );
 }
 
 #[test]
