@@ -74,23 +74,16 @@ fn every_transition_is_recorded_with_its_reason() {
     let history = store.job_history(id).unwrap();
     let moves: Vec<_> = history
         .iter()
-        .map(|e| (e.from_state.clone(), e.to_state.clone(), e.reason.clone()))
+        .map(|e| (e.from_state, e.to_state, e.reason.as_str()))
         .collect();
+    use JobState::*;
     assert_eq!(
         moves,
         vec![
-            (None, "scheduled".into(), "created".into()),
-            (
-                Some("scheduled".into()),
-                "due".into(),
-                "time reached".into()
-            ),
-            (Some("due".into()), "in_flight".into(), "sending".into()),
-            (
-                Some("in_flight".into()),
-                "published".into(),
-                "created".into()
-            ),
+            (None, Scheduled, "created"),
+            (Some(Scheduled), Due, "time reached"),
+            (Some(Due), InFlight, "sending"),
+            (Some(InFlight), Published, "created"),
         ]
     );
 }

@@ -118,7 +118,7 @@ async fn transient_failures_back_off_within_the_budget_then_fail() {
     assert_eq!(
         history
             .iter()
-            .filter(|e| e.to_state == "waiting_retry")
+            .filter(|e| e.to_state == JobState::WaitingRetry)
             .count(),
         8,
         "a 5xx may have created the pin: each of the three retries first peeks at the board \
