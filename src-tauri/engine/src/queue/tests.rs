@@ -4,6 +4,7 @@ use super::*;
 use crate::compose::{compose, BoardTarget, ComposeRequest};
 use crate::pinterest::types::Board;
 use crate::pinterest::Environment;
+use crate::store::job_error::JobErrorCode;
 use crate::store::job_state::JobState;
 use crate::store::jobs::JobPatch;
 use crate::Store;
@@ -43,7 +44,7 @@ fn fail(store: &mut Store, id: i64) {
     }
     let patch = JobPatch {
         attempt: Some(3),
-        error: Some(Some(("http_500".into(), "boom".into()))),
+        error: Some(Some((JobErrorCode::Http(500), "boom".into()))),
         ..Default::default()
     };
     store

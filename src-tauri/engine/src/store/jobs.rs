@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::job_error::JobErrorCode;
 use super::job_state::JobState;
 use super::time::{from_db, opt_from_db, to_db};
 use super::Store;
@@ -28,7 +29,7 @@ pub struct Job {
     pub sent_at: Option<DateTime<Utc>>,
     pub pinterest_pin_id: Option<String>,
     pub pinterest_url: Option<String>,
-    pub error_code: Option<String>,
+    pub error_code: Option<JobErrorCode>,
     pub error_message: Option<String>,
     /// The last attempt may have created the pin: check the board before sending again.
     pub needs_reconcile: bool,
@@ -59,7 +60,7 @@ pub struct JobPatch {
     pub last_sent_at: Option<Option<DateTime<Utc>>>,
     pub pinterest_pin_id: Option<String>,
     pub pinterest_url: Option<String>,
-    pub error: Option<Option<(String, String)>>,
+    pub error: Option<Option<(JobErrorCode, String)>>,
     pub needs_reconcile: Option<bool>,
 }
 
@@ -334,7 +335,7 @@ impl Store {
         }
         if let Some(err) = &patch.error {
             let (code, message) = match err {
-                Some((c, m)) => (c.clone().into(), m.clone().into()),
+                Some((c, m)) => (c.to_string().into(), m.clone().into()),
                 None => (rusqlite::types::Value::Null, rusqlite::types::Value::Null),
             };
             push("error_code", code);

@@ -1,5 +1,6 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::job_error::JobErrorCode;
 use super::job_state::JobState;
 use super::jobs::{JobPatch, NewJob};
 use super::pins::PinContent;
@@ -161,4 +162,39 @@ fn board_ids_must_be_digits() {
         )
         .unwrap_err();
     assert!(err.to_string().contains("CHECK"), "{err}");
+}
+
+#[test]
+fn an_error_code_is_stored_by_name_and_an_unknown_one_is_kept() {
+    let (mut store, id) = store_with_job();
+    let patch = JobPatch {
+        error: Some(Some((JobErrorCode::Pinterest(40), "gone".into()))),
+        ..Default::default()
+    };
+    store
+        .transition(id, JobState::Due, "test", None, &patch, t0())
+        .unwrap();
+    let stored: String = store
+        .conn()
+        .query_row("SELECT error_code FROM jobs WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(stored, "pinterest_40");
+    assert_eq!(
+        store.job(id).unwrap().error_code,
+        Some(JobErrorCode::Pinterest(40))
+    );
+    // A name written by another PinPace reads as `Other`, and the job still reads.
+    store
+        .conn()
+        .execute(
+            "UPDATE jobs SET error_code = 'from_elsewhere' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    assert_eq!(
+        store.job(id).unwrap().error_code,
+        Some(JobErrorCode::Other("from_elsewhere".into()))
+    );
 }

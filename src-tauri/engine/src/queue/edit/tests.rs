@@ -4,6 +4,7 @@ use super::*;
 use crate::compose::{compose, BoardTarget, ComposeRequest};
 use crate::pinterest::types::{Board, BoardSection};
 use crate::pinterest::Environment;
+use crate::store::job_error::JobErrorCode;
 
 fn now() -> DateTime<Utc> {
     "2026-11-23T12:00:00Z".parse().unwrap()
@@ -68,7 +69,7 @@ fn fail(store: &mut Store, id: i64, may_have_been_created: bool) {
     let patch = JobPatch {
         attempt: Some(3),
         retry_delay_ms: Some(90_000),
-        error: Some(Some(("http_500".into(), "boom".into()))),
+        error: Some(Some((JobErrorCode::Http(500), "boom".into()))),
         needs_reconcile: Some(may_have_been_created),
         ..Default::default()
     };
