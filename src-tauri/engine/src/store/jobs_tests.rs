@@ -73,6 +73,8 @@ fn every_transition_is_recorded_with_its_reason() {
     assert_eq!(job.pinterest_pin_id.as_deref(), Some("987"));
     assert_eq!(job.sent_at, Some(t1));
     let history = store.job_history(id).unwrap();
+    let times: Vec<_> = history.iter().map(|e| e.at).collect();
+    assert_eq!(times, [t0(), t1, t1, t1]);
     let moves: Vec<_> = history
         .iter()
         .map(|e| (e.from_state, e.to_state, e.reason.as_str()))
