@@ -9,7 +9,8 @@
 //! the wrong arguments, since nothing between the two is hand-written. It also checks that
 //! the three hand-kept lists of commands (`generate_handler!` in lib.rs, the app manifest in
 //! build.rs, the main window's capability) name every command and nothing else, which would
-//! otherwise only show at run time.
+//! otherwise only show at run time, and that no type with a binding renames its fields out of
+//! snake_case (the one casing of the values the UI reads; only command arguments are camelCase).
 //!
 //! Why read the source instead of using tauri-specta: specta needs its own derive
 //! (`specta::Type`) on every engine type that already reaches TypeScript through ts-rs, and two
@@ -306,6 +307,20 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+fn derives_ts(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+                .is_ok_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.segments.last().unwrap().ident == "TS")
+                })
+        })
+}
+
 fn collect_exported(items: &[Item], file: &str, out: &mut BTreeMap<String, Binding>) {
     for item in items {
         let (ident, attrs) = match item {
@@ -320,18 +335,7 @@ fn collect_exported(items: &[Item], file: &str, out: &mut BTreeMap<String, Bindi
             }
             _ => continue,
         };
-        let derives_ts = attrs
-            .iter()
-            .filter(|a| a.path().is_ident("derive"))
-            .any(|a| {
-                a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-                    .is_ok_and(|paths| {
-                        paths
-                            .iter()
-                            .any(|p| p.segments.last().unwrap().ident == "TS")
-                    })
-            });
-        if !derives_ts {
+        if !derives_ts(attrs) {
             continue;
         }
         let (mut export, mut rename, mut export_to) = (false, None, false);
@@ -494,6 +498,66 @@ fn command_bindings_are_generated_and_every_command_is_registered() {
         errors.is_empty(),
         "\nThe commands in {COMMANDS_DIR}/*.rs and the places that must list them disagree:\n{}\n",
         errors.join("\n")
+    );
+}
+
+/// The `rename_all` (for a struct) or `rename_all_fields` (for an enum) of each type with a
+/// TypeScript binding whose `#[serde(...)]` is not snake_case: its fields would cross the IPC in another casing
+/// than every other type's.
+fn other_field_casings(items: &[Item], file: &str, out: &mut Vec<String>) {
+    for item in items {
+        let (ident, attrs, key) = match item {
+            Item::Struct(s) => (&s.ident, &s.attrs, "rename_all"),
+            Item::Enum(e) => (&e.ident, &e.attrs, "rename_all_fields"),
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    other_field_casings(items, file, out);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if !derives_ts(attrs) {
+            continue;
+        }
+        for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            for meta in metas {
+                if let (true, Meta::NameValue(nv)) = (meta.path().is_ident(key), &meta) {
+                    if let Expr::Lit(syn::ExprLit {
+                        lit: Lit::Str(s), ..
+                    }) = &nv.value
+                    {
+                        if s.value() != "snake_case" {
+                            out.push(format!("{file}: `{ident}` has {key} = {:?}", s.value()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_type_that_crosses_the_ipc_names_its_fields_in_snake_case() {
+    let mut found = Vec::new();
+    for dir in TS_SOURCES {
+        let mut files = Vec::new();
+        rust_files(&root().join(dir), &mut files);
+        files.sort();
+        for path in files {
+            let rel = path.strip_prefix(root()).unwrap().to_string_lossy();
+            other_field_casings(&parse(&rel).items, &rel, &mut found);
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "\nThe UI reads every type's fields in snake_case (command arguments are Tauri's \
+         camelCase, but not the values inside them):\n{}\n",
+        found.join("\n")
     );
 }
 

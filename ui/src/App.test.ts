@@ -44,9 +44,9 @@ afterEach(() => {
 describe('App', () => {
   it('shows the engine version and database path from the command', async () => {
     vi.mocked(commands.appInfo).mockResolvedValue({
-      engineVersion: '9.8.7',
-      databasePath: '/tmp/x/pinpace.sqlite3',
-      schemaVersion: 1,
+      engine_version: '9.8.7',
+      database_path: '/tmp/x/pinpace.sqlite3',
+      schema_version: 1,
     });
     render(App);
     expect(await screen.findByTestId('engine-version')).toHaveProperty('textContent', '9.8.7');
@@ -62,7 +62,7 @@ describe('App', () => {
   });
 
   it('opens tabs from the keyboard', async () => {
-    vi.mocked(commands.appInfo).mockResolvedValue({ engineVersion: '1', databasePath: '/x', schemaVersion: 1 });
+    vi.mocked(commands.appInfo).mockResolvedValue({ engine_version: '1', database_path: '/x', schema_version: 1 });
     render(App);
     await screen.findByTestId('engine-version');
     await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });

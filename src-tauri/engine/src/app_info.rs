@@ -7,7 +7,6 @@ use ts_rs::TS;
 use crate::store::Store;
 
 #[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct AppInfo {
     /// The engine crate's version.

@@ -21,6 +21,7 @@ import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportReport } from './bindings/ImportReport';
 import type { EngineEvent } from './bindings/EngineEvent';
 import type { Job } from './bindings/Job';
+import type { JobErrorCode } from './bindings/JobErrorCode';
 import type { JobEvent } from './bindings/JobEvent';
 import type { LaneSnapshot } from './bindings/LaneSnapshot';
 import type { QueueFilter } from './bindings/QueueFilter';
@@ -59,6 +60,7 @@ export type {
   Counters,
   EngineEvent,
   Job,
+  JobErrorCode,
   JobEvent,
   LaneSnapshot,
   QueueFilter,

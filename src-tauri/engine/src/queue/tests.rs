@@ -7,6 +7,7 @@ use crate::compose::{compose, BoardTarget, ComposeRequest};
 use crate::pin_text::PinText;
 use crate::pinterest::types::Board;
 use crate::pinterest::Environment;
+use crate::store::job_error::JobErrorCode;
 use crate::store::job_state::JobState;
 use crate::store::jobs::JobPatch;
 use crate::Store;
@@ -49,7 +50,7 @@ fn fail(store: &mut Store, id: JobId) {
     }
     let patch = JobPatch {
         attempt: Some(3),
-        error: Some(Some(("http_500".into(), "boom".into()))),
+        error: Some(Some((JobErrorCode::Http(500), "boom".into()))),
         ..Default::default()
     };
     store

@@ -72,11 +72,13 @@ impl Engine {
             self.pacer
                 .restamp_send(account, Category::OrgWrite, report.dispatched_at, answered);
         }
-        for (category, signals, is_429) in &report.signals {
-            if *is_429 {
-                self.pacer.observe_429(account, *category, signals, now);
+        for seen in &report.signals {
+            if seen.rate_limited {
+                self.pacer
+                    .observe_429(account, seen.category, &seen.signals, now);
             } else {
-                self.pacer.observe(account, *category, signals, now);
+                self.pacer
+                    .observe(account, seen.category, &seen.signals, now);
             }
         }
         if let Some(floor) = self.pacer.server_floor(account, now) {

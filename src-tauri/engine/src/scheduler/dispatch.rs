@@ -67,13 +67,22 @@ pub struct AttemptReport {
     pub job_id: JobId,
     pub account_id: AccountId,
     pub result: AttemptResult,
-    /// Every response's rate-limit signals, with its category, for the pacer.
-    pub signals: Vec<(Category, RateLimitSignals, bool)>,
+    /// Every answered response's rate-limit signals, for the pacer.
+    pub signals: Vec<ResponseSignals>,
     /// Extra requests sent besides the pin creation (board listings, token refreshes).
     pub extra_requests: Vec<(Category, DateTime<Utc>)>,
     /// When the pacer recorded the pin creation, and when its answer came back (if it did).
     pub dispatched_at: DateTime<Utc>,
     pub create_answered_at: Option<DateTime<Utc>>,
+}
+
+/// The rate-limit headers of one answered request, as the pacer takes them in.
+#[derive(Debug)]
+pub struct ResponseSignals {
+    pub category: Category,
+    pub signals: RateLimitSignals,
+    /// The answer was a 429: the pacer also backs off (`observe_429`), not only learns.
+    pub rate_limited: bool,
 }
 
 pub async fn run_attempt(input: AttemptInput) -> AttemptReport {
@@ -342,14 +351,15 @@ async fn refresh(
 }
 
 fn note<T>(report: &mut AttemptReport, category: Category, reply: Reply<T>) -> Reply<T> {
-    let is_429 = matches!(reply.outcome, Outcome::RateLimited { .. });
     if category == Category::OrgWrite && reply.status.is_some() {
         report.create_answered_at = Some(reply.received_at);
     }
     if reply.status.is_some() {
-        report
-            .signals
-            .push((category, reply.signals.clone(), is_429));
+        report.signals.push(ResponseSignals {
+            category,
+            signals: reply.signals.clone(),
+            rate_limited: matches!(reply.outcome, Outcome::RateLimited { .. }),
+        });
     }
     reply
 }

@@ -26,12 +26,9 @@ use crate::pacing::PauseReason;
 use crate::pinterest::outcome::{BOARD_NOT_FOUND_CODE, TRIAL_ACCESS_CODE};
 use crate::pinterest::Outcome;
 use crate::store::accounts::AccountStatus;
+use crate::store::job_error::JobErrorCode;
 use crate::store::job_state::JobState;
 use crate::store::jobs::{Job, JobPatch};
-
-/// The error code of a job whose budget is spent and whose board is checked once before it is
-/// called failed (an earlier attempt may have created the pin).
-pub const FINAL_CHECK: &str = "final_board_check";
 
 /// A pause that lasts until the user acts.
 pub const FOREVER: TimeDelta = crate::pacing::UNTIL_THE_USER_ACTS;
@@ -138,7 +135,7 @@ pub fn transition_for(
                 job.attempt
             );
             let patch = JobPatch {
-                error: Some(Some(("retry_budget_spent".into(), msg))),
+                error: Some(Some((JobErrorCode::RetryBudgetSpent, msg))),
                 needs_reconcile: Some(false),
                 ..Default::default()
             };
@@ -171,14 +168,14 @@ pub fn transition_for(
         )]),
         AttemptResult::Unsendable(why) => {
             let patch = JobPatch {
-                error: Some(Some(("invalid_pin".into(), why.clone()))),
+                error: Some(Some((JobErrorCode::InvalidPin, why.clone()))),
                 ..uncounted(job)
             };
             Transition::new(JobState::Failed, why.clone(), patch).effects([Effect::Failed])
         }
         AttemptResult::Undecided(why) => {
             let patch = JobPatch {
-                error: Some(Some(("board_check_inconclusive".into(), why.clone()))),
+                error: Some(Some((JobErrorCode::BoardCheckInconclusive, why.clone()))),
                 ..Default::default()
             };
             Transition::new(
@@ -277,7 +274,6 @@ fn failure(job: &Job, outcome: &Outcome<()>, ctx: &Context<'_>, rng: &mut impl R
 }
 
 fn terminal(job: &Job, status: u16, code: Option<i64>, message: &str) -> Transition {
-    let code_text = code.map_or_else(|| format!("http_{status}"), |c| format!("pinterest_{c}"));
     let mut effects = vec![Effect::Failed];
     let shown = if code == Some(TRIAL_ACCESS_CODE) {
         format!(
@@ -299,7 +295,7 @@ fn terminal(job: &Job, status: u16, code: Option<i64>, message: &str) -> Transit
     // An earlier unconfirmed attempt may still have created the pin: the flag stays, so that a
     // requeue checks the board first.
     let patch = JobPatch {
-        error: Some(Some((code_text, shown))),
+        error: Some(Some((JobErrorCode::refused(status, code), shown))),
         ..Default::default()
     };
     Transition::new(JobState::Failed, "Pinterest refused the pin", patch)
@@ -328,7 +324,7 @@ fn transient(
         };
         let patch = JobPatch {
             needs_reconcile: Some(unsure),
-            error: Some(Some(("transient".into(), detail.to_string()))),
+            error: Some(Some((JobErrorCode::Transient, detail.to_string()))),
             ..Default::default()
         };
         return Transition::new(
@@ -350,7 +346,7 @@ fn transient(
                 next_attempt_at: Some(Some(at)),
                 retry_delay_ms: Some(job.retry_delay_ms + wait.as_millis() as i64),
                 needs_reconcile: Some(unsure),
-                error: Some(Some(("transient".into(), detail.to_string()))),
+                error: Some(Some((JobErrorCode::Transient, detail.to_string()))),
                 ..Default::default()
             };
             Transition::new(
@@ -361,7 +357,9 @@ fn transient(
             .detail(info)
             .effects([Effect::Retried])
         }
-        RetryDecision::GiveUp if unsure && job.error_code.as_deref() != Some(FINAL_CHECK) => {
+        RetryDecision::GiveUp
+            if unsure && job.error_code != Some(JobErrorCode::FinalBoardCheck) =>
+        {
             // Before calling it failed, look on the board once (a read, no send): an earlier
             // attempt may have created the pin.
             let at =
@@ -369,7 +367,7 @@ fn transient(
             let patch = JobPatch {
                 next_attempt_at: Some(Some(at)),
                 needs_reconcile: Some(true),
-                error: Some(Some((FINAL_CHECK.into(), detail.to_string()))),
+                error: Some(Some((JobErrorCode::FinalBoardCheck, detail.to_string()))),
                 ..Default::default()
             };
             Transition::new(
@@ -389,7 +387,7 @@ fn transient(
                 format!("gave up after {attempt} attempts: {detail}")
             };
             let patch = JobPatch {
-                error: Some(Some(("retry_budget_spent".into(), msg))),
+                error: Some(Some((JobErrorCode::RetryBudgetSpent, msg))),
                 needs_reconcile: Some(unsure),
                 ..Default::default()
             };

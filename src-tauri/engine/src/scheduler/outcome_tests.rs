@@ -45,7 +45,7 @@ fn in_flight(attempt: i64, needs_reconcile: bool, final_check: bool, delay_ms: i
         sent_at: Some(now()),
         pinterest_pin_id: None,
         pinterest_url: None,
-        error_code: final_check.then(|| FINAL_CHECK.to_string()),
+        error_code: final_check.then_some(JobErrorCode::FinalBoardCheck),
         error_message: None,
         needs_reconcile,
         last_sent_at: Some(now()),
@@ -215,8 +215,34 @@ fn a_final_check_that_finds_nothing_fails_with_the_budget_spent() {
     assert_eq!(t.to, JobState::Failed);
     assert_eq!(
         t.patch.error.unwrap().unwrap().0,
-        "retry_budget_spent".to_string()
+        JobErrorCode::RetryBudgetSpent
     );
+}
+
+#[test]
+fn a_refusal_is_coded_with_pinterests_code_or_else_the_status() {
+    let policy = RetryPolicy::default();
+    let ctx = Context {
+        now: now(),
+        policy: &policy,
+        pause: None,
+        trust_at: None,
+        offline_probe: Duration::from_secs(2),
+    };
+    let job = in_flight(1, false, false, 0);
+    for (code, expected) in [
+        (Some(BOARD_NOT_FOUND_CODE), JobErrorCode::Pinterest(40)),
+        (None, JobErrorCode::Http(400)),
+    ] {
+        let refused = AttemptResult::Failed(Outcome::Terminal {
+            status: 400,
+            code,
+            message: "no".into(),
+        });
+        let t = transition_for(&job, &refused, &ctx, &mut StdRng::seed_from_u64(1));
+        assert_eq!(t.to, JobState::Failed);
+        assert_eq!(t.patch.error.unwrap().unwrap().0, expected);
+    }
 }
 
 #[test]

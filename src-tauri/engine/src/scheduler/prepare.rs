@@ -16,9 +16,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::dispatch::AttemptInput;
 use super::engine::Engine;
-use super::outcome::FINAL_CHECK;
 use crate::pinterest::types::{Category, ImageContentType, MediaSource, PinCreate};
 use crate::pinterest::PinterestClient;
+use crate::store::job_error::JobErrorCode;
 use crate::store::job_state::JobState;
 use crate::store::jobs::{Job, JobPatch};
 use crate::store::media::stored_path;
@@ -64,7 +64,7 @@ impl Engine {
     pub(super) fn plan(&self, job: &Job, now: DateTime<Utc>) -> Plan {
         let check_only = job.needs_reconcile
             && job.attempt >= i64::from(self.config.retry.max_attempts)
-            && job.error_code.as_deref() == Some(FINAL_CHECK);
+            && job.error_code == Some(JobErrorCode::FinalBoardCheck);
         let trust_absence = self.trust_at(job).is_none_or(|t| now >= t);
         // A peek (the listing lag has not passed yet) can only confirm the pin: nothing is sent.
         let may_create = !check_only && (trust_absence || !job.needs_reconcile);
@@ -131,7 +131,7 @@ impl Engine {
     /// A job that can never be sent as it is (no image, no board): failed with the reason.
     fn fail_unsendable(&mut self, job: &Job, message: &str) {
         let patch = JobPatch {
-            error: Some(Some(("invalid_pin".into(), message.to_string()))),
+            error: Some(Some((JobErrorCode::InvalidPin, message.to_string()))),
             ..Default::default()
         };
         let none = JobPatch::default();

@@ -8,13 +8,13 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::job_error::JobErrorCode;
 use super::job_state::JobState;
-use super::time::{opt_from_db, to_db};
+use super::time::{from_db, opt_from_db, to_db};
 use super::Store;
 use crate::error::{EngineError, ErrorCode};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Job {
     pub id: JobId,
@@ -30,7 +30,7 @@ pub struct Job {
     pub sent_at: Option<DateTime<Utc>>,
     pub pinterest_pin_id: Option<String>,
     pub pinterest_url: Option<String>,
-    pub error_code: Option<String>,
+    pub error_code: Option<JobErrorCode>,
     pub error_message: Option<String>,
     /// The last attempt may have created the pin: check the board before sending again.
     pub needs_reconcile: bool,
@@ -61,7 +61,7 @@ pub struct JobPatch {
     pub last_sent_at: Option<Option<DateTime<Utc>>>,
     pub pinterest_pin_id: Option<String>,
     pub pinterest_url: Option<String>,
-    pub error: Option<Option<(String, String)>>,
+    pub error: Option<Option<(JobErrorCode, String)>>,
     pub needs_reconcile: Option<bool>,
 }
 
@@ -339,7 +339,7 @@ impl Store {
         }
         if let Some(err) = &patch.error {
             let (code, message) = match err {
-                Some((c, m)) => (c.clone().into(), m.clone().into()),
+                Some((c, m)) => (c.to_string().into(), m.clone().into()),
                 None => (rusqlite::types::Value::Null, rusqlite::types::Value::Null),
             };
             push("error_code", code);
@@ -375,26 +375,39 @@ impl Store {
             .map_err(storage)?;
         let rows = stmt
             .query_map([id], |r| {
-                Ok(JobEvent {
-                    at: r.get(0)?,
-                    from_state: r.get(1)?,
-                    to_state: r.get(2)?,
-                    reason: r.get(3)?,
-                    detail: r.get(4)?,
-                })
+                let raw: (String, Option<String>, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                Ok((raw, r.get(3)?, r.get(4)?))
             })
             .map_err(storage)?;
-        rows.map(|r| r.map_err(storage)).collect()
+        let state = |s: &str| {
+            JobState::parse(s).ok_or_else(|| {
+                EngineError::new(
+                    ErrorCode::DatabaseCorrupt,
+                    format!("an event of job {id} names the state {s:?}"),
+                )
+            })
+        };
+        rows.map(|r| {
+            let ((at, from, to), reason, detail) = r.map_err(storage)?;
+            Ok(JobEvent {
+                at: from_db(&at)?,
+                from_state: from.as_deref().map(state).transpose()?,
+                to_state: state(&to)?,
+                reason,
+                detail,
+            })
+        })
+        .collect()
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct JobEvent {
-    pub at: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub at: DateTime<Utc>,
+    /// `None` for the event that created the job.
+    pub from_state: Option<JobState>,
+    pub to_state: JobState,
     pub reason: String,
     pub detail: Option<String>,
 }

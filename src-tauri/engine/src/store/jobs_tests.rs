@@ -1,6 +1,7 @@
 use crate::JobId;
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::job_error::JobErrorCode;
 use super::job_state::JobState;
 use super::jobs::{JobPatch, NewJob};
 use super::pins::PinContent;
@@ -77,25 +78,20 @@ fn every_transition_is_recorded_with_its_reason() {
     assert_eq!(job.pinterest_pin_id.as_deref(), Some("987"));
     assert_eq!(job.sent_at, Some(t1));
     let history = store.job_history(id).unwrap();
+    let times: Vec<_> = history.iter().map(|e| e.at).collect();
+    assert_eq!(times, [t0(), t1, t1, t1]);
     let moves: Vec<_> = history
         .iter()
-        .map(|e| (e.from_state.clone(), e.to_state.clone(), e.reason.clone()))
+        .map(|e| (e.from_state, e.to_state, e.reason.as_str()))
         .collect();
+    use JobState::*;
     assert_eq!(
         moves,
         vec![
-            (None, "scheduled".into(), "created".into()),
-            (
-                Some("scheduled".into()),
-                "due".into(),
-                "time reached".into()
-            ),
-            (Some("due".into()), "in_flight".into(), "sending".into()),
-            (
-                Some("in_flight".into()),
-                "published".into(),
-                "created".into()
-            ),
+            (None, Scheduled, "created"),
+            (Some(Scheduled), Due, "time reached"),
+            (Some(Due), InFlight, "sending"),
+            (Some(InFlight), Published, "created"),
         ]
     );
 }
@@ -173,4 +169,39 @@ fn board_ids_must_be_digits() {
         )
         .unwrap_err();
     assert!(err.to_string().contains("CHECK"), "{err}");
+}
+
+#[test]
+fn an_error_code_is_stored_by_name_and_an_unknown_one_is_kept() {
+    let (mut store, id) = store_with_job();
+    let patch = JobPatch {
+        error: Some(Some((JobErrorCode::Pinterest(40), "gone".into()))),
+        ..Default::default()
+    };
+    store
+        .transition(id, JobState::Due, "test", None, &patch, t0())
+        .unwrap();
+    let stored: String = store
+        .conn()
+        .query_row("SELECT error_code FROM jobs WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(stored, "pinterest_40");
+    assert_eq!(
+        store.job(id).unwrap().error_code,
+        Some(JobErrorCode::Pinterest(40))
+    );
+    // A name written by another PinPace reads as `Other`, and the job still reads.
+    store
+        .conn()
+        .execute(
+            "UPDATE jobs SET error_code = 'from_elsewhere' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    assert_eq!(
+        store.job(id).unwrap().error_code,
+        Some(JobErrorCode::Other("from_elsewhere".into()))
+    );
 }

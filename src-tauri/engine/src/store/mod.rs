@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod boards;
 pub mod export_rows;
 mod import_fingerprints;
+pub mod job_error;
 pub mod job_state;
 pub mod jobs;
 pub mod lookalikes;

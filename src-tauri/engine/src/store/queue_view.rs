@@ -11,6 +11,7 @@ use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::job_error::JobErrorCode;
 use super::job_state::JobState;
 use super::time::to_db;
 use super::{open::classify, Store};
@@ -71,7 +72,7 @@ pub struct QueueItem {
     #[ts(type = "number")]
     pub attempt: i64,
     pub pinterest_url: Option<String>,
-    pub error_code: Option<String>,
+    pub error_code: Option<JobErrorCode>,
     pub error_message: Option<String>,
 }
 

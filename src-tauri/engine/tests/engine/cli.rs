@@ -90,7 +90,7 @@ async fn boards_csv_and_errors() {
     let (ok, _, _) = cli(d, &["add-pins", d.join("good.csv").to_str().unwrap()], None);
     assert!(ok);
     let (_, jobs, _) = cli(d, &["jobs", "--state", "scheduled"], None);
-    assert_eq!(jobs[0]["dueAt"], "2030-01-05T08:00:00Z");
+    assert_eq!(jobs[0]["due_at"], "2030-01-05T08:00:00Z");
 
     let (ok, _, err) = cli(d, &["jobs", "--state", "bogus"], None);
     assert!(!ok && err["error"]["code"] == "invalid_input");
@@ -230,7 +230,7 @@ fn queue_commands_follow_the_windows_rules() {
             .iter()
             .find(|j| j["id"] == job.0)
             .map(|j| {
-                j["dueAt"]
+                j["due_at"]
                     .as_str()
                     .unwrap()
                     .parse::<chrono::DateTime<chrono::Utc>>()

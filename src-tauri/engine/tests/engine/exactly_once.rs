@@ -15,6 +15,7 @@ use judge::{queue_distinct, queue_lookalikes, Verdict};
 use pinpace_engine::sim::{
     FaultKind, FaultRule, LimitCategory, LimitSpec, ListingOrder, Quirks, Scope, SimConfig,
 };
+use pinpace_engine::store::job_error::JobErrorCode;
 use pinpace_engine::store::job_state::JobState;
 
 const PINS: usize = 20;
@@ -189,7 +190,7 @@ async fn a_board_too_long_to_read_fails_the_check_with_its_reason_and_sends_noth
     })
     .await;
     let job = w.engine().store().job(jobs[0].0).unwrap();
-    assert_eq!(job.error_code.as_deref(), Some("board_check_inconclusive"));
+    assert_eq!(job.error_code, Some(JobErrorCode::BoardCheckInconclusive));
     assert!(job.needs_reconcile, "a requeue checks the board again");
     let ours = w
         .sim

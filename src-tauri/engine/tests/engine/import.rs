@@ -14,6 +14,7 @@ use pinpace_engine::import::{
 };
 use pinpace_engine::pinterest::types::{Board, BoardSection};
 use pinpace_engine::pinterest::Environment;
+use pinpace_engine::store::job_error::JobErrorCode;
 use pinpace_engine::store::job_state::JobState;
 use pinpace_engine::store::jobs::JobPatch;
 use pinpace_engine::Store;
@@ -544,7 +545,7 @@ fn the_queue_exports_to_a_csv_that_imports_into_another_database() {
         .unwrap();
     let failure = JobPatch {
         error: Some(Some((
-            "pinterest_rejected".into(),
+            JobErrorCode::Http(400),
             "the image is too small".into(),
         ))),
         ..Default::default()
@@ -560,7 +561,7 @@ fn the_queue_exports_to_a_csv_that_imports_into_another_database() {
     assert_eq!(&rows[0][13], "https://www.pinterest.com/pin/987/");
     assert_eq!(
         (&rows[1][14], &rows[1][15]),
-        ("pinterest_rejected", "the image is too small")
+        ("http_400", "the image is too small")
     );
 }
 

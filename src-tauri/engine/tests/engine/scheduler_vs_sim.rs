@@ -9,6 +9,7 @@ use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
 use pinpace_engine::scheduler::events::EngineEvent;
 use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::sim::{FaultKind, FaultRule, LimitCategory, SimConfig};
+use pinpace_engine::store::job_error::JobErrorCode;
 use pinpace_engine::store::job_state::JobState;
 use pinpace_engine::PinText;
 
@@ -113,13 +114,13 @@ async fn transient_failures_back_off_within_the_budget_then_fail() {
     .await;
     let job = w.engine().store().job(ids[0]).unwrap();
     assert_eq!(job.attempt, 4);
-    assert_eq!(job.error_code.as_deref(), Some("retry_budget_spent"));
+    assert_eq!(job.error_code, Some(JobErrorCode::RetryBudgetSpent));
     assert_eq!(w.sim.stats().count("POST /pins", 503), 4);
     let history = w.engine().store().job_history(ids[0]).unwrap();
     assert_eq!(
         history
             .iter()
-            .filter(|e| e.to_state == "waiting_retry")
+            .filter(|e| e.to_state == JobState::WaitingRetry)
             .count(),
         8,
         "a 5xx may have created the pin: each of the three retries first peeks at the board \
@@ -163,7 +164,7 @@ async fn a_spent_budget_that_may_have_created_the_pin_checks_the_board_once_firs
     .await;
     let job = w.engine().store().job(b[0]).unwrap();
     assert_eq!(job.attempt, 1);
-    assert_eq!(job.error_code.as_deref(), Some("retry_budget_spent"));
+    assert_eq!(job.error_code, Some(JobErrorCode::RetryBudgetSpent));
     assert!(
         job.error_message
             .as_deref()
@@ -191,7 +192,7 @@ async fn terminal_errors_are_never_retried() {
         .await;
     let job = w.engine().store().job(ids[0]).unwrap();
     assert_eq!(job.attempt, 1);
-    assert_eq!(job.error_code.as_deref(), Some("pinterest_29"));
+    assert_eq!(job.error_code, Some(JobErrorCode::Pinterest(29)));
     let explained = job.error_message.unwrap_or_default();
     assert!(
         explained.contains("trial access") && explained.contains("sandbox"),
@@ -574,7 +575,7 @@ async fn a_board_gone_on_pinterest_fails_its_pin_clearly_and_refreshes_the_board
     .await;
     let job = w.engine().store().job(ids[0]).unwrap();
     assert_eq!(job.attempt, 1, "a missing board is not retried");
-    assert_eq!(job.error_code.as_deref(), Some("pinterest_40"));
+    assert_eq!(job.error_code, Some(JobErrorCode::Pinterest(40)));
     let shown = job.error_message.unwrap_or_default();
     assert!(
         shown.contains("no longer exists") && shown.contains("999000111"),

@@ -388,7 +388,10 @@ async fn soak(plan: &Plan) -> Counts {
                         counts.failed_why.push(format!(
                             "{title:?}: {} ({})",
                             job.error_message.clone().unwrap_or_default(),
-                            job.error_code.clone().unwrap_or_default()
+                            job.error_code
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default()
                         ));
 
                         assert!(job.error_message.is_some(), "failed without a reason");

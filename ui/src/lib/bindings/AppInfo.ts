@@ -4,12 +4,12 @@ export type AppInfo = {
 /**
  * The engine crate's version.
  */
-engineVersion: string, 
+engine_version: string, 
 /**
  * Absolute path of the SQLite database in use.
  */
-databasePath: string, 
+database_path: string, 
 /**
  * `PRAGMA user_version` after migrations.
  */
-schemaVersion: number, };
+schema_version: number, };

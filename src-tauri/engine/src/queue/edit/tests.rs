@@ -5,6 +5,7 @@ use super::*;
 use crate::compose::{compose, BoardTarget, ComposeRequest};
 use crate::pinterest::types::{Board, BoardSection};
 use crate::pinterest::Environment;
+use crate::store::job_error::JobErrorCode;
 
 fn now() -> DateTime<Utc> {
     "2026-11-23T12:00:00Z".parse().unwrap()
@@ -72,7 +73,7 @@ fn fail(store: &mut Store, id: JobId, may_have_been_created: bool) {
     let patch = JobPatch {
         attempt: Some(3),
         retry_delay_ms: Some(90_000),
-        error: Some(Some(("http_500".into(), "boom".into()))),
+        error: Some(Some((JobErrorCode::Http(500), "boom".into()))),
         needs_reconcile: Some(may_have_been_created),
         ..Default::default()
     };
@@ -140,8 +141,8 @@ fn a_failed_job_is_edited_in_place_and_due_now_with_a_fresh_budget() {
     let last = store.job_history(ids[0]).unwrap().pop().unwrap();
     assert_eq!(last.reason, "edited and requeued by the user");
     assert_eq!(
-        (last.from_state.as_deref(), last.to_state.as_str()),
-        (Some("failed"), "due")
+        (last.from_state, last.to_state),
+        (Some(JobState::Failed), JobState::Due)
     );
     let detail: serde_json::Value = serde_json::from_str(&last.detail.unwrap()).unwrap();
     assert_eq!(detail["own_copy"], false);
@@ -160,10 +161,7 @@ fn a_later_time_schedules_it_and_a_bad_time_is_refused() {
     let job = edit_and_requeue(&mut store, ids[0], &e, now()).unwrap();
     assert_eq!((job.state, job.due_at), (JobState::Scheduled, Some(later)));
     let history = store.job_history(ids[0]).unwrap();
-    assert_eq!(
-        history.last().unwrap().from_state.as_deref(),
-        Some("missed")
-    );
+    assert_eq!(history.last().unwrap().from_state, Some(JobState::Missed));
 }
 
 #[test]
@@ -266,7 +264,7 @@ fn only_a_job_that_has_not_gone_out_can_be_edited() {
         let job = edit_and_requeue(&mut store, ids[0], &edit(), now()).unwrap();
         assert_eq!((job.state, job.due_at), (to, Some(now())), "{name}");
         let last = store.job_history(ids[0]).unwrap().pop().unwrap();
-        assert_eq!(last.from_state.as_deref(), Some(name));
+        assert_eq!(last.from_state.map(JobState::as_str), Some(name));
         assert_eq!(last.reason, EDIT_REASON);
     }
 }
