@@ -7,6 +7,9 @@
 //! (`job_id`, `state`, names): it can be edited in a spreadsheet and imported into another
 //! PinPace. Imported into the same database it creates new pins, except for rows that an import
 //! created unchanged (their fingerprint is known).
+//!
+//! A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, ...) is written with a
+//! leading apostrophe, which the importer takes off again (`crate::spreadsheet_cells`).
 
 use crate::AccountId;
 use std::io::Write;
@@ -18,6 +21,7 @@ use ts_rs::TS;
 
 use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::types::ImageContentType;
+use crate::spreadsheet_cells::neutralise;
 use crate::store::export_rows::ExportRow;
 use crate::store::job_state::JobState;
 use crate::store::media::stored_path;
@@ -124,7 +128,10 @@ fn export(
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(header).map_err(write_failed)?;
     let rows = store.for_each_export_row(states, |row| {
-        writer.write_record(&line(&row)?).map_err(write_failed)
+        let cells = line(&row)?;
+        writer
+            .write_record(cells.iter().map(|c| neutralise(c).into_owned()))
+            .map_err(write_failed)
     })?;
     writer.flush().map_err(write_failed)?;
     Ok(ExportSummary { rows })

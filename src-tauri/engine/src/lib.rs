@@ -22,6 +22,7 @@ pub mod queue;
 pub mod scheduler;
 pub mod secrets;
 pub mod sim;
+pub mod spreadsheet_cells;
 pub mod store;
 
 pub use app_info::AppInfo;

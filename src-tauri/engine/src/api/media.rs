@@ -1,14 +1,17 @@
 //! Images for Compose's preview: a local PNG or JPEG as a `data:` URL (the window's CSP allows
 //! `data:` images, and the page is granted no file-system access). It runs on every keystroke
 //! in the path field, so it reads only regular files, and at most the size limit plus one byte:
-//! a FIFO, `/dev/zero` or a `/proc` file (whose metadata says 0 bytes) cannot make it hang.
+//! a FIFO, `/dev/zero` or a `/proc` file (whose metadata says 0 bytes) cannot make it hang
+//! (`store::media::read_image_file`, which a compose or import with a local image reads with too).
 
-use std::io::Read;
+use std::path::Path;
 
 use base64::Engine as _;
 
 use crate::error::{EngineError, ErrorCode};
-use crate::store::media::{sniff_image, MAX_IMAGE_BYTES};
+#[cfg(test)]
+use crate::store::media::MAX_IMAGE_BYTES;
+use crate::store::media::{read_image_file, sniff_image};
 
 fn bad(m: String) -> EngineError {
     EngineError::new(ErrorCode::InvalidInput, m)
@@ -16,19 +19,7 @@ fn bad(m: String) -> EngineError {
 
 /// The image at `path` as a `data:` URL, if it is a readable PNG or JPEG of at most 20 MB.
 pub fn image_preview(path: &str) -> Result<String, EngineError> {
-    let cannot = |e: std::io::Error| bad(format!("{path} cannot be read: {e}"));
-    let meta = std::fs::metadata(path).map_err(cannot)?;
-    if !meta.is_file() {
-        return Err(bad(format!("{path} is not a regular file")));
-    }
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_IMAGE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(bad(format!("{path} is larger than 20 MB")));
-    }
+    let bytes = read_image_file(Path::new(path))?;
     let mime = match sniff_image(&bytes) {
         Some(ct) => ct.mime(),
         None => return Err(bad(format!("{path} is not a PNG or JPEG image"))),

@@ -157,7 +157,7 @@ pub(crate) fn read(
             };
             let Some(field) = map[i] else { continue };
             match std::str::from_utf8(cell) {
-                Ok(text) => raw.set(field, text),
+                Ok(text) => raw.set(field, crate::spreadsheet_cells::restore(text)),
                 Err(_) => issues.push(RowIssue::error(
                     row,
                     Some(header),

@@ -3,7 +3,7 @@
 //! Only PNG and JPEG are accepted: those are what Pinterest takes as uploaded (base64) media.
 //! The copy is written to a temporary file and renamed, so a crash never leaves half an image.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -59,8 +59,7 @@ impl Store {
         source: &Path,
         now: DateTime<Utc>,
     ) -> Result<StoredMedia, EngineError> {
-        let bytes = std::fs::read(source)
-            .map_err(|e| invalid(format!("cannot read {}: {e}", source.display())))?;
+        let bytes = read_image_file(source)?;
         self.import_image_bytes(&bytes, now)
     }
 
@@ -134,6 +133,30 @@ impl Store {
 }
 
 /// Where an image is kept in the media directory: `<first two hex digits>/<sha256>.<ext>`.
+/// Reads an image file a user (or an imported file) named: a regular file only, and never more
+/// than the size limit plus one byte. A FIFO would block the open, and `/dev/zero` or a `/proc`
+/// file reports 0 bytes and never ends, so neither the size in the metadata nor a whole-file
+/// read can be trusted. Errors are `invalid_input` and name the file.
+pub fn read_image_file(path: &Path) -> Result<Vec<u8>, EngineError> {
+    let cannot = |e: std::io::Error| invalid(format!("{} cannot be read: {e}", path.display()));
+    if !std::fs::metadata(path).map_err(cannot)?.is_file() {
+        return Err(invalid(format!("{} is not a regular file", path.display())));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_IMAGE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(invalid(format!(
+            "{} is larger than {} MB",
+            path.display(),
+            MAX_IMAGE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
 pub fn stored_path(media_dir: &Path, sha256: &str, content_type: ImageContentType) -> PathBuf {
     media_dir
         .join(sha256.get(..2).unwrap_or(sha256))
@@ -207,5 +230,40 @@ mod tests {
             .import_image(&dir.path().join("nope.png"), DateTime::UNIX_EPOCH)
             .unwrap_err();
         assert_eq!(missing.code, ErrorCode::InvalidInput);
+    }
+
+    /// Issue 16 item 2: a compose or import naming a device, a FIFO or a huge file must get an
+    /// error at once (before the fix, `/dev/zero` was read until memory ran out and a FIFO
+    /// blocked the engine), and the store keeps nothing of it.
+    #[test]
+    fn files_that_never_end_or_block_or_are_huge_are_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_in_dir(&dir.path().join("data")).unwrap();
+        let fifo = dir.path().join("pipe.png");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        for path in [Path::new("/dev/zero"), fifo.as_path(), dir.path()] {
+            let err = store.import_image(path, DateTime::UNIX_EPOCH).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{}", path.display());
+            assert!(
+                err.message.contains("not a regular file"),
+                "{}",
+                err.message
+            );
+        }
+        // A sparse file far over the limit: refused after reading the limit plus one byte.
+        let huge = dir.path().join("huge.png");
+        let file = std::fs::File::create(&huge).unwrap();
+        file.set_len(50 * MAX_IMAGE_BYTES as u64).unwrap();
+        let err = store.import_image(&huge, DateTime::UNIX_EPOCH).unwrap_err();
+        assert!(err.message.contains("larger than 20 MB"), "{}", err.message);
+        let rows: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM media", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0);
     }
 }

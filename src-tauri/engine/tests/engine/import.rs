@@ -486,7 +486,7 @@ fn the_queue_exports_to_a_csv_that_imports_into_another_database() {
         "month.csv",
         "media,board,section,title,description,publish_at,time_zone,interval_secs\n\
          https://e.com/a.jpg,Recipes | Garden,Soups,\"A, \"\"quoted\"\"\",\"two\nlines\",2026-12-01 09:00,Europe/Paris,3600\n\
-         salad.png,Garden,,B,,2026-12-03T10:00:00Z,,\n",
+         salad.png,Garden,,\"=HYPERLINK(\"\"https://evil.example\"\",\"\"x\"\")\",-5 tips,2026-12-03T10:00:00Z,,\n",
     );
     assert!(commit(&mut store, &src, a, ImportMode::AllOrNothing).committed);
     let mut out = Vec::new();
@@ -494,6 +494,17 @@ fn the_queue_exports_to_a_csv_that_imports_into_another_database() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.starts_with("job_id,state,account,account_name,board,board_name"));
     assert!(text.contains("2026-12-01T09:00:00+01:00"), "{text}");
+    // A spreadsheet opening the export must not run the title as a formula (issue 16 item 1):
+    // the cells that start like one are written as text, and come back unchanged below.
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"https://evil.example\"\""),
+        "{text}"
+    );
+    assert!(text.contains(",'-5 tips,"), "{text}");
+    assert!(
+        !text.contains(",=HYPERLINK") && !text.contains(",-5 tips"),
+        "{text}"
+    );
 
     let other = tempfile::tempdir().unwrap();
     let (mut copy, b) = setup(other.path());
