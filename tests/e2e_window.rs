@@ -23,24 +23,24 @@ async fn open_window() -> Client {
         serde_json::json!({ "application": app }),
     );
     // WebKitWebDriver sometimes fails to start the first session after a fresh build (the
-    // debug binary is large and cold); a second try is what a person would do too.
-    let mut last = None;
+    // debug binary is large and cold), and once an app died at start ("Failed to initialize
+    // GTK") and WebKitWebDriver then waited for its window for ever: each try gets 60 s, and a
+    // second try (a new app) is what a person would do too.
+    let mut last = String::new();
     for attempt in 0..3 {
         let http = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(http)
+        let session = ClientBuilder::new(http)
             .capabilities(caps.clone())
-            .connect(&webdriver)
-            .await
-        {
-            Ok(client) => return client,
-            Err(e) => {
-                eprintln!("WebDriver session {attempt} did not start: {e}");
-                last = Some(e);
-                tokio::time::sleep(Duration::from_secs(2)).await;
-            }
+            .connect(&webdriver);
+        match tokio::time::timeout(Duration::from_secs(60), session).await {
+            Ok(Ok(client)) => return client,
+            Ok(Err(e)) => last = format!("{e}"),
+            Err(_) => last = "no window within 60 s".into(),
         }
+        eprintln!("WebDriver session {attempt} did not start: {last}");
+        tokio::time::sleep(Duration::from_secs(2)).await;
     }
-    panic!("connect to tauri-driver: {last:?}")
+    panic!("connect to tauri-driver: {last}")
 }
 
 /// Lets the page paint what its DOM already holds (WebKitGTK under Xvfb can otherwise hand
