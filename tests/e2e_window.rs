@@ -29,10 +29,9 @@ async fn open_window() -> Client {
     let mut last = String::new();
     for attempt in 0..3 {
         let http = hyper_util::client::legacy::connect::HttpConnector::new();
-        let session = ClientBuilder::new(http)
-            .capabilities(caps.clone())
-            .connect(&webdriver);
-        match tokio::time::timeout(Duration::from_secs(60), session).await {
+        let mut builder = ClientBuilder::new(http);
+        builder.capabilities(caps.clone());
+        match tokio::time::timeout(Duration::from_secs(60), builder.connect(&webdriver)).await {
             Ok(Ok(client)) => return client,
             Ok(Err(e)) => last = format!("{e}"),
             Err(_) => last = "no window within 60 s".into(),

@@ -18,19 +18,14 @@ vi.mock('@event-calendar/core', async (importOriginal) => {
   return { ...real, Calendar };
 });
 
-vi.mock('./api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./api')>();
-  return {
-    ...real,
-    commands: {
-      ...real.commands,
-      listQueue: vi.fn(),
-      listAccounts: vi.fn(),
-      accountBoards: vi.fn(),
-      reschedule: vi.fn(),
-    },
-  };
-});
+vi.mock('./api', async (importOriginal) =>
+  (await import('./testing/mockCommands')).withCommands(importOriginal, {
+    listQueue: vi.fn(),
+    listAccounts: vi.fn(),
+    accountBoards: vi.fn(),
+    reschedule: vi.fn(),
+  }),
+);
 
 vi.mock('./engineEvents', () => ({ onEngineBatch: vi.fn() }));
 

@@ -3,18 +3,13 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('./api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./api')>();
-  return {
-    ...real,
-    commands: {
-      ...real.commands,
-      desktopPrefs: vi.fn(),
-      saveDesktopPrefs: vi.fn(),
-      openLogFolder: vi.fn(),
-    },
-  };
-});
+vi.mock('./api', async (importOriginal) =>
+  (await import('./testing/mockCommands')).withCommands(importOriginal, {
+    desktopPrefs: vi.fn(),
+    saveDesktopPrefs: vi.fn(),
+    openLogFolder: vi.fn(),
+  }),
+);
 
 import DesktopSettings from './DesktopSettings.svelte';
 import * as api from './api';

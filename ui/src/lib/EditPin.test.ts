@@ -4,17 +4,12 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('./api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./api')>();
-  return {
-    ...real,
-    commands: {
-      ...real.commands,
-      accountBoards: vi.fn(),
-      editAndRequeue: vi.fn(),
-    },
-  };
-});
+vi.mock('./api', async (importOriginal) =>
+  (await import('./testing/mockCommands')).withCommands(importOriginal, {
+    accountBoards: vi.fn(),
+    editAndRequeue: vi.fn(),
+  }),
+);
 
 import EditPin from './EditPin.svelte';
 import * as api from './api';

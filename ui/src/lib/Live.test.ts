@@ -5,38 +5,33 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 let push: ((events: unknown[], lagged: boolean) => void) | null = null;
-vi.mock('./api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./api')>();
-  return {
-    ...real,
-    commands: {
-      ...real.commands,
-      lanes: vi.fn(),
-      listAccounts: vi.fn().mockResolvedValue([
-        { id: 1, name: 'kitchen', username: 'kitchen', environment: { kind: 'sandbox' }, environment_label: 'Sandbox',
-          status: 'active', boards: 1, boards_synced_at: null, queued: 3, waiting_for_reconnect: 0 },
-      ]),
-      listQueue: vi.fn().mockResolvedValue([]),
-      retryJobs: vi.fn(),
-      cancelJobs: vi.fn(),
-      editAndRequeue: vi.fn(),
-      accountBoards: vi.fn().mockResolvedValue([]),
-      setPausedAll: vi.fn().mockResolvedValue(undefined),
-      counters: vi.fn().mockResolvedValue({ sent: 3, published: 3, rate_limited: 0, retries: 0, failures: 0, reconciled: 0 }),
-      forecast: vi.fn().mockResolvedValue({
-        entries: [],
-        warnings: ['14 pins will be up to 22 min late: org_write limit'],
-        quota_exhausted: [],
-      }),
-      schedulingSettings: vi.fn().mockResolvedValue({
-        max_attempts: 6,
-        max_backoff_minutes: 360,
-        catch_up_grace_minutes: 15,
-        paused_all: false,
-      }),
-    },
-  };
-});
+vi.mock('./api', async (importOriginal) =>
+  (await import('./testing/mockCommands')).withCommands(importOriginal, {
+    lanes: vi.fn(),
+    listAccounts: vi.fn().mockResolvedValue([
+      { id: 1, name: 'kitchen', username: 'kitchen', environment: { kind: 'sandbox' }, environment_label: 'Sandbox',
+        status: 'active', boards: 1, boards_synced_at: null, queued: 3, waiting_for_reconnect: 0 },
+    ]),
+    listQueue: vi.fn().mockResolvedValue([]),
+    retryJobs: vi.fn(),
+    cancelJobs: vi.fn(),
+    editAndRequeue: vi.fn(),
+    accountBoards: vi.fn().mockResolvedValue([]),
+    setPausedAll: vi.fn().mockResolvedValue(undefined),
+    counters: vi.fn().mockResolvedValue({ sent: 3, published: 3, rate_limited: 0, retries: 0, failures: 0, reconciled: 0 }),
+    forecast: vi.fn().mockResolvedValue({
+      entries: [],
+      warnings: ['14 pins will be up to 22 min late: org_write limit'],
+      quota_exhausted: [],
+    }),
+    schedulingSettings: vi.fn().mockResolvedValue({
+      max_attempts: 6,
+      max_backoff_minutes: 360,
+      catch_up_grace_minutes: 15,
+      paused_all: false,
+    }),
+  }),
+);
 
 // The charts load lazily beside the panel; jsdom has no canvas, so a real uPlot drawing after a
 // test ended throws (unhandled). Their own test is LiveCharts.test.ts.

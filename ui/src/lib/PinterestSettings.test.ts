@@ -4,17 +4,12 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('./api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./api')>();
-  return {
-    ...real,
-    commands: {
-      ...real.commands,
-      savePinterestApp: vi.fn(),
-      chooseSecretsBackend: vi.fn(),
-    },
-  };
-});
+vi.mock('./api', async (importOriginal) =>
+  (await import('./testing/mockCommands')).withCommands(importOriginal, {
+    savePinterestApp: vi.fn(),
+    chooseSecretsBackend: vi.fn(),
+  }),
+);
 
 import PinterestSettings from './PinterestSettings.svelte';
 import * as api from './api';

@@ -3,24 +3,19 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('./api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./api')>();
-  return {
-    ...real,
-    commands: {
-      ...real.commands,
-      listQueue: vi.fn(),
-      listAccounts: vi.fn().mockResolvedValue([]),
-      accountBoards: vi.fn().mockResolvedValue([]),
-      retryJobs: vi.fn(),
-      cancelJobs: vi.fn(),
-      jobHistory: vi.fn(),
-      editAndRequeue: vi.fn(),
-      holdJobs: vi.fn(),
-      moveJobs: vi.fn(),
-    },
-  };
-});
+vi.mock('./api', async (importOriginal) =>
+  (await import('./testing/mockCommands')).withCommands(importOriginal, {
+    listQueue: vi.fn(),
+    listAccounts: vi.fn().mockResolvedValue([]),
+    accountBoards: vi.fn().mockResolvedValue([]),
+    retryJobs: vi.fn(),
+    cancelJobs: vi.fn(),
+    jobHistory: vi.fn(),
+    editAndRequeue: vi.fn(),
+    holdJobs: vi.fn(),
+    moveJobs: vi.fn(),
+  }),
+);
 
 vi.mock('./engineEvents', () => ({ onEngineBatch: vi.fn(() => () => {}) }));
 
