@@ -13,5 +13,6 @@ exec dbus-run-session -- bash -c '
   set -euo pipefail
   eval "$(printf pinpace-test | gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL
-  cargo test -p pinpace-engine --lib secrets::keychain -- --ignored
+  # --workspace, as make test'"'"'s cargo test: the same feature set, so nothing is compiled again.
+  cargo test --workspace --lib secrets::keychain -- --ignored
 '
