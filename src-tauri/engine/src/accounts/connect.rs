@@ -3,9 +3,17 @@
 //! 1. `PendingConnect::begin` binds a listener on `127.0.0.1:<port>` first (so a port in use is
 //!    known before the browser opens) and builds the consent page's URL with a fresh `state`
 //!    (the oauth2 crate, in `pinterest::oauth`).
-//! 2. The caller opens that URL in the system browser; `wait_for_code` serves exactly one
-//!    callback: it checks `state`, turns `error=access_denied` into a clear error, answers the
-//!    browser with a short page, and closes the listener, also on a timeout.
+//! 2. The caller opens that URL in the system browser; `wait_for_code` serves the callback until
+//!    one carries this attempt's `state`: any local page can request `127.0.0.1:<port>/callback`
+//!    (a `fetch` needs no permission), so an answer with another state gets a 400 and the
+//!    connect keeps waiting (issue 16 item 4). The first answer with the right state ends it: a
+//!    code, or `error=access_denied` as a clear error. The browser gets a short page, and the
+//!    listener closes, also on a timeout.
+//!    PKCE (issue 16 item 4, asked and not settled): Pinterest's v5 OpenAPI document
+//!    (`../shared/reference`) names no `code_challenge` on `/oauth/` or `code_verifier` on
+//!    `/oauth/token`, and its own authentication guide that we could read does not mention
+//!    PKCE; one third-party guide says v5 uses it. PinPace does not send it until Pinterest's
+//!    documentation says the token endpoint checks it: a challenge that is ignored adds nothing.
 //! 3. `exchange` trades the code for tokens (HTTP Basic client credentials, continuous refresh)
 //!    and reads `GET /user_account` for the account's name.
 //! 4. `register` writes the account row and the tokens (keychain or the chosen file) together:
@@ -18,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::Query;
+use axum::http::StatusCode;
 use axum::response::Html;
 use axum::routing::get;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -115,20 +124,29 @@ impl PendingConnect {
             let expected = expected.clone();
             async move {
                 let answer = judge_callback(&q, &expected);
-                let page = match &answer {
-                    Ok(_) => {
-                        "PinPace is connected to Pinterest. You can close this tab.".to_string()
+                let (status, page) = match &answer {
+                    // Any local page can request this address: an answer for another attempt
+                    // (its state differs) is refused, and the connect keeps waiting for its own.
+                    Err(e) if e.code == ErrorCode::StateMismatch => {
+                        tracing::warn!(
+                            "connect: refused a callback whose state is not this attempt's; \
+                             still waiting for the browser"
+                        );
+                        return (StatusCode::BAD_REQUEST, page_html(&e.message));
                     }
-                    Err(e) => format!("PinPace could not connect: {}", e.message),
+                    Ok(_) => (
+                        StatusCode::OK,
+                        "PinPace is connected to Pinterest. You can close this tab.".to_string(),
+                    ),
+                    Err(e) => (
+                        StatusCode::OK,
+                        format!("PinPace could not connect: {}", e.message),
+                    ),
                 };
                 if let Some(tx) = tx.lock().take() {
                     let _ = tx.send(answer);
                 }
-                Html(format!(
-                    "<!doctype html><meta charset=\"utf-8\"><title>PinPace</title>\
-                     <p style=\"font-family:sans-serif\">{}</p>",
-                    html_escape(&page)
-                ))
+                (status, page_html(&page))
             }
         };
         let router = axum::Router::new().route("/callback", get(handler));
@@ -199,6 +217,15 @@ fn judge_callback(q: &HashMap<String, String>, expected: &Secret) -> Result<Secr
             "Pinterest's answer carried no authorization code",
         )),
     }
+}
+
+/// The short page the browser shows after the callback.
+fn page_html(text: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><meta charset=\"utf-8\"><title>PinPace</title>\
+         <p style=\"font-family:sans-serif\">{}</p>",
+        html_escape(text)
+    ))
 }
 
 fn html_escape(s: &str) -> String {

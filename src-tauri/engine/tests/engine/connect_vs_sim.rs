@@ -177,25 +177,45 @@ async fn denied_consent_leaves_nothing() {
     let _ = &mut w;
 }
 
+/// Issue 16 item 4: any local page can request the callback address. One with a forged state
+/// gets a 400 and does not end the connect (before, it ended it with `state_mismatch`); the
+/// browser's real answer, coming after it, still connects.
 #[tokio::test]
-async fn a_forged_state_is_refused() {
+async fn a_forged_state_is_refused_and_the_real_answer_still_counts() {
     let w = world(SimConfig::default()).await;
     let tokens = VaultTokens::new(Arc::new(MemoryVault::default()));
     let pending = PendingConnect::begin(&w.env, &w.app.client_id, 0)
         .await
         .unwrap();
-    let mut forged = pending.redirect_uri.clone();
-    forged
-        .query_pairs_mut()
-        .append_pair("code", "pinc_stolen")
-        .append_pair("state", "not-the-one");
-    let browser = tokio::spawn(async move { browse(&forged).await });
-    let err = pending
-        .wait_for_code(Duration::from_secs(10))
-        .await
-        .unwrap_err();
-    browser.await.unwrap();
-    assert_eq!(err.code, ErrorCode::StateMismatch);
+    let state = pending
+        .authorize_url
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .expect("the consent URL carries a state");
+    let answer = |code: &str, state: &str| {
+        let mut url = pending.redirect_uri.clone();
+        url.query_pairs_mut()
+            .append_pair("code", code)
+            .append_pair("state", state);
+        url
+    };
+    let (forged, genuine) = (
+        answer("pinc_stolen", "not-the-one"),
+        answer("pinc_real", &state),
+    );
+    let waiting = tokio::spawn(pending.wait_for_code(Duration::from_secs(10)));
+    let refused = browse(&forged).await;
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("does not belong"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !waiting.is_finished(),
+        "a forged answer must not end the connect"
+    );
+    assert_eq!(browse(&genuine).await.status(), 200);
+    let code = waiting.await.unwrap().unwrap();
+    assert_eq!(code.expose(), "pinc_real");
     nothing_connected(&w, &tokens);
 }
 
