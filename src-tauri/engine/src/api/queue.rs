@@ -23,7 +23,7 @@ pub fn compose_pin(
 }
 
 pub fn list(ws: &impl Workspace, filter: &QueueFilter) -> Result<Vec<QueueItem>, EngineError> {
-    queue::list_queue(&ws.store(), filter)
+    ws.store().queue_items(filter)
 }
 
 /// Moves one job to `at`.

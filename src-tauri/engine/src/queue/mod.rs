@@ -1,6 +1,6 @@
 //! The queue as people see and steer it: a joined, filtered list of jobs with their pin, account
-//! and board names (`list_queue`, read by `store::queue_view`), the actions a user takes on jobs (`actions`: cancel, retry with a
-//! fresh budget, reschedule), and the edit of a pin before it is sent again (`edit`). Every
+//! and board names (`Store::queue_items`, in `store::queue_view`), the actions a user takes
+//! on jobs (`actions`: cancel, retry with a fresh budget, reschedule), and the edit of a pin before it is sent again (`edit`). Every
 //! action goes through `Store::transition`, so it is checked against the job's current state and
 //! lands in the audit trail like the scheduler's own moves.
 
@@ -12,14 +12,6 @@ pub use crate::store::queue_view::{QueueFilter, QueueItem};
 pub use actions::{cancel_job, hold_job, reschedule_job, retry_job};
 pub use edit::{edit_and_requeue, PinEdit};
 pub use slots::{next_free_slot, set_slots, slots, SlotPlan};
-
-/// The queue and calendar screens' list (`Store::queue_items`, the one SQL read behind them).
-pub fn list_queue(
-    store: &crate::Store,
-    filter: &QueueFilter,
-) -> Result<Vec<QueueItem>, crate::EngineError> {
-    store.queue_items(filter)
-}
 
 #[cfg(test)]
 mod tests;

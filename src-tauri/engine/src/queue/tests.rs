@@ -61,7 +61,7 @@ fn fail(store: &mut Store, id: JobId) {
 #[test]
 fn the_list_joins_names_orders_by_time_and_filters() {
     let (store, a, ids) = setup();
-    let all = list_queue(&store, &QueueFilter::default()).unwrap();
+    let all = store.queue_items(&QueueFilter::default()).unwrap();
     assert_eq!(
         all.iter()
             .map(|i| i.text.title.as_deref().unwrap())
@@ -75,12 +75,12 @@ fn the_list_joins_names_orders_by_time_and_filters() {
         states: vec![JobState::Failed],
         ..Default::default()
     };
-    assert!(list_queue(&store, &failed_only).unwrap().is_empty());
+    assert!(store.queue_items(&failed_only).unwrap().is_empty());
     let other_account = QueueFilter {
         account_id: Some(AccountId(a.0 + 1)),
         ..Default::default()
     };
-    assert!(list_queue(&store, &other_account).unwrap().is_empty());
+    assert!(store.queue_items(&other_account).unwrap().is_empty());
     assert_eq!(ids.len(), 2);
     assert_eq!(store.job_count(None, &[JobState::Scheduled]).unwrap(), 2);
     assert_eq!(store.job_count(Some(a), &[JobState::Scheduled]).unwrap(), 2);
@@ -195,7 +195,8 @@ fn text_search_finds_words_in_title_and_takes_wildcards_literally() {
             text: Some(text.into()),
             ..Default::default()
         };
-        list_queue(&store, &filter)
+        store
+            .queue_items(&filter)
             .unwrap()
             .iter()
             .map(|i| i.job_id)
@@ -233,7 +234,8 @@ fn a_time_range_keeps_the_jobs_due_inside_it_and_a_bad_bound_is_refused() {
         let filter: QueueFilter =
             serde_json::from_value(serde_json::json!({ "from": from, "to": to }))
                 .map_err(|e| e.to_string())?;
-        Ok(list_queue(&store, &filter)
+        Ok(store
+            .queue_items(&filter)
             .map_err(|e| e.message)?
             .iter()
             .map(|i| i.job_id)
@@ -272,7 +274,8 @@ fn from_alone_keeps_undated_drafts_and_drops_older_jobs() {
         from: Some("2026-11-23T14:00:00Z".parse().unwrap()),
         ..Default::default()
     };
-    let got: Vec<JobId> = list_queue(&store, &filter)
+    let got: Vec<JobId> = store
+        .queue_items(&filter)
         .unwrap()
         .iter()
         .map(|i| i.job_id)

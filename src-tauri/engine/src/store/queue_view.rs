@@ -81,77 +81,73 @@ const DEFAULT_LIMIT: u32 = 500;
 impl Store {
     /// The jobs that match `filter`, soonest first, drafts without a time last.
     pub fn queue_items(&self, filter: &QueueFilter) -> Result<Vec<QueueItem>, EngineError> {
-        list(self, filter)
-    }
-}
-
-fn list(store: &Store, filter: &QueueFilter) -> Result<Vec<QueueItem>, EngineError> {
-    let mut sql = String::from(
-        "SELECT j.id AS job_id, j.pin_id, j.state, p.title, p.description, p.media_url, \
-         j.account_id, a.name AS account_name, j.board_id, b.name AS board_name, j.due_at, \
-         j.attempt, j.pinterest_url, j.error_code, j.error_message, p.link, p.alt_text, \
-         j.section_id, p.media_sha256 \
-         FROM jobs j JOIN pins p ON p.id = j.pin_id \
-         LEFT JOIN accounts a ON a.id = j.account_id \
-         LEFT JOIN boards b ON b.account_id = j.account_id AND b.board_id = j.board_id \
-         WHERE 1 = 1",
-    );
-    let mut args: Vec<Value> = Vec::new();
-    if let Some(a) = filter.account_id {
-        args.push(Value::Integer(a.0));
-        sql.push_str(&format!(" AND j.account_id = ?{}", args.len()));
-    }
-    if let Some(b) = &filter.board_id {
-        args.push(Value::Text(b.clone()));
-        sql.push_str(&format!(" AND j.board_id = ?{}", args.len()));
-    }
-    if let Some(text) = filter
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        // LIKE with its wildcards escaped: "50%" finds "50%", not everything.
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        args.push(Value::Text(format!("%{escaped}%")));
-        let n = args.len();
-        sql.push_str(&format!(
-            " AND (p.title LIKE ?{n} ESCAPE '\\' OR p.description LIKE ?{n} ESCAPE '\\')"
-        ));
-    }
-    if let Some(from) = &filter.from {
-        args.push(Value::Text(to_db(*from)));
-        let n = args.len();
-        // Undated drafts stay: `from` is "nothing older than", not "only dated jobs".
-        sql.push_str(&format!(" AND (j.due_at IS NULL OR j.due_at >= ?{n})"));
-    }
-    if let Some(to) = &filter.to {
-        args.push(Value::Text(to_db(*to)));
-        sql.push_str(&format!(" AND j.due_at < ?{}", args.len()));
-    }
-    if !filter.states.is_empty() {
-        let mut marks = Vec::new();
-        for s in &filter.states {
-            args.push(Value::Text(s.as_str().to_string()));
-            marks.push(format!("?{}", args.len()));
+        let mut sql = String::from(
+            "SELECT j.id AS job_id, j.pin_id, j.state, p.title, p.description, p.media_url, \
+             j.account_id, a.name AS account_name, j.board_id, b.name AS board_name, j.due_at, \
+             j.attempt, j.pinterest_url, j.error_code, j.error_message, p.link, p.alt_text, \
+             j.section_id, p.media_sha256 \
+             FROM jobs j JOIN pins p ON p.id = j.pin_id \
+             LEFT JOIN accounts a ON a.id = j.account_id \
+             LEFT JOIN boards b ON b.account_id = j.account_id AND b.board_id = j.board_id \
+             WHERE 1 = 1",
+        );
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(a) = filter.account_id {
+            args.push(Value::Integer(a.0));
+            sql.push_str(&format!(" AND j.account_id = ?{}", args.len()));
         }
-        sql.push_str(&format!(" AND j.state IN ({})", marks.join(",")));
+        if let Some(b) = &filter.board_id {
+            args.push(Value::Text(b.clone()));
+            sql.push_str(&format!(" AND j.board_id = ?{}", args.len()));
+        }
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            // LIKE with its wildcards escaped: "50%" finds "50%", not everything.
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            args.push(Value::Text(format!("%{escaped}%")));
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (p.title LIKE ?{n} ESCAPE '\\' OR p.description LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        if let Some(from) = &filter.from {
+            args.push(Value::Text(to_db(*from)));
+            let n = args.len();
+            // Undated drafts stay: `from` is "nothing older than", not "only dated jobs".
+            sql.push_str(&format!(" AND (j.due_at IS NULL OR j.due_at >= ?{n})"));
+        }
+        if let Some(to) = &filter.to {
+            args.push(Value::Text(to_db(*to)));
+            sql.push_str(&format!(" AND j.due_at < ?{}", args.len()));
+        }
+        if !filter.states.is_empty() {
+            let mut marks = Vec::new();
+            for s in &filter.states {
+                args.push(Value::Text(s.as_str().to_string()));
+                marks.push(format!("?{}", args.len()));
+            }
+            sql.push_str(&format!(" AND j.state IN ({})", marks.join(",")));
+        }
+        args.push(Value::Integer(
+            filter.limit.unwrap_or(DEFAULT_LIMIT).min(10_000) as i64,
+        ));
+        sql.push_str(&format!(
+            " ORDER BY j.due_at IS NULL, j.due_at, j.id LIMIT ?{}",
+            args.len()
+        ));
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(classify)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), item)
+            .map_err(classify)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(classify)
     }
-    args.push(Value::Integer(
-        filter.limit.unwrap_or(DEFAULT_LIMIT).min(10_000) as i64,
-    ));
-    sql.push_str(&format!(
-        " ORDER BY j.due_at IS NULL, j.due_at, j.id LIMIT ?{}",
-        args.len()
-    ));
-    let mut stmt = store.conn.prepare_cached(&sql).map_err(classify)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args), item)
-        .map_err(classify)?;
-    rows.collect::<Result<Vec<_>, _>>().map_err(classify)
 }
 
 fn item(r: &Row<'_>) -> rusqlite::Result<QueueItem> {

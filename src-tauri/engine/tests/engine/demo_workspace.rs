@@ -10,7 +10,7 @@ use pinpace_engine::accounts::client_for;
 use pinpace_engine::clock::SystemClock;
 use pinpace_engine::demo::{builtin_sim_config, issue_sim_tokens, seed_workspace, sim_environment};
 use pinpace_engine::pinterest::Outcome;
-use pinpace_engine::queue::{list_queue, QueueFilter};
+use pinpace_engine::queue::QueueFilter;
 use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::secrets::{MemoryVault, VaultTokens};
 use pinpace_engine::sim::Simulator;
@@ -46,7 +46,7 @@ async fn a_first_run_gets_two_connected_accounts_boards_drafts_and_scheduled_pin
             summary.drafts
         );
         // Every demo pin has a local image, stored where the thumbnails are served from.
-        let items = list_queue(&s, &QueueFilter::default()).unwrap();
+        let items = s.queue_items(&QueueFilter::default()).unwrap();
         assert_eq!(items.len(), summary.drafts + summary.scheduled);
         for it in items {
             let sha = it.media_sha256.expect("a stored image");

@@ -10,7 +10,7 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use pinpace_engine::accounts::overview;
 use pinpace_engine::compose::{write_validated, BoardTarget, ComposeRequest};
-use pinpace_engine::queue::{list_queue, QueueFilter};
+use pinpace_engine::queue::QueueFilter;
 use pinpace_engine::PinText;
 use pinpace_engine::Store;
 
@@ -63,7 +63,7 @@ pub fn run(jobs: usize) {
         })
         .unwrap();
     let fill_s = filled.elapsed().as_secs_f64();
-    let read = |filter: QueueFilter| move |s: &Store| list_queue(s, &filter).unwrap().len();
+    let read = |filter: QueueFilter| move |s: &Store| s.queue_items(&filter).unwrap().len();
     // The calendar's first week of the queue (pins are ten minutes apart from there).
     let week_from = now + TimeDelta::days(1);
     let week_to = now + TimeDelta::days(8);
