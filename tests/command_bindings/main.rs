@@ -321,23 +321,37 @@ fn derives_ts(attrs: &[Attribute]) -> bool {
         })
 }
 
-fn collect_exported(items: &[Item], file: &str, out: &mut BTreeMap<String, Binding>) {
+/// The structs, enums and type aliases of a file that derive `TS`, inline modules included.
+fn ts_items(items: &[Item]) -> Vec<&Item> {
+    let mut out = Vec::new();
     for item in items {
+        match item {
+            Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    out.extend(ts_items(inner));
+                }
+            }
+            Item::Struct(syn::ItemStruct { attrs, .. })
+            | Item::Enum(syn::ItemEnum { attrs, .. })
+            | Item::Type(syn::ItemType { attrs, .. })
+                if derives_ts(attrs) =>
+            {
+                out.push(item)
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn collect_exported(items: &[Item], file: &str, out: &mut BTreeMap<String, Binding>) {
+    for item in ts_items(items) {
         let (ident, attrs) = match item {
             Item::Struct(s) => (&s.ident, &s.attrs),
             Item::Enum(e) => (&e.ident, &e.attrs),
             Item::Type(t) => (&t.ident, &t.attrs),
-            Item::Mod(m) => {
-                if let Some((_, items)) = &m.content {
-                    collect_exported(items, file, out);
-                }
-                continue;
-            }
             _ => continue,
         };
-        if !derives_ts(attrs) {
-            continue;
-        }
         let (mut export, mut rename, mut export_to) = (false, None, false);
         for attr in attrs.iter().filter(|a| a.path().is_ident("ts")) {
             let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
@@ -505,21 +519,12 @@ fn command_bindings_are_generated_and_every_command_is_registered() {
 /// TypeScript binding whose `#[serde(...)]` is not snake_case: its fields would cross the IPC in another casing
 /// than every other type's.
 fn other_field_casings(items: &[Item], file: &str, out: &mut Vec<String>) {
-    for item in items {
+    for item in ts_items(items) {
         let (ident, attrs, key) = match item {
             Item::Struct(s) => (&s.ident, &s.attrs, "rename_all"),
             Item::Enum(e) => (&e.ident, &e.attrs, "rename_all_fields"),
-            Item::Mod(m) => {
-                if let Some((_, items)) = &m.content {
-                    other_field_casings(items, file, out);
-                }
-                continue;
-            }
             _ => continue,
         };
-        if !derives_ts(attrs) {
-            continue;
-        }
         for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
             let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
             else {
