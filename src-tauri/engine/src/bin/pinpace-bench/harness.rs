@@ -11,7 +11,7 @@ use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
 use pinpace_engine::pacing::{AccountLimits, LimitSpec, Preset as EnginePreset};
 use pinpace_engine::pinterest::{Environment, PinterestClient, Secret};
 use pinpace_engine::scheduler::tokens::{MemoryTokenStore, TokenSet, TokenStore};
-use pinpace_engine::scheduler::{Engine, EngineConfig};
+use pinpace_engine::scheduler::{Engine, EngineConfig, EngineHandle};
 use pinpace_engine::sim::{SimConfig, SimHandle, Simulator};
 use pinpace_engine::PinText;
 use pinpace_engine::Store;
@@ -131,6 +131,25 @@ pub async fn run_pinpace(
     preset: EnginePreset,
     limit: TimeDelta,
 ) {
+    let (engine, _dir) = start_pinpace(world, pins, app_limits, preset);
+    let end = world.now() + limit;
+    loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let open = engine.store().open_job_count().unwrap_or(0);
+        if open == 0 || world.now() > end {
+            break;
+        }
+    }
+    engine.stop().await;
+}
+
+/// Starts PinPace's real engine on the workload, its store in the returned directory.
+pub fn start_pinpace(
+    world: &World,
+    pins: &[Pin],
+    app_limits: Vec<LimitSpec>,
+    preset: EnginePreset,
+) -> (EngineHandle, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in_dir(dir.path()).unwrap();
     let tokens = Arc::new(MemoryTokenStore::default());
@@ -189,16 +208,10 @@ pub async fn run_pinpace(
         seed: 5,
         ..EngineConfig::default()
     };
-    let engine = Engine::spawn(store, world.shared_clock(), tokens, config);
-    let end = world.now() + limit;
-    loop {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        let open = engine.store().open_job_count().unwrap_or(0);
-        if open == 0 || world.now() > end {
-            break;
-        }
-    }
-    engine.stop().await;
+    (
+        Engine::spawn(store, world.shared_clock(), tokens, config),
+        dir,
+    )
 }
 
 /// The theoretical minimum makespan of `n` pins under one rolling limit of `limit` per `window`,

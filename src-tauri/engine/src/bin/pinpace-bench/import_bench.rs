@@ -5,7 +5,6 @@
 //! not follow the file's size. Run it in release: `cargo run --release -p pinpace-engine --bin
 //! pinpace-bench -- import`.
 
-use std::fmt::Write as _;
 use std::time::Instant;
 
 use chrono::TimeDelta;
@@ -31,26 +30,7 @@ pub fn run(rows: usize) {
     let now = chrono::Utc::now();
 
     let path = dir.path().join("month.csv");
-    let mut text = String::from(
-        "\u{feff}Title,Media URL,Pinterest board,Thumbnail,Description,Link,Publish date,Keywords\n",
-    );
-    let start = now + TimeDelta::days(1);
-    for k in 0..rows {
-        let at = (start + TimeDelta::minutes(k as i64)).format("%Y-%m-%dT%H:%M:%S");
-        let board = if k % 5 == 0 {
-            format!("board {}/Ideas", k % BOARDS)
-        } else {
-            format!("Board {}", k % BOARDS)
-        };
-        writeln!(
-            text,
-            "\"Pin {k}, a title\",https://cdn.example.com/img/{k}.jpg,{board},,\"A description of pin {k}\nwith a second line\",https://example.com/p/{k},{at},"
-        )
-        .unwrap();
-    }
-    std::fs::write(&path, &text).unwrap();
-    let size_mb = text.len() as f64 / 1e6;
-    drop(text);
+    let size_mb = crate::fixtures::pinterest_csv(&path, rows, BOARDS, now + TimeDelta::days(1));
     let source = ImportSource::path(&path, ImportFormat::Auto);
     let options = ImportOptions {
         default_account_id: Some(account),

@@ -8,6 +8,7 @@ mod baselines;
 mod fixtures;
 mod harness;
 mod import_bench;
+mod precision_import;
 mod precision_large;
 mod report;
 mod scale;
@@ -28,8 +29,8 @@ struct Cli {
     /// Shorten the idle measurement (and scenario 4b).
     #[arg(long)]
     quick: bool,
-    /// Run one scenario: 1, 2, 3, 4, 4b, 5 or 6.
-    #[arg(long, value_parser = ["1", "2", "3", "4", "4b", "5", "6"])]
+    /// Run one scenario: 1, 2, 3, 4, 4b, 4c, 5 or 6.
+    #[arg(long, value_parser = ["1", "2", "3", "4", "4b", "4c", "5", "6"])]
     only: Option<String>,
 }
 
@@ -71,6 +72,9 @@ async fn main() {
     }
     if want("4") {
         done(scenarios::precision().await);
+    }
+    if want("4c") {
+        done(precision_import::precision_during_import(100_000, 250).await);
     }
     if want("5") {
         done(scale::scale(if quick { 10 } else { 60 }).await);
