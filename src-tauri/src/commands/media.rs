@@ -2,13 +2,16 @@
 //! reads), and a native file dialog to pick one (tauri-plugin-dialog, driven from Rust so the
 //! page needs no dialog permission).
 
-use pinpace_engine::EngineError;
+use pinpace_engine::{EngineError, ErrorCode};
 use tauri_plugin_dialog::DialogExt;
 
 /// The image at `path` as a `data:` URL, if it is a readable PNG or JPEG of at most 20 MB.
 #[tauri::command]
-pub fn image_preview(path: String) -> Result<String, EngineError> {
-    pinpace_engine::api::media::image_preview(&path)
+pub async fn image_preview(path: String) -> Result<String, EngineError> {
+    // Off the main thread: it reads up to 20 MB and runs as the user types the path.
+    tauri::async_runtime::spawn_blocking(move || pinpace_engine::api::media::image_preview(&path))
+        .await
+        .map_err(|e| EngineError::new(ErrorCode::Storage, format!("the read stopped: {e}")))?
 }
 
 /// Opens the system's file dialog for a PNG or JPEG; `None` if the user cancelled.

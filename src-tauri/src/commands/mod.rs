@@ -13,3 +13,25 @@ pub mod queue;
 pub mod queue_bulk;
 pub mod scheduling;
 pub mod settings;
+
+use pinpace_engine::{EngineError, ErrorCode};
+use tauri::Manager;
+
+use crate::state::{AppState, Desktop};
+
+/// Runs `work` on a blocking thread of Tauri's runtime. Commands that read files or go through
+/// many rows (import, export, image reads, compose with an image) use it: a synchronous
+/// command runs on the window's main thread, which then cannot draw until it returns.
+pub(crate) async fn off_main_thread<T: Send + 'static>(
+    app: tauri::AppHandle,
+    work: impl FnOnce(&Desktop) -> Result<T, EngineError> + Send + 'static,
+) -> Result<T, EngineError> {
+    tauri::async_runtime::spawn_blocking(move || work(app.state::<AppState>().desktop()?))
+        .await
+        .map_err(|e| {
+            EngineError::new(
+                ErrorCode::Storage,
+                format!("the work stopped before it ended: {e}"),
+            )
+        })?
+}

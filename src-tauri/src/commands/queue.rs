@@ -13,13 +13,17 @@ use pinpace_engine::{EngineError, ErrorCode};
 
 use crate::state::AppState;
 
-/// Creates a pin with its jobs (all or nothing); returns the new job ids.
+/// Creates a pin with its jobs (all or nothing); returns the new job ids. Off the main thread:
+/// a local image is read, hashed and copied first.
 #[tauri::command]
-pub fn compose_pin(
-    state: tauri::State<'_, AppState>,
+pub async fn compose_pin(
+    app: tauri::AppHandle,
     request: ComposeRequest,
 ) -> Result<Vec<JobId>, EngineError> {
-    api::compose_pin(&state.desktop()?.engine, &request)
+    super::off_main_thread(app, move |desktop| {
+        api::compose_pin(&desktop.engine, &request)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -47,7 +47,7 @@ pub fn import_preview(
 ) -> Result<ImportReport, EngineError> {
     let src = source(path, format)?;
     let now = ws.now();
-    import::preview(&mut ws.store(), &src, options, now, progress)
+    import::preview_shared(&ws.shared_store(), &src, options, now, progress)
 }
 
 /// Writes the file's valid rows (or nothing, see `mode`) in one transaction.
@@ -61,7 +61,7 @@ pub fn import_commit(
 ) -> Result<ImportReport, EngineError> {
     let src = source(path, format)?;
     let now = ws.now();
-    let report = import::commit(&mut ws.store(), &src, options, mode, now, progress)?;
+    let report = import::commit_shared(&ws.shared_store(), &src, options, mode, now, progress)?;
     ws.queue_changed();
     Ok(report)
 }

@@ -10,6 +10,7 @@
 //!
 //! Used by the desktop (through Tauri commands), the CLI (`pinpace-cli import`) and tests alike.
 
+mod chunks;
 mod csv_rows;
 mod fields;
 mod fingerprint;
@@ -20,6 +21,8 @@ pub mod report;
 mod validate;
 
 use crate::AccountId;
+use parking_lot::Mutex;
+use std::cell::RefCell;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -27,8 +30,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use report::{
-    BoardPreview, ImportCounts, ImportFormat, ImportProgress, ImportReport, PinPreview,
-    RowErrorCode, RowIssue, RowReport, RowStatus, Severity,
+    BoardPreview, ImportCounts, ImportFormat, ImportPhase, ImportProgress, ImportReport,
+    PinPreview, RowErrorCode, RowIssue, RowReport, RowStatus, Severity,
 };
 
 use crate::error::EngineError;
@@ -108,19 +111,25 @@ pub fn preview(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport, EngineError> {
-    pipeline::run(
-        store,
-        source,
-        options,
-        pipeline::Action::Preview,
-        now,
-        progress,
-    )
+    let action = pipeline::Action::Preview;
+    pipeline::run(&RefCell::new(store), source, options, action, now, progress)
 }
 
-/// Reads, checks again and writes the valid rows in one transaction (or nothing, see `mode`).
-/// Rows already imported are counted and skipped. An `Err` is a failure to read the file or of
-/// the database; bad rows are in the report.
+/// `preview` on a store others use too (a running engine's): it is locked a chunk at a time.
+pub fn preview_shared(
+    store: &Mutex<Store>,
+    source: &ImportSource,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport, EngineError> {
+    let action = pipeline::Action::Preview;
+    pipeline::run(store, source, options, action, now, progress)
+}
+
+/// Checks every row, then writes the valid rows (or nothing, see `mode`), a chunk at a time
+/// (see `pipeline`). Rows already imported are counted and skipped. An `Err` is a failure to
+/// read the file or of the database; bad rows are in the report.
 pub fn commit(
     store: &mut Store,
     source: &ImportSource,
@@ -129,14 +138,22 @@ pub fn commit(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport, EngineError> {
-    pipeline::run(
-        store,
-        source,
-        options,
-        pipeline::Action::Commit(mode),
-        now,
-        progress,
-    )
+    let action = pipeline::Action::Commit(mode);
+    pipeline::run(&RefCell::new(store), source, options, action, now, progress)
+}
+
+/// `commit` on a store others use too (a running engine's): it is locked a chunk at a time,
+/// so the scheduler keeps its times while a big file is imported.
+pub fn commit_shared(
+    store: &Mutex<Store>,
+    source: &ImportSource,
+    options: &ImportOptions,
+    mode: ImportMode,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport, EngineError> {
+    let action = pipeline::Action::Commit(mode);
+    pipeline::run(store, source, options, action, now, progress)
 }
 
 #[cfg(test)]

@@ -270,10 +270,20 @@ impl ImportReport {
     }
 }
 
+/// Which pass over the file an import is in: a commit checks every row before it writes any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ImportPhase {
+    Checking,
+    Writing,
+}
+
 /// Where an import is, sent every 1,000 rows and once at the end.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct ImportProgress {
+    pub phase: ImportPhase,
     #[ts(type = "number")]
     pub rows_read: u64,
     #[ts(type = "number")]

@@ -460,11 +460,22 @@ fn json_fans_out_over_boards_in_a_time_zone_with_progress() {
     assert_eq!(report.format, ImportFormat::Json);
     assert!(report.committed, "{:?}", report.rows.first());
     assert_eq!(report.counts.jobs_created, 2501);
+    // Every row is checked before any is written; only the last event says done.
+    use pinpace_engine::import::ImportPhase::{Checking, Writing};
     assert_eq!(
-        events.iter().map(|e| e.rows_read).collect::<Vec<_>>(),
-        [1000, 2000, 2500]
+        events
+            .iter()
+            .map(|e| (e.phase, e.rows_read, e.done))
+            .collect::<Vec<_>>(),
+        [
+            (Checking, 1000, false),
+            (Checking, 2000, false),
+            (Checking, 2500, false),
+            (Writing, 1000, false),
+            (Writing, 2000, false),
+            (Writing, 2500, true)
+        ]
     );
-    assert!(events.last().unwrap().done);
     let first = store.job(JobId(1)).unwrap();
     let second = store.job(JobId(2)).unwrap();
     assert_eq!(first.due_at, Some("2026-12-01T08:00:00Z".parse().unwrap()));
@@ -647,4 +658,78 @@ fn the_cli_imports_previews_and_exports() {
     assert!(String::from_utf8(stdout)
         .unwrap()
         .starts_with("job_id,state"));
+}
+
+/// A commit into a store that a running engine shares takes it a chunk at a time: another user
+/// of the store (the scheduler, about to mark a pin in flight) gets it many times while a big
+/// file is imported, never waiting for the whole import. Before chunks, the import held the
+/// store from its first row to its last, and the other thread got it only afterwards.
+#[test]
+fn a_big_import_lets_the_scheduler_take_the_store_between_chunks() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (store, a) = setup(dir.path());
+    let mut text = String::from("account,board,title,media,publish_at\n");
+    for k in 0..5_000 {
+        writeln_row(&mut text, a, k);
+    }
+    let src = write(dir.path(), "big.csv", &text);
+    let shared = parking_lot::Mutex::new(store);
+    let importing = AtomicBool::new(true);
+    let (report, taken, longest) = std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            let (mut taken, mut longest) = (0u32, Duration::ZERO);
+            std::thread::sleep(Duration::from_millis(20));
+            while importing.load(Ordering::SeqCst) {
+                let asked = Instant::now();
+                let store = shared.lock();
+                let waited = asked.elapsed();
+                if importing.load(Ordering::SeqCst) {
+                    taken += 1;
+                    longest = longest.max(waited);
+                    assert!(
+                        !store.in_transaction(),
+                        "a chunk's transaction was left open"
+                    );
+                }
+                drop(store);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            (taken, longest)
+        });
+        let report = import::commit_shared(
+            &shared,
+            &src,
+            &options(a),
+            ImportMode::AllOrNothing,
+            now(),
+            &mut |_| {},
+        )
+        .unwrap();
+        importing.store(false, Ordering::SeqCst);
+        let (taken, longest) = other.join().unwrap();
+        (report, taken, longest)
+    });
+    assert!(report.committed, "{:?}", report.rows.first());
+    assert_eq!(report.counts.pins_created, 5_000);
+    assert!(
+        taken >= 10,
+        "the store was taken only {taken} times during the import (longest wait {longest:?})"
+    );
+    let store = shared.into_inner();
+    assert_eq!(store.open_job_count().unwrap(), 5_000);
+}
+
+fn writeln_row(text: &mut String, account: AccountId, k: usize) {
+    use std::fmt::Write as _;
+    let at = now() + TimeDelta::days(1) + TimeDelta::minutes(k as i64);
+    writeln!(
+        text,
+        "{},111,Pin {k},https://e.com/{k}.jpg,{}",
+        account.0,
+        at.to_rfc3339()
+    )
+    .unwrap();
 }

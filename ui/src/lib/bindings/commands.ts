@@ -164,7 +164,10 @@ export const commands = {
   /** Chooses where real accounts' secrets live (refused, keeping the old choice, if it fails). */
   chooseSecretsBackend: (backend: SecretsBackend) =>
     invoke<PinterestAppView>('choose_secrets_backend', { backend }),
-  /** Creates a pin with its jobs (all or nothing); returns the new job ids. */
+  /**
+   * Creates a pin with its jobs (all or nothing); returns the new job ids. Off the main thread:
+   * a local image is read, hashed and copied first.
+   */
   composePin: (request: ComposeRequest) => invoke<JobId[]>('compose_pin', { request }),
   /** Connects a new account. */
   connectAccount: (target: ConnectTarget) => invoke<ConnectSummary>('connect_account', { target }),
