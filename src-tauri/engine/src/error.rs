@@ -43,6 +43,8 @@ pub enum ErrorCode {
     CodeRejected,
     /// Reconnecting: the browser signed in to a different Pinterest account.
     WrongAccount,
+    /// Writing a file: one is already there; ask the user, then call again to replace it.
+    FileExists,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]

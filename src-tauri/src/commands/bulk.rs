@@ -44,15 +44,17 @@ pub async fn import_commit(
     .await
 }
 
-/// Writes the CSV to `path` (replacing it once complete); returns the number of rows written.
+/// Writes the CSV to `path`; returns the number of rows written. A file already there is
+/// replaced (once the export is complete) only with `replace`, else the error is `file_exists`.
 #[tauri::command]
 pub async fn export_csv(
     app: tauri::AppHandle,
     kind: ExportKind,
     path: String,
+    replace: bool,
 ) -> Result<u32, EngineError> {
     off_main_thread(app, move |desktop| {
-        Ok(api::export_csv(&desktop.engine, kind, &path)?.rows as u32)
+        Ok(api::export_csv(&desktop.engine, kind, &path, replace)?.rows as u32)
     })
     .await
 }

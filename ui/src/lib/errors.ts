@@ -26,6 +26,7 @@ const CODES = {
   connect_timed_out: true,
   code_rejected: true,
   wrong_account: true,
+  file_exists: true,
 } as const satisfies Record<ErrorCode, true>;
 
 /**

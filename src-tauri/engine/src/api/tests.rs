@@ -216,23 +216,90 @@ fn an_export_never_lands_in_the_data_folder_and_replaces_a_file_only_when_comple
     let store = Store::open_in_dir(dir.path()).unwrap();
     let ws = Offline::new(store, Arc::new(ManualClock::new(start())));
     let inside = dir.path().join("copy.csv");
-    let err = transfer::export_csv(&ws, transfer::ExportKind::Queue, inside.to_str().unwrap())
-        .unwrap_err();
+    let err = transfer::export_csv(
+        &ws,
+        transfer::ExportKind::Queue,
+        inside.to_str().unwrap(),
+        true,
+    )
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(!inside.exists());
     let db = dir.path().join(crate::DATABASE_FILE);
-    assert!(transfer::export_csv(&ws, transfer::ExportKind::Queue, db.to_str().unwrap()).is_err());
+    assert!(
+        transfer::export_csv(&ws, transfer::ExportKind::Queue, db.to_str().unwrap(), true).is_err()
+    );
     assert!(Store::open(&db).is_err() || db.metadata().unwrap().len() > 0);
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("queue.csv");
     std::fs::write(&target, "old").unwrap();
-    let summary =
-        transfer::export_csv(&ws, transfer::ExportKind::Queue, target.to_str().unwrap()).unwrap();
+    // A file already there is replaced only when the user said so.
+    let asked = transfer::export_csv(
+        &ws,
+        transfer::ExportKind::Queue,
+        target.to_str().unwrap(),
+        false,
+    );
+    assert_eq!(asked.unwrap_err().code, ErrorCode::FileExists);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    let summary = transfer::export_csv(
+        &ws,
+        transfer::ExportKind::Queue,
+        target.to_str().unwrap(),
+        true,
+    )
+    .unwrap();
     assert_eq!(summary.rows, 0);
     let text = std::fs::read_to_string(&target).unwrap();
     assert!(text.starts_with("job_id,"), "{text}");
     // Nothing but the export is left beside it (the temporary file was renamed).
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 1);
-    let relative = transfer::export_csv(&ws, transfer::ExportKind::History, "queue.csv");
+    let relative = transfer::export_csv(&ws, transfer::ExportKind::History, "queue.csv", true);
     assert_eq!(relative.unwrap_err().code, ErrorCode::InvalidInput);
+    // A new file needs no asking; a folder is not a file.
+    let fresh = out.path().join("history.csv");
+    transfer::export_csv(
+        &ws,
+        transfer::ExportKind::History,
+        fresh.to_str().unwrap(),
+        false,
+    )
+    .unwrap();
+    let folder = transfer::export_csv(
+        &ws,
+        transfer::ExportKind::History,
+        out.path().to_str().unwrap(),
+        true,
+    );
+    assert_eq!(folder.unwrap_err().code, ErrorCode::InvalidInput);
+}
+
+#[test]
+fn an_export_never_replaces_the_secrets_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in_dir(&dir.path().join("data")).unwrap();
+    let secrets = dir.path().join("vault").join("secrets.json");
+    std::fs::create_dir_all(secrets.parent().unwrap()).unwrap();
+    std::fs::write(&secrets, r#"{"keep":"me"}"#).unwrap();
+    let backend = crate::secrets::SecretsBackend::File {
+        path: secrets.to_string_lossy().into_owned(),
+    };
+    store
+        .set_setting(crate::store::settings::keys::SECRETS_BACKEND, &backend)
+        .unwrap();
+    let ws = Offline::new(store, Arc::new(ManualClock::new(start())));
+    // Named through `..`, and with the user's go-ahead to replace: still refused.
+    let roundabout = dir.path().join("vault/../vault/secrets.json");
+    let err = transfer::export_csv(
+        &ws,
+        transfer::ExportKind::Queue,
+        roundabout.to_str().unwrap(),
+        true,
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput, "{}", err.message);
+    assert_eq!(
+        std::fs::read_to_string(&secrets).unwrap(),
+        r#"{"keep":"me"}"#
+    );
 }

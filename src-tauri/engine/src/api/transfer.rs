@@ -5,8 +5,11 @@
 //! scheduler about new pins.
 //!
 //! An export is written to a temporary file beside the target and renamed over it when it is
-//! complete, so a failed export never leaves half a file, and it is refused inside the data
-//! directory (a typo must not replace the database).
+//! complete, so a failed export never leaves half a file. It is refused inside the data
+//! directory and onto the secrets file (a typo must not replace the database or the tokens),
+//! and it replaces an existing file only when the caller says so (`replace`, after asking the
+//! user): otherwise the answer is `file_exists` and nothing is written. Without `replace` the
+//! rename itself refuses to overwrite (a file created meanwhile is not replaced either).
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +22,8 @@ use crate::export::{history_csv, queue_csv, ExportSummary};
 use crate::import::{
     self, ImportFormat, ImportMode, ImportOptions, ImportProgress, ImportReport, ImportSource,
 };
+use crate::secrets::SecretsBackend;
+use crate::store::settings::keys;
 
 fn invalid(message: impl Into<String>) -> EngineError {
     EngineError::new(ErrorCode::InvalidInput, message)
@@ -76,15 +81,40 @@ pub enum ExportKind {
     History,
 }
 
-/// Writes the CSV to `path` (replacing a file there once the export is complete).
+/// Writes the CSV to `path`. A file already there is replaced (once the export is complete)
+/// only with `replace`; without it the answer is `file_exists`.
 pub fn export_csv(
     ws: &impl Workspace,
     kind: ExportKind,
     path: &str,
+    replace: bool,
 ) -> Result<ExportSummary, EngineError> {
     let path = absolute(path, "")?;
     let store = ws.store();
     refuse_data_dir(&path, store.path())?;
+    if let Some(SecretsBackend::File { path: secrets }) = store.setting(keys::SECRETS_BACKEND) {
+        if same_file(&path, Path::new(&secrets)) {
+            return Err(invalid(format!(
+                "{} is PinPace's secrets file; export somewhere else",
+                path.display()
+            )));
+        }
+    }
+    match std::fs::metadata(&path) {
+        Ok(m) if !m.is_file() => {
+            return Err(invalid(format!(
+                "{} is not a regular file; export to a file",
+                path.display()
+            )))
+        }
+        Ok(_) if !replace => {
+            return Err(EngineError::new(
+                ErrorCode::FileExists,
+                format!("{} already exists; replace it?", path.display()),
+            ))
+        }
+        _ => {}
+    }
     let parent = path
         .parent()
         .ok_or_else(|| invalid("the export needs a file name, not a folder"))?;
@@ -98,9 +128,29 @@ pub fn export_csv(
         }
     };
     temp.as_file().sync_all().map_err(cannot)?;
-    temp.persist(&path).map_err(|e| cannot(e.error))?;
+    if replace {
+        temp.persist(&path).map_err(|e| cannot(e.error))?;
+    } else {
+        temp.persist_noclobber(&path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                EngineError::new(
+                    ErrorCode::FileExists,
+                    format!("{} already exists; replace it?", path.display()),
+                )
+            } else {
+                cannot(e.error)
+            }
+        })?;
+    }
     tracing::info!(?kind, rows = summary.rows, "exported");
     Ok(summary)
+}
+
+/// Whether `a` and `b` name one file (through links and `..`; a missing file is compared as
+/// written).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    canonical(a) == canonical(b)
 }
 
 fn refuse_data_dir(target: &Path, database: &Path) -> Result<(), EngineError> {

@@ -49,7 +49,7 @@ export interface Commands {
   desktop_prefs: { args: Record<string, never>; result: DesktopPrefs };
   disconnect_account: { args: { accountId: AccountId; queued: QueuedJobs }; result: Disconnected };
   edit_and_requeue: { args: { jobId: JobId; edit: PinEdit }; result: Job };
-  export_csv: { args: { kind: ExportKind; path: string }; result: number };
+  export_csv: { args: { kind: ExportKind; path: string; replace: boolean }; result: number };
   forecast: { args: Record<string, never>; result: Forecast };
   hold_jobs: { args: { jobIds: JobId[] }; result: BulkResult };
   image_preview: { args: { path: string }; result: string };
@@ -179,8 +179,12 @@ export const commands = {
     invoke<Disconnected>('disconnect_account', { accountId, queued }),
   /** Edits one job's pin and queues it again; returns the job as it is now. */
   editAndRequeue: (jobId: JobId, edit: PinEdit) => invoke<Job>('edit_and_requeue', { jobId, edit }),
-  /** Writes the CSV to `path` (replacing it once complete); returns the number of rows written. */
-  exportCsv: (kind: ExportKind, path: string) => invoke<number>('export_csv', { kind, path }),
+  /**
+   * Writes the CSV to `path`; returns the number of rows written. A file already there is
+   * replaced (once the export is complete) only with `replace`, else the error is `file_exists`.
+   */
+  exportCsv: (kind: ExportKind, path: string, replace: boolean) =>
+    invoke<number>('export_csv', { kind, path, replace }),
   /** When each pending pin will really go out, and the warnings. */
   forecast: () => invoke<Forecast>('forecast'),
   /** Holds the jobs: each becomes a draft again, sent only when moved or sent from the queue. */
