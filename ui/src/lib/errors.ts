@@ -26,6 +26,9 @@ const CODES = {
   connect_timed_out: true,
   code_rejected: true,
   wrong_account: true,
+  response_too_large: true,
+  listing_too_long: true,
+  rate_limited: true,
 } as const satisfies Record<ErrorCode, true>;
 
 /**
