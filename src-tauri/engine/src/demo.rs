@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::accounts::connect::{register, Connection};
 use crate::accounts::flow::{client_for, sync_boards};
+use crate::accounts::read_pacing::{Patience, Reads};
 use crate::compose::{compose, BoardTarget, ComposeRequest};
 use crate::error::{EngineError, ErrorCode};
 use crate::pin_text::PinText;
@@ -164,7 +165,15 @@ pub async fn seed_workspace(
             },
         };
         let id = register(&mut lock(store), tokens, &env, &app, connection, None, now)?;
-        sync_boards(store, &client, id, &access).await?;
+        sync_boards(
+            store,
+            &client,
+            id,
+            &access,
+            Reads::Local,
+            Patience::Interactive,
+        )
+        .await?;
         ids.push(id);
     }
     let (mut drafts, mut scheduled) = (0, 0);

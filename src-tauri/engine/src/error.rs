@@ -45,6 +45,13 @@ pub enum ErrorCode {
     WrongAccount,
     /// Writing a file: one is already there; ask the user, then call again to replace it.
     FileExists,
+    /// Pinterest's answer was larger than PinPace reads (a broken or hostile server).
+    ResponseTooLarge,
+    /// A listing went past PinPace's cap on pages or items, or its bookmarks looped.
+    ListingTooLong,
+    /// Pinterest (or PinPace's own pacing) asks for a wait longer than an action the user is
+    /// watching should take; the message says when to try again.
+    RateLimited,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]

@@ -27,6 +27,9 @@ const CODES = {
   code_rejected: true,
   wrong_account: true,
   file_exists: true,
+  response_too_large: true,
+  listing_too_long: true,
+  rate_limited: true,
 } as const satisfies Record<ErrorCode, true>;
 
 /**

@@ -1,106 +1,59 @@
 //! Fetching an account's boards and each board's sections from Pinterest, every page, so the
 //! store can replace its cached list in one go (`Store::replace_boards`). A listing that fails
-//! midway changes nothing: the old list and its sync time stay.
-
-use std::future::Future;
-use std::time::Duration;
-
-use chrono::{DateTime, Utc};
+//! midway, or breaks a cap, changes nothing: the old list and its sync time stay.
+//!
+//! Every page is paced (`read_pacing::ReadGate`: an `org_read` slot, the request log, the
+//! server's floor), and every listing is capped (`paging::BOARDS`, `paging::SECTIONS`). An
+//! account with hundreds of boards needs hundreds of requests, one sections listing per board:
+//! assumption about Pinterest, sections come only per board (there is no account-wide listing in
+//! API v5), so the caps bound the whole sync at 5,000 boards' listings.
 
 use crate::error::{EngineError, ErrorCode};
-use crate::pinterest::client::PageRequest;
 use crate::pinterest::outcome::Reply;
-use crate::pinterest::paging::collect_all;
-use crate::pinterest::types::{Board, BoardSection, Page};
-use crate::pinterest::{Outcome, PinterestClient, Secret};
+use crate::pinterest::paging::{collect_all, ListingEnd, BOARDS, SECTIONS};
+use crate::pinterest::types::{Board, BoardSection};
+use crate::pinterest::{Outcome, PinterestClient, Secret, TransientReason};
 
-/// How many times one page is asked for again after a 429, and the longest wait accepted.
-const RATE_LIMITED_TRIES: u32 = 5;
-const LONGEST_WAIT: Duration = Duration::from_secs(120);
+use super::read_pacing::ReadGate;
 
-/// Every board of the account with its sections. An account with hundreds of boards needs
-/// hundreds of requests: the listing follows the server's pace (it waits out a window whose
-/// `remaining` reached 0, and a 429's Retry-After, up to two minutes).
+/// Every board of the account with its sections, each page sent through `gate`.
 pub async fn fetch_boards(
     client: &PinterestClient,
     token: &Secret,
+    gate: &ReadGate<'_>,
 ) -> Result<Vec<(Board, Vec<BoardSection>)>, EngineError> {
-    let (boards, last) = collect_all(|page| boards_page(client, token, page)).await;
-    check(last.outcome)?;
+    let (boards, end) = collect_all(BOARDS, |page| {
+        gate.send(client, move || client.list_boards(token, page.clone()))
+    })
+    .await?;
+    check(end)?;
     let mut out = Vec::with_capacity(boards.len());
     for board in boards {
         let id = board.id.clone();
-        let (sections, last) = collect_all(|page| sections_page(client, token, &id, page)).await;
-        check(last.outcome)?;
+        let (sections, end) = collect_all(SECTIONS, |page| {
+            let id = &id;
+            gate.send(client, move || {
+                client.list_sections(token, id, page.clone())
+            })
+        })
+        .await?;
+        check(end)?;
         out.push((board, sections));
     }
     Ok(out)
 }
 
-async fn boards_page(
-    client: &PinterestClient,
-    token: &Secret,
-    page: PageRequest,
-) -> Reply<Page<Board>> {
-    polite(client, || client.list_boards(token, page.clone())).await
-}
-
-async fn sections_page(
-    client: &PinterestClient,
-    token: &Secret,
-    board: &str,
-    page: PageRequest,
-) -> Reply<Page<BoardSection>> {
-    polite(client, || client.list_sections(token, board, page.clone())).await
-}
-
-/// Sends `call`, again after each 429 once its wait ran out; after an answer that says the
-/// window is used up, waits for the window's reset before returning.
-async fn polite<T, F, Fut>(client: &PinterestClient, call: F) -> Reply<T>
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = Reply<T>>,
-{
-    let mut tries = 0;
-    loop {
-        let reply = call().await;
-        let now = client.now();
-        let wait_until = |at: Option<DateTime<Utc>>| {
-            at.and_then(|t| (t - now).to_std().ok())
-                .filter(|w| *w <= LONGEST_WAIT)
-        };
-        match &reply.outcome {
-            Outcome::RateLimited {
-                retry_at,
-                spam_block: false,
-                ..
-            } if tries < RATE_LIMITED_TRIES => {
-                tries += 1;
-                let wait = wait_until(*retry_at).unwrap_or(Duration::from_secs(1));
-                tracing::info!(
-                    try_number = tries,
-                    wait_ms = wait.as_millis() as u64,
-                    "boards: Pinterest asked to slow down; asking for the page again after the wait"
-                );
-                tokio::time::sleep(wait).await;
-            }
-            _ => {
-                if reply.signals.remaining == Some(0) {
-                    if let Some(wait) = wait_until(reply.signals.reset_at) {
-                        tracing::info!(
-                            wait_ms = wait.as_millis() as u64,
-                            "boards: the rate-limit window is used up; waiting for its reset"
-                        );
-                        tokio::time::sleep(wait).await;
-                    }
-                }
-                return reply;
-            }
+fn check(end: ListingEnd) -> Result<(), EngineError> {
+    let outcome = match end {
+        ListingEnd::Complete(_) => return Ok(()),
+        ListingEnd::TooLong(why) => {
+            return Err(EngineError::new(
+                ErrorCode::ListingTooLong,
+                format!("{why}; the board list was not refreshed"),
+            ))
         }
-    }
-}
-
-fn check(outcome: Outcome<()>) -> Result<(), EngineError> {
+        ListingEnd::Failed(Reply { outcome, .. }) => outcome,
+    };
     match outcome {
         Outcome::Success(()) => Ok(()),
         Outcome::Auth { message, .. } => Err(EngineError::new(
@@ -112,8 +65,16 @@ fn check(outcome: Outcome<()>) -> Result<(), EngineError> {
             format!("Pinterest refused to list the boards: {message}"),
         )),
         Outcome::RateLimited { .. } => Err(EngineError::new(
-            ErrorCode::PinterestUnavailable,
+            ErrorCode::RateLimited,
             "Pinterest asked to slow down; the board list was not refreshed, try again later",
+        )),
+        Outcome::Transient {
+            reason: TransientReason::ResponseTooLarge,
+            detail,
+            ..
+        } => Err(EngineError::new(
+            ErrorCode::ResponseTooLarge,
+            format!("Pinterest's answer was too large to read ({detail}); the board list was not refreshed"),
         )),
         Outcome::Offline { .. } | Outcome::Transient { .. } => Err(EngineError::new(
             ErrorCode::PinterestUnavailable,

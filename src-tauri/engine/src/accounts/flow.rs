@@ -17,6 +17,7 @@ use url::Url;
 
 use super::boards::fetch_boards;
 use super::connect::{exchange, register, PendingConnect};
+use super::read_pacing::{Patience, ReadGate, Reads};
 use crate::clock::SystemClock;
 use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::{AppCredentials, Environment, PinterestClient, Secret};
@@ -34,6 +35,8 @@ pub struct ConnectRequest<'a> {
     pub reconnect: Option<AccountId>,
     /// How long the browser has to come back.
     pub timeout: Duration,
+    /// Whose pacer counts the first board sync's reads (the running engine's, if any).
+    pub reads: Reads,
 }
 
 /// What a finished connect reports.
@@ -75,7 +78,16 @@ pub async fn connect_account(
             Utc::now(),
         )?
     };
-    let boards = sync_boards(store, &client, id, &access).await;
+    // The person is watching the connect end: a long wait gives up the sync, not the connect.
+    let boards = sync_boards(
+        store,
+        &client,
+        id,
+        &access,
+        req.reads,
+        Patience::Interactive,
+    )
+    .await;
     Ok(ConnectSummary {
         account_id: id,
         username,
@@ -85,15 +97,19 @@ pub async fn connect_account(
 }
 
 /// Fetches every board and section of `account` and replaces its cached list; returns how many
-/// boards it has. A failure leaves the old list and its sync time.
+/// boards it has. A failure leaves the old list and its sync time. Its reads are paced by
+/// `reads`; `patience` says how long a wait it accepts (see `read_pacing`).
 pub async fn sync_boards(
     store: &Mutex<Store>,
     client: &PinterestClient,
     account: AccountId,
     token: &Secret,
+    reads: Reads,
+    patience: Patience,
 ) -> Result<usize, EngineError> {
     let result: Result<_, EngineError> = async {
-        let boards = fetch_boards(client, token).await?;
+        let gate = ReadGate::new(store, reads, account, patience, client.now())?;
+        let boards = fetch_boards(client, token, &gate).await?;
         let mut guard = store.lock();
         guard.replace_boards(account, &boards, Utc::now())?;
         Ok(boards)
@@ -123,11 +139,12 @@ pub async fn sync_boards(
 }
 
 /// Refreshes a connected account's boards with its stored token (the CLI's `sync-boards` and
-/// the desktop's "Refresh boards"); returns how many boards it has.
+/// the desktop's "Refresh boards"), a person waiting for it; returns how many boards it has.
 pub async fn refresh_account_boards(
     store: &Mutex<Store>,
     tokens: &dyn TokenStore,
     account: AccountId,
+    reads: Reads,
 ) -> Result<usize, EngineError> {
     let env = store.lock().account(account)?.environment;
     let token = tokens
@@ -143,7 +160,16 @@ pub async fn refresh_account_boards(
             )
         })?
         .access;
-    sync_boards(store, &client_for(&env)?, account, &token).await
+    let client = client_for(&env)?;
+    sync_boards(
+        store,
+        &client,
+        account,
+        &token,
+        reads,
+        Patience::Interactive,
+    )
+    .await
 }
 
 /// A client for an environment on the system clock.

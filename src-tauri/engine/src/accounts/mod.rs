@@ -14,6 +14,7 @@ pub mod connect;
 pub mod disconnect;
 pub mod flow;
 pub mod overview;
+pub mod read_pacing;
 
 pub use connect::{exchange, register, Connection, PendingConnect, DEFAULT_REDIRECT_PORT};
 pub use flow::{

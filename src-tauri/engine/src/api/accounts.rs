@@ -3,6 +3,7 @@
 
 use super::Workspace;
 use crate::accounts::disconnect::{disconnect as forget, Disconnected, QueuedJobs};
+use crate::accounts::read_pacing::Reads;
 use crate::accounts::{overview, refresh_account_boards, AccountView};
 use crate::error::EngineError;
 use crate::pacing::{AccountLimits, LimitSpec};
@@ -28,7 +29,10 @@ pub async fn refresh_boards(
     tokens: &dyn TokenStore,
     account_id: AccountId,
 ) -> Result<u32, EngineError> {
-    let n = refresh_account_boards(&ws.shared_store(), tokens, account_id).await?;
+    let reads = ws
+        .scheduler()
+        .map_or(Reads::Local, |engine| Reads::Engine(engine.board_reads()));
+    let n = refresh_account_boards(&ws.shared_store(), tokens, account_id, reads).await?;
     Ok(n as u32)
 }
 

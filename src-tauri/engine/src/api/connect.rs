@@ -14,6 +14,7 @@ use url::Url;
 
 use super::pinterest_app::{app_settings, simulator_users};
 use super::Workspace;
+use crate::accounts::read_pacing::Reads;
 use crate::accounts::{connect_account, ConnectRequest, ConnectSummary};
 use crate::demo::{sim_app, sim_environment};
 use crate::error::{EngineError, ErrorCode};
@@ -196,6 +197,9 @@ pub async fn run(
         port: plan.port,
         reconnect,
         timeout: plan.timeout,
+        reads: ws
+            .scheduler()
+            .map_or(Reads::Local, |engine| Reads::Engine(engine.board_reads())),
     };
     let open = |url: &Url| match &plan.consent {
         Consent::Browser => open_browser(url),

@@ -214,12 +214,34 @@ impl Pacer {
         category: Category,
         now: DateTime<Utc>,
     ) -> DateTime<Utc> {
+        self.slot(account, category, now, true)
+    }
+
+    /// `next_slot` without the lane's pause (offline probe, reconnect, pause-all): for a read
+    /// the user asked for, such as a board sync, which a pause of the queue's sends does not
+    /// hold back. The server's floor and every window still do.
+    pub fn next_slot_unpaused(
+        &mut self,
+        account: AccountId,
+        category: Category,
+        now: DateTime<Utc>,
+    ) -> DateTime<Utc> {
+        self.slot(account, category, now, false)
+    }
+
+    fn slot(
+        &mut self,
+        account: AccountId,
+        category: Category,
+        now: DateTime<Utc>,
+        honour_pause: bool,
+    ) -> DateTime<Utc> {
         let lane = self.lanes.entry(account).or_default();
         let mut at = now;
         if let Some(floor) = lane.server_floor {
             at = at.max(floor);
         }
-        if let Some((until, _)) = lane.paused {
+        if let Some((until, _)) = lane.paused.filter(|_| honour_pause) {
             at = at.max(until);
         }
         for l in lane.limits.iter_mut().chain(self.app.iter_mut()) {

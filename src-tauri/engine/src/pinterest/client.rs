@@ -12,6 +12,17 @@
 //! succeeded is `debug`, because board walks and media polls make dozens of them and they decide
 //! nothing; every write, every token request and every failed answer is `info`; a request that
 //! got no answer, or whose answer could not be read, is `warn`.
+//!
+//! Body caps: an answer is read chunk by chunk into memory up to a cap and no further (refused
+//! before reading when its `Content-Length` is already over): `BODY_CAP` (4 MiB) for a single
+//! object, `LISTING_BODY_CAP` (8 MiB) for a page of up to 250 items. Assumption about
+//! Pinterest: no answer PinPace asks for comes near that (a page of 250 boards or pins is
+//! hundreds of KB); a server that sends more is broken or hostile, and we stop reading rather
+//! than hold it all. Broken in tests by the simulator's `oversized` fault. A 2xx over the cap
+//! becomes `Transient { ResponseTooLarge, maybe_delivered: true }`: the server did what was
+//! asked but we cannot read what it says, so a create is an unknown outcome that the scheduler
+//! reconciles on the board before anything is sent again, exactly like a lost answer. A non-2xx
+//! over the cap is classified by its status from the part that was read.
 
 use std::time::{Duration, Instant};
 
@@ -30,6 +41,11 @@ use crate::clock::SharedClock;
 /// How long a single request may take before it counts as a timeout.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most of one answer's body held in memory (a single object: a pin, a token, an account).
+pub const BODY_CAP: usize = 4 * 1024 * 1024;
+/// The most of one listing page's body (up to 250 items of a few KB each, with room to spare).
+pub const LISTING_BODY_CAP: usize = 8 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct PinterestClient {
@@ -94,7 +110,7 @@ impl PinterestClient {
         RateLimitSignals::parse(headers, body, at).shifted(received_at - at)
     }
 
-    pub(super) fn clock(&self) -> &SharedClock {
+    pub fn clock(&self) -> &SharedClock {
         &self.clock
     }
 
@@ -113,11 +129,21 @@ impl PinterestClient {
             .bearer_auth(token.expose())
     }
 
-    /// Sends a request and classifies the answer. `T` is the success body.
+    /// Sends a request and classifies the answer. `T` is the success body, at most `BODY_CAP`.
     pub(super) async fn send<T: DeserializeOwned>(
         &self,
         req: RequestBuilder,
         category: Category,
+    ) -> Reply<T> {
+        self.send_capped(req, category, BODY_CAP).await
+    }
+
+    /// `send` with the body read up to `cap` bytes and no further.
+    pub(super) async fn send_capped<T: DeserializeOwned>(
+        &self,
+        req: RequestBuilder,
+        category: Category,
+        cap: usize,
     ) -> Reply<T> {
         let (http, built) = req.build_split();
         let log = RequestLog::of(built.as_ref().ok());
@@ -126,10 +152,10 @@ impl PinterestClient {
             Err(err) => Err(err),
         };
         let received_at = self.clock.now();
-        let resp = match sent {
+        let mut resp = match sent {
             Ok(resp) => resp,
             Err(err) => {
-                log.ended(None, &HeaderMap::new(), Some(&err));
+                log.ended(None, &HeaderMap::new(), Some(Failure::Transport(&err)));
                 return Reply {
                     outcome: classify_transport(&err),
                     signals: RateLimitSignals::default(),
@@ -140,10 +166,10 @@ impl PinterestClient {
         };
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = match resp.bytes().await {
-            Ok(b) => b,
+        let (body, too_large) = match read_capped(&mut resp, cap).await {
+            Ok(read) => read,
             Err(err) => {
-                log.ended(Some(status), &headers, Some(&err));
+                log.ended(Some(status), &headers, Some(Failure::Transport(&err)));
                 return Reply {
                     outcome: classify_transport(&err),
                     signals: self.signals(&headers, None, received_at),
@@ -152,9 +178,24 @@ impl PinterestClient {
                 };
             }
         };
-        log.ended(Some(status), &headers, None);
-        let signals = self.signals(&headers, Some(&body), received_at);
-        let outcome = if (200..300).contains(&status) {
+        let success = (200..300).contains(&status);
+        if too_large {
+            log.ended(Some(status), &headers, Some(Failure::TooLarge(cap)));
+        } else {
+            log.ended(Some(status), &headers, None);
+        }
+        let signals = self.signals(&headers, (!too_large).then_some(&body[..]), received_at);
+        let outcome = if success && too_large {
+            Outcome::Transient {
+                reason: TransientReason::ResponseTooLarge,
+                // The server said 2xx: the action happened even though we cannot read the answer.
+                maybe_delivered: true,
+                detail: format!(
+                    "HTTP {status} with a body over the {} MiB PinPace reads (response_too_large)",
+                    cap / (1024 * 1024)
+                ),
+            }
+        } else if success {
             parse_success(status, &body)
         } else {
             classify_error(status, &body, category, &signals)
@@ -177,7 +218,8 @@ impl PinterestClient {
 
     pub async fn list_boards(&self, token: &Secret, page: PageRequest) -> Reply<Page<Board>> {
         let req = page.apply(self.request(Method::GET, "boards", token));
-        self.send(req, Category::OrgRead).await
+        self.send_capped(req, Category::OrgRead, LISTING_BODY_CAP)
+            .await
     }
 
     pub async fn list_sections(
@@ -188,7 +230,8 @@ impl PinterestClient {
     ) -> Reply<Page<BoardSection>> {
         let path = format!("boards/{}/sections", path_id(board_id));
         let req = page.apply(self.request(Method::GET, &path, token));
-        self.send(req, Category::OrgRead).await
+        self.send_capped(req, Category::OrgRead, LISTING_BODY_CAP)
+            .await
     }
 
     /// The board's pins, newest first: what crash reconciliation compares against.
@@ -200,7 +243,8 @@ impl PinterestClient {
     ) -> Reply<Page<Pin>> {
         let path = format!("boards/{}/pins", path_id(board_id));
         let req = page.apply(self.request(Method::GET, &path, token));
-        self.send(req, Category::OrgRead).await
+        self.send_capped(req, Category::OrgRead, LISTING_BODY_CAP)
+            .await
     }
 
     pub async fn create_pin(&self, token: &Secret, pin: &PinCreate) -> Reply<Pin> {
@@ -269,6 +313,27 @@ fn path_id(id: &str) -> String {
 #[derive(Debug, serde::Deserialize)]
 struct Empty {}
 
+/// The body, read chunk by chunk up to `cap` bytes; `true` when there was more (then the bytes
+/// are the first `cap`, or none when `Content-Length` already said it was over).
+async fn read_capped(
+    resp: &mut reqwest::Response,
+    cap: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Ok((Vec::new(), true));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > cap {
+            let room = cap - body.len();
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
 fn parse_success<T: DeserializeOwned>(status: u16, body: &[u8]) -> Outcome<T> {
     // A 204 has no body; treat it as JSON `null`/`{}` for the `Empty` case.
     let body: &[u8] = if body.is_empty() { b"{}" } else { body };
@@ -281,6 +346,14 @@ fn parse_success<T: DeserializeOwned>(status: u16, body: &[u8]) -> Outcome<T> {
             detail: format!("HTTP {status} with a body that is not the expected JSON: {e}"),
         },
     }
+}
+
+/// Why a request ended without a readable answer, for its log line.
+#[derive(Clone, Copy)]
+enum Failure<'a> {
+    Transport(&'a reqwest::Error),
+    /// The body went over this many bytes; reading stopped there.
+    TooLarge(usize),
 }
 
 /// One request's log line, written by `send` when the request has ended. It holds the method
@@ -301,13 +374,19 @@ impl RequestLog {
         }
     }
 
-    fn ended(&self, status: Option<u16>, headers: &HeaderMap, failure: Option<&reqwest::Error>) {
+    fn ended(&self, status: Option<u16>, headers: &HeaderMap, failure: Option<Failure<'_>>) {
         let method = self.method.as_ref().map_or("-", Method::as_str);
         let latency_ms = self.started.elapsed().as_millis() as u64;
-        let error = failure.map(transport_class);
+        let error = failure.map(|f| match f {
+            Failure::Transport(err) => transport_class(err),
+            Failure::TooLarge(_) => "response_too_large",
+        });
         // The innermost cause ("Connection refused (os error 111)"): reqwest's own message would
         // add the URL, query string included.
-        let cause = failure.and_then(innermost_cause);
+        let cause = failure.and_then(|f| match f {
+            Failure::Transport(err) => innermost_cause(err),
+            Failure::TooLarge(cap) => Some(format!("the body is over {cap} bytes; not read")),
+        });
         let header = |name: &str| {
             headers.get(name).map(|v| {
                 String::from_utf8_lossy(v.as_bytes())

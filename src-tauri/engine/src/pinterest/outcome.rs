@@ -56,6 +56,8 @@ pub enum TransientReason {
     Timeout,
     ConnectionReset,
     MalformedBody,
+    /// The body went over the client's cap (`client::BODY_CAP`); it was not read further.
+    ResponseTooLarge,
 }
 
 /// An outcome plus what the response said about rate limits (empty when there was no response).

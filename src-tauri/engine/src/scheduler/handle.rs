@@ -27,6 +27,13 @@ pub(super) enum Command {
     Forecast(oneshot::Sender<super::forecast::Forecast>),
     Counters(oneshot::Sender<Counters>),
     Health(oneshot::Sender<super::health::EngineHealth>),
+    /// A board read asks for an `org_read` slot (see `board_refresh::EngineReads`).
+    TakeRead(
+        AccountId,
+        oneshot::Sender<Result<(), crate::accounts::read_pacing::SlotRefused>>,
+    ),
+    /// A board read's answer: its signals, and whether it was a 429.
+    ReadAnswered(AccountId, Box<crate::pinterest::RateLimitSignals>, bool),
 }
 
 /// Owns the engine task; dropping it stops the task.
@@ -91,6 +98,11 @@ impl EngineHandle {
     /// Tells the engine the queue changed (a job was scheduled, edited or requeued).
     pub fn wake(&self) {
         let _ = self.commands.send(Command::Wake);
+    }
+
+    /// The engine's pacer, for reads made outside its attempts (a board sync the user asked for).
+    pub fn board_reads(&self) -> super::EngineReads {
+        super::EngineReads(self.commands.downgrade())
     }
 
     /// Clears a pause (spam block acknowledged, reconnected) on an account's lane.

@@ -26,6 +26,7 @@ mod startup;
 pub use crate::pacing::rebuild_pacer;
 /// Where the engine gets tokens: kept with the secrets, named here too for the fronts.
 pub use crate::secrets::token_store as tokens;
+pub use board_refresh::EngineReads;
 pub use config::EngineConfig;
 pub use engine::Engine;
 pub use handle::EngineHandle;

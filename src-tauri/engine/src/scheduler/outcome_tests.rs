@@ -67,6 +67,7 @@ fn outcome() -> impl Strategy<Value = Outcome<()>> {
                 Just(TransientReason::Timeout),
                 Just(TransientReason::ConnectionReset),
                 Just(TransientReason::MalformedBody),
+                Just(TransientReason::ResponseTooLarge),
                 Just(TransientReason::ServerError(503)),
             ],
             any::<bool>()

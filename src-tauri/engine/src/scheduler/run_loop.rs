@@ -52,6 +52,10 @@ impl Engine {
         match command {
             Command::Stop(_) | Command::Wake => {}
             Command::Resume(account) => self.resume_account(account),
+            Command::TakeRead(account, reply) => self.take_read_slot(account, reply),
+            Command::ReadAnswered(account, signals, rate_limited) => {
+                self.board_read_answered(account, &signals, rate_limited)
+            }
             Command::BoardsRefreshed(account) => {
                 self.refreshing_boards.remove(&account);
             }

@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use base64::Engine as _;
 
-use super::quirks::ListingOrder;
+use super::quirks::{Bookmarks, ListingOrder};
 use super::server::{codes, error, App, AuthAccount};
 use super::state::{BoardRec, CreatedPin};
 use super::validate::{parse_pin, validate_pin};
@@ -140,10 +140,29 @@ async fn list_boards(
         .filter(|(_, b)| b.account == a.0)
         .map(|(k, b)| (*k, b.board.clone()))
         .collect();
+    let quirk = st.quirks_of(&a.0).bookmarks;
     match paginate(items, ListingOrder::OldestFirst, &q) {
-        Ok(page) => Json(page).into_response(),
+        Ok(page) => Json(broken_bookmark(page, quirk, &q)).into_response(),
         Err(r) => r,
     }
+}
+
+/// The page's bookmark as the account's `bookmarks` quirk rewrites it.
+fn broken_bookmark<T>(mut page: Page<T>, quirk: Bookmarks, q: &HashMap<String, String>) -> Page<T> {
+    match quirk {
+        Bookmarks::Honest => {}
+        Bookmarks::Repeat => page.bookmark = Some(B64.encode("pp1:0")),
+        Bookmarks::Endless => {
+            // One past the requested position, so each page names a bookmark never seen before.
+            let n = q.get("bookmark").map_or(0, |b| {
+                let s = B64.decode(b).ok().and_then(|v| String::from_utf8(v).ok());
+                s.and_then(|s| s.strip_prefix("pp1:").and_then(|n| n.parse::<u64>().ok()))
+                    .unwrap_or(0)
+            });
+            page.bookmark = Some(B64.encode(format!("pp1:{}", n + 1_000_000)));
+        }
+    }
+    page
 }
 
 /// The caller's board, or the 404/403 Pinterest would give.
@@ -189,8 +208,9 @@ async fn list_sections(
         .iter()
         .map(|s| (s.id.parse().unwrap_or(0), s.clone()))
         .collect();
+    let quirk = st.quirks_of(&a.0).bookmarks;
     match paginate(items, ListingOrder::OldestFirst, &q) {
-        Ok(page) => Json(page).into_response(),
+        Ok(page) => Json(broken_bookmark(page, quirk, &q)).into_response(),
         Err(r) => r,
     }
 }

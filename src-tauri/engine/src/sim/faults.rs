@@ -45,6 +45,16 @@ pub enum FaultKind {
     Spam,
     /// The request is carried out (the pin exists), then the connection drops.
     CreatedButLost,
+    /// The request is carried out; its answer is padded with spaces to `bytes` (still valid
+    /// JSON), sent with a `Content-Length`, or `chunked` without one (so only reading tells).
+    Oversized {
+        bytes: u64,
+        #[serde(default)]
+        chunked: bool,
+    },
+    /// A 429 whose `Retry-After` says `secs`, enforced like a limiter's (early retries are
+    /// counted); nothing happens.
+    RetryAfter { secs: u64 },
 }
 
 /// One rule. `account` matches an account id or username; `endpoint` is `"METHOD /path"` with

@@ -34,7 +34,7 @@ use tokio::net::TcpListener;
 
 pub use config::{AccountSeed, BoardSeed, LimitCategory, LimitSpec, Preset, Scope, SimConfig};
 pub use faults::{FaultKind, FaultRule};
-pub use quirks::{AccountQuirks, ListingOrder, Quirks};
+pub use quirks::{AccountQuirks, Bookmarks, ListingOrder, Quirks};
 pub use server::codes;
 pub use state::{CreatedPin, RequestStats};
 

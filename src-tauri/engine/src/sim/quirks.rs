@@ -1,6 +1,6 @@
 //! Quirks: per-account ways the simulated Pinterest breaks what a client may assume about it
 //! (a board listing that lags behind creation, a server clock that is off, rate-limit times as
-//! dates instead of deltas, the listing's order), so the scheduler can be tested against them.
+//! dates instead of deltas, the listing's order, bookmarks that loop or never end), so the scheduler can be tested against them.
 //!
 //! Shape: `Quirks` is plain serde data (one JSON shape for the config file, the admin API and
 //! tests); `QuirkTable` holds a default for all accounts and whole-value overrides matched by
@@ -33,6 +33,19 @@ pub enum ListingOrder {
     OldestFirst,
 }
 
+/// How `GET /boards` and `GET /boards/{board_id}/sections` hand out bookmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bookmarks {
+    /// A bookmark while more follows, none on the last page.
+    #[default]
+    Honest,
+    /// Every page, the last too, names the same bookmark again (a loop of one page).
+    Repeat,
+    /// Every page names a new bookmark, past the end too (empty pages without end).
+    Endless,
+}
+
 /// How one account's server misbehaves. Every field defaults to Pinterest's documented
 /// behaviour, so `{}` is no quirk at all.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,6 +61,8 @@ pub struct Quirks {
     /// the server's clock, instead of delta-seconds.
     pub absolute_rate_times: bool,
     pub listing_order: ListingOrder,
+    /// Breaks "a listing ends": see `Bookmarks`.
+    pub bookmarks: Bookmarks,
 }
 
 /// One account's quirks, replacing the default as a whole. `account` is an id or a username.

@@ -240,6 +240,28 @@ pub async fn gate(
                 "Too many requests. Please try again later.",
             );
         }
+        Some(FaultKind::RetryAfter { secs }) => {
+            let mut st = app.lock();
+            st.stats.rate_limited += 1;
+            *st.stats
+                .rate_limited_by_account
+                .entry(account.clone())
+                .or_default() += 1;
+            st.record_status(&endpoint, 429);
+            let mut r = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                codes::RATE_LIMITED,
+                format!("Rate limit exceeded. Retry after {secs} seconds."),
+            );
+            let until = put_retry_after(&mut r, *secs, &quirks, now);
+            if let Some(a) = st.accounts.get_mut(&account) {
+                if a.retry_after_until.is_none_or(|u| u <= now) {
+                    a.retry_after_from = Some(now);
+                }
+                a.retry_after_until = Some(a.retry_after_until.map_or(until, |u| u.max(until)));
+            }
+            return r;
+        }
         Some(FaultKind::Slow { delay_ms }) => {
             app.clock
                 .sleep(std::time::Duration::from_millis(*delay_ms))
@@ -263,8 +285,34 @@ pub async fn gate(
             finish(r)
         }
         Some(FaultKind::CreatedButLost) if resp.status().is_success() => drop_connection().await,
+        Some(FaultKind::Oversized { bytes, chunked }) => {
+            finish(oversized(resp, bytes, chunked).await)
+        }
         _ => finish(resp),
     }
+}
+
+/// The handler's answer padded with spaces to `bytes` (JSON allows trailing whitespace).
+async fn oversized(resp: Response, bytes: u64, chunked: bool) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let (mut parts, body) = resp.into_parts();
+    let answer = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let total = usize::try_from(bytes)
+        .unwrap_or(usize::MAX)
+        .max(answer.len());
+    let mut padded = answer.to_vec();
+    padded.resize(total, b' ');
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let body = if chunked {
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+            padded.chunks(CHUNK).map(|c| Ok(c.to_vec())).collect();
+        Body::from_stream(futures_util::stream::iter(chunks))
+    } else {
+        Body::from(padded)
+    };
+    Response::from_parts(parts, body)
 }
 
 fn pre_checks(

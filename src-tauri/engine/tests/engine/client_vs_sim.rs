@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use pinpace_engine::clock::ManualClock;
 use pinpace_engine::pinterest::oauth::authorize_url;
-use pinpace_engine::pinterest::paging::collect_all;
+use pinpace_engine::pinterest::paging::{collect_all, ListingEnd, BOARDS};
 use pinpace_engine::pinterest::types::*;
 use pinpace_engine::pinterest::{
     AppCredentials, Outcome, PageRequest, PinterestClient, Secret, TransientReason,
@@ -122,8 +122,12 @@ async fn boards_are_paged_to_the_end_exactly_once() {
     for i in 0..300 {
         e.sim.add_board(&e.account, &format!("Board {i}")).unwrap();
     }
-    let (boards, last) = collect_all(|page| e.client.list_boards(&e.token, page)).await;
-    assert!(last.outcome.is_success());
+    let (boards, end) = collect_all(BOARDS, |page| async {
+        Ok::<_, ()>(e.client.list_boards(&e.token, page).await)
+    })
+    .await
+    .unwrap();
+    assert!(matches!(end, ListingEnd::Complete(_)), "{end:?}");
     assert_eq!(boards.len(), 301);
     let mut ids: Vec<_> = boards.iter().map(|b| b.id.clone()).collect();
     ids.sort();

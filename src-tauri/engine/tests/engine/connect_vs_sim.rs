@@ -7,9 +7,10 @@ use pinpace_engine::AccountId;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use pinpace_engine::accounts::boards::fetch_boards;
 use pinpace_engine::accounts::disconnect::{disconnect, QueuedJobs};
+use pinpace_engine::accounts::read_pacing::{Patience, ReadGate, Reads};
 use pinpace_engine::accounts::{exchange, register, PendingConnect};
 use pinpace_engine::clock::{Clock, SystemClock};
 use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
@@ -125,8 +126,23 @@ async fn the_whole_flow_connects_syncs_boards_and_stores_tokens_only_in_the_vaul
     );
 
     // Boards: more than one page of 250, with sections.
-    let boards = fetch_boards(&w.client, &stored.access).await.unwrap();
+    let store = parking_lot::Mutex::new(std::mem::replace(
+        &mut w.store,
+        Store::open_in_memory().unwrap(),
+    ));
+    let gate = ReadGate::new(&store, Reads::Local, id, Patience::Interactive, now()).unwrap();
+    let boards = fetch_boards(&w.client, &stored.access, &gate)
+        .await
+        .unwrap();
+    drop(gate);
+    w.store = store.into_inner();
     assert_eq!(boards.len(), 261);
+    let logged = w.store.recent_requests(now() - TimeDelta::days(1)).unwrap();
+    assert_eq!(
+        logged.len(),
+        2 + 261,
+        "every page of boards and of sections is in the request log"
+    );
     w.store.replace_boards(id, &boards, now()).unwrap();
     let cached = w.store.boards(id).unwrap();
     assert_eq!(cached[0].name, "Aaa recipes");

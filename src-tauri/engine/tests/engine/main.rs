@@ -10,6 +10,7 @@
 //! sides against Pinterest's OpenAPI spec; `sim_*` the simulator itself.
 mod support;
 
+mod board_sync_caps;
 mod cli;
 mod client_vs_sim;
 mod connect_vs_sim;

@@ -368,6 +368,34 @@ async fn a_lost_answer_is_reconciled_from_the_board_not_sent_again() {
     w.stop().await;
 }
 
+/// A 2xx too large to read is an answer lost after the pin was created: checked on the board,
+/// never sent blindly again (issue 16 item 6).
+#[tokio::test]
+async fn a_create_answer_too_large_to_read_is_reconciled_not_sent_again() {
+    let mut w = world(SimConfig::default(), 1).await;
+    w.sim.add_fault(
+        FaultRule::always(FaultKind::Oversized {
+            bytes: 5 * 1024 * 1024,
+            chunked: true,
+        })
+        .on("POST /pins")
+        .times(1),
+    );
+    w.queue(0, 3, t0(), "p");
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(30), |w| {
+        w.count(JobState::Published) == 3
+    })
+    .await;
+    assert_each_title_once(&w, 3);
+    assert_eq!(w.sim.created_pins().len(), 3, "no pin created twice");
+    assert!(
+        w.engine().counters().await.retries >= 1,
+        "the unread answer went through the unknown-outcome path"
+    );
+    w.stop().await;
+}
+
 #[tokio::test]
 async fn a_job_left_in_flight_by_a_crash_is_checked_on_the_board_before_any_resend() {
     let mut w = world(SimConfig::default(), 1).await;

@@ -427,7 +427,8 @@ async fn admin_endpoints_set_the_default_and_one_account() {
     assert_eq!(
         got,
         json!({"listing_delay_ms": 1000, "clock_offset_secs": 0,
-               "absolute_rate_times": false, "listing_order": "oldest_first"})
+               "absolute_rate_times": false, "listing_order": "oldest_first",
+               "bookmarks": "honest"})
     );
     // Bob follows the default; alice's override replaced it as a whole.
     assert_eq!(

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use clap::Args;
 use pinpace_engine::accounts::disconnect::{disconnect, QueuedJobs};
+use pinpace_engine::accounts::read_pacing::Reads;
 use pinpace_engine::accounts::{
     connect_account, refresh_account_boards, ConnectRequest, DEFAULT_REDIRECT_PORT,
 };
@@ -86,6 +87,7 @@ pub async fn connect(store: Store, args: ConnectArgs) -> Result<(), EngineError>
         port: args.port,
         reconnect: args.reconnect,
         timeout: Duration::from_secs(args.timeout_secs),
+        reads: Reads::Local,
     };
     let summary = connect_account(&store, &tokens, request, |url| {
         eprintln!("Open this page to connect your Pinterest account:\n{url}");
@@ -124,7 +126,7 @@ pub async fn sync_boards(
     secrets: &SecretsArgs,
 ) -> Result<(), EngineError> {
     let tokens = vault(secrets)?;
-    let n = refresh_account_boards(&Mutex::new(store), &tokens, account).await?;
+    let n = refresh_account_boards(&Mutex::new(store), &tokens, account, Reads::Local).await?;
     println!("{}", json!({ "account_id": account, "boards": n }));
     Ok(())
 }

@@ -282,7 +282,7 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
         Command::Boards {
             account,
             tokens_stdin,
-        } => boards::list(&store, account, tokens_stdin).await?,
+        } => boards::list(store, account, tokens_stdin).await?,
         Command::Jobs { state } => {
             let states =
                 match state {
