@@ -30,6 +30,9 @@ export DISPLAY=":$(cat "$work/display")"
 
 # The app inherits this environment through tauri-driver and WebKitWebDriver.
 export PINPACE_DATA_DIR="$work/data"
+# The built-in simulator's /_sim admin key, so the tests can drive it over HTTP (random per run).
+PINPACE_SIM_KEY=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+export PINPACE_SIM_KEY
 filter=()
 if [ "${1:-}" = screenshots ]; then
   export PINPACE_DEMO=1

@@ -158,11 +158,21 @@ async fn sim_admin(client: &Client) -> String {
     format!("{}/_sim", base.trim_end_matches("/v5"))
 }
 
-async fn sim_settings(admin: &str, body: serde_json::Value) {
-    let status = reqwest::Client::builder()
+/// A client for the built-in simulator's `/_sim`: it sends the admin key that scripts/e2e.sh
+/// gave the app in `PINPACE_SIM_KEY`.
+fn sim_admin_client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let key = env("PINPACE_SIM_KEY").parse().expect("a header-safe key");
+    headers.insert("x-sim-key", key);
+    reqwest::Client::builder()
         .no_proxy()
+        .default_headers(headers)
         .build()
         .unwrap()
+}
+
+async fn sim_settings(admin: &str, body: serde_json::Value) {
+    let status = sim_admin_client()
         .put(format!("{admin}/settings"))
         .json(&body)
         .send()
@@ -533,10 +543,7 @@ async fn a_draft_saved_offline_goes_out_when_the_simulator_is_back() {
         let c = &client;
         connect_sim(c, "demo_travel").await;
         let admin = sim_admin(c).await;
-        let status = reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .unwrap()
+        let status = sim_admin_client()
             .post(format!("{admin}/outage"))
             .json(&serde_json::json!({ "secs": 15 }))
             .send()

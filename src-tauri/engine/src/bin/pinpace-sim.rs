@@ -1,6 +1,9 @@
 //! `pinpace-sim`: the Pinterest simulator as a server, for benchmarks, manual tries and a new
-//! user's first run. Arguments are parsed by clap, like the CLI's. The first stdout line is the base URL; with `--demo` a second line is JSON with
-//! the seeded accounts, their boards and tokens. Everything else is driven over `/_sim/...`.
+//! user's first run. Arguments are parsed by clap, like the CLI's. The first stdout line is the
+//! base URL, the second the admin key that every `/_sim/...` request must send as `X-Sim-Key`
+//! (random at each start, or `--admin-key` / `PINPACE_SIM_KEY` so a script can choose it); with
+//! `--demo` a third line is JSON with the seeded accounts, their boards and tokens. Everything
+//! else is driven over `/_sim/...`.
 //! `--quirks JSON` sets the default quirks of every account (e.g. `{"clock_offset_secs":90}`);
 //! per-account ones come from the config file or `/_sim/accounts/{account}/quirks`.
 
@@ -37,9 +40,17 @@ struct Args {
     /// Every account's default quirks, as JSON (e.g. {"clock_offset_secs":90}).
     #[arg(long, value_parser = parse_quirks)]
     quirks: Option<Quirks>,
-    /// Seed the demo accounts and print them (with tokens) as a second line.
+    /// Seed the demo accounts and print them (with tokens) as a third line.
     #[arg(long)]
     demo: bool,
+    /// The key /_sim requests must send as X-Sim-Key (default: a random one, printed).
+    #[arg(long, env = "PINPACE_SIM_KEY", hide_env_values = true, value_parser = parse_admin_key)]
+    admin_key: Option<String>,
+}
+
+fn parse_admin_key(text: &str) -> Result<String, String> {
+    pinpace_engine::sim::guard::check_admin_key(text).map_err(String::from)?;
+    Ok(text.to_string())
 }
 
 fn parse_preset(text: &str) -> Result<Preset, String> {
@@ -79,6 +90,9 @@ fn load_config(a: &Args) -> Result<SimConfig, String> {
     if let Some(q) = a.quirks {
         config.quirks = q;
     }
+    if let Some(k) = &a.admin_key {
+        config.admin_key = Some(k.clone());
+    }
     Ok(config)
 }
 
@@ -100,11 +114,12 @@ async fn main() {
     let sim = match Simulator::start(config, clock).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("pinpace-sim: cannot listen: {e}");
+            eprintln!("pinpace-sim: cannot start: {e}");
             std::process::exit(1);
         }
     };
     println!("{}", sim.base_url());
+    println!("{}", sim.admin_key());
     if args.demo {
         let seeded = sim.seed(&SimConfig::demo_accounts());
         let accounts: Vec<_> = seeded
@@ -127,6 +142,7 @@ async fn main() {
                 "base_url": sim.base_url(),
                 "authorize_url": sim.authorize_url(),
                 "admin_url": sim.admin_url(),
+                "admin_key": sim.admin_key(),
                 "client_id": client_id,
                 "client_secret": client_secret,
                 "accounts": accounts,
@@ -134,7 +150,7 @@ async fn main() {
         );
     }
     eprintln!(
-        "pinpace-sim: serving; admin at {}; Ctrl-C stops",
+        "pinpace-sim: serving; admin at {} (send the key above as X-Sim-Key); Ctrl-C stops",
         sim.admin_url()
     );
     let _ = tokio::signal::ctrl_c().await;
@@ -156,6 +172,8 @@ mod tests {
             &["--seed", "-1"],
             &["--preset", "gold"],
             &["--quirks", "{\"nope\":1}"],
+            &["--admin-key", ""],
+            &["--admin-key", "has space"],
             &["--unknown"],
         ] {
             let argv = std::iter::once("pinpace-sim").chain(bad.iter().copied());

@@ -127,6 +127,9 @@ pub struct SimConfig {
     /// Per-account replacements of `quirks`, by account id or username; the last match wins.
     pub account_quirks: Vec<AccountQuirks>,
     pub accounts: Vec<AccountSeed>,
+    /// The key `/_sim` requests must carry in `X-Sim-Key`; none: a random one at each start
+    /// (`SimHandle::admin_key`). For scripts that start `pinpace-sim` and want to know it.
+    pub admin_key: Option<String>,
 }
 
 impl Default for SimConfig {
@@ -148,6 +151,7 @@ impl Default for SimConfig {
             quirks: Quirks::default(),
             account_quirks: vec![],
             accounts: vec![],
+            admin_key: None,
         }
     }
 }

@@ -3,8 +3,9 @@
 //! through `SimHandle`; `pinpace-sim` serves it and drives it over `/_sim/...` (see `admin`).
 //!
 //! Shape: `state` holds all data behind one mutex; `server` owns sockets and the gate (auth,
-//! limits, faults, stats) every `/v5` call passes; `api`, `media`, `oauth` are the handlers;
-//! `validate` and `limits` are pure logic with unit tests; `config` and `faults` are serde data,
+//! limits, faults, stats) every `/v5` call passes; `guard` refuses any request whose Host is not
+//! this loopback server, and `/_sim` calls from web pages or without the admin key; `api`,
+//! `media`, `oauth` are the handlers; `validate` and `limits` are pure logic with unit tests; `config` and `faults` are serde data,
 //! so one JSON shape serves the config file, the admin API and tests. All time comes from the
 //! injected clock. `quirks` holds per-account departures from what a client may assume (a
 //! lagging listing, a skewed server clock, absolute rate-limit times, the listing order).
@@ -16,6 +17,7 @@ pub mod admin;
 pub mod api;
 pub mod config;
 pub mod faults;
+pub mod guard;
 pub mod limits;
 pub mod media;
 pub mod oauth;
@@ -59,7 +61,18 @@ pub fn base_url_at(port: u16) -> String {
 
 impl Simulator {
     /// Binds `127.0.0.1:<config.port>` (0 = any free port), seeds `config.accounts`, serves.
-    pub async fn start(config: SimConfig, clock: SharedClock) -> std::io::Result<SimHandle> {
+    /// The admin key is `config.admin_key`, or a fresh random one; one that cannot be sent as a
+    /// header is refused (`InvalidInput`).
+    pub async fn start(mut config: SimConfig, clock: SharedClock) -> std::io::Result<SimHandle> {
+        // Taken out of the config so that the state (which is Debug) never holds it.
+        let admin_key = match config.admin_key.take() {
+            Some(k) => {
+                guard::check_admin_key(&k)
+                    .map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?;
+                k
+            }
+            None => guard::new_admin_key(),
+        };
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let port = listener.local_addr()?.port();
         let seeds = config.accounts.clone();
@@ -67,6 +80,8 @@ impl Simulator {
             clock,
             state: Mutex::new(SimState::new(config)),
             root: root_at(port),
+            port,
+            admin_key: crate::pinterest::Secret::new(admin_key),
             handle: OnceLock::new(),
         });
         let router = router(app.clone());
@@ -106,7 +121,18 @@ fn router(app: App) -> Router {
         .route("/oauth", get(oauth::authorize))
         .route("/oauth/decision", post(oauth::decision))
         .route(media::UPLOAD_PATH, post(media::upload))
-        .nest("/_sim", admin::routes())
+        .nest(
+            "/_sim",
+            admin::routes().route_layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                guard::admin,
+            )),
+        )
+        // Outermost, so that nothing (not even a 404) answers a foreign Host.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::loopback_host,
+        ))
         .with_state(app)
 }
 
@@ -162,6 +188,11 @@ impl SimHandle {
     /// `http://127.0.0.1:PORT/_sim`
     pub fn admin_url(&self) -> String {
         format!("{}/_sim", self.app().root)
+    }
+    /// The key `/_sim` requests must send in `X-Sim-Key` (random at each start unless the
+    /// config named one). In-process callers need it only to drive `/_sim` over HTTP.
+    pub fn admin_key(&self) -> &str {
+        self.app().admin_key.expose()
     }
     pub fn client_credentials(&self) -> (String, String) {
         self.with(|st| (st.config.client_id.clone(), st.config.client_secret.clone()))

@@ -45,6 +45,13 @@ pub mod codes {
     pub const PIN_NOT_FOUND: i64 = 50;
     pub const MEDIA_NOT_FOUND: i64 = 4040;
     pub const SERVER_ERROR: i64 = 500;
+    /// The simulator's own refusals (see `guard`), not Pinterest's: a `/_sim` call without the
+    /// admin key, or with a wrong one (401)...
+    pub const ADMIN_KEY_MISSING: i64 = 4011;
+    pub const ADMIN_KEY_WRONG: i64 = 4012;
+    /// ...and a Host that is not this loopback server, or a foreign Origin on `/_sim` (403).
+    pub const FOREIGN_HOST: i64 = 4031;
+    pub const FOREIGN_ORIGIN: i64 = 4032;
 }
 
 /// What every handler shares.
@@ -54,6 +61,10 @@ pub struct Shared {
     pub state: Mutex<SimState>,
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub root: String,
+    /// The port that `root` names, the only one a request's Host may name (see `guard`).
+    pub port: u16,
+    /// What `/_sim` requests must carry in `X-Sim-Key` (see `guard`).
+    pub admin_key: crate::pinterest::Secret,
     /// The handle that owns the server, for admin calls that stop and restart it.
     pub handle: std::sync::OnceLock<std::sync::Weak<super::HandleInner>>,
 }

@@ -24,6 +24,7 @@ mod scheduler_floor;
 mod scheduler_vs_sim;
 mod sim_api;
 mod sim_faults;
+mod sim_guard;
 mod sim_limits;
 mod sim_media;
 mod sim_oauth;

@@ -172,7 +172,7 @@ async fn admin_api_drives_the_simulator() {
     let e = env(quiet()).await;
     let admin = e.sim.admin_url();
     let r = e
-        .http
+        .admin
         .post(format!("{admin}/accounts"))
         .json(&serde_json::json!({"username": "carol"}))
         .send()
@@ -183,7 +183,7 @@ async fn admin_api_drives_the_simulator() {
         .unwrap()
         .to_string();
     let board: Board = e
-        .http
+        .admin
         .post(format!("{admin}/boards"))
         .json(&serde_json::json!({"account": "carol", "name": "Gardens"}))
         .send()
@@ -193,7 +193,7 @@ async fn admin_api_drives_the_simulator() {
         .await
         .unwrap();
     let tokens: serde_json::Value = e
-        .http
+        .admin
         .post(format!("{admin}/tokens"))
         .json(&serde_json::json!({"account": id}))
         .send()
@@ -206,7 +206,7 @@ async fn admin_api_drives_the_simulator() {
     let r = e.post_pin(token, &pin_body(&board.id, "via admin")).await;
     assert_eq!(r.status(), 201);
     let pins: serde_json::Value = e
-        .http
+        .admin
         .get(format!("{admin}/pins"))
         .send()
         .await
@@ -216,7 +216,7 @@ async fn admin_api_drives_the_simulator() {
         .unwrap();
     assert_eq!(pins[0]["title"], "via admin");
     let stats: serde_json::Value = e
-        .http
+        .admin
         .get(format!("{admin}/stats"))
         .send()
         .await

@@ -225,7 +225,7 @@ async fn outage_refuses_connections_then_restarts_with_data() {
 
     // The same over the admin API, timed by the clock.
     let r = e
-        .http
+        .admin
         .post(format!("{}/outage", e.sim.admin_url()))
         .json(&serde_json::json!({"secs": 30}))
         .send()

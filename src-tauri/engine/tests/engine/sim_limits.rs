@@ -167,7 +167,7 @@ async fn lowered_limit_takes_effect_without_notice() {
     );
     // Over the admin API too.
     let r = e
-        .http
+        .admin
         .post(format!("{}/accounts/bob/lower_limit", e.sim.admin_url()))
         .json(&serde_json::json!({"category": "org_write", "window_secs": 60, "limit": 1}))
         .send()

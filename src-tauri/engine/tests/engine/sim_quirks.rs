@@ -391,7 +391,7 @@ async fn admin_endpoints_set_the_default_and_one_account() {
     let e = env(quiet()).await;
     let admin = e.sim.admin_url();
     let now = e.clock.now();
-    let put = |path: String, body: serde_json::Value| e.http.put(path).json(&body).send();
+    let put = |path: String, body: serde_json::Value| e.admin.put(path).json(&body).send();
     let r = put(format!("{admin}/quirks"), json!({"clock_offset_secs": 42}))
         .await
         .unwrap();
@@ -416,7 +416,7 @@ async fn admin_endpoints_set_the_default_and_one_account() {
         r.status()
     );
     let got: serde_json::Value = e
-        .http
+        .admin
         .get(format!("{admin}/accounts/alice/quirks"))
         .send()
         .await
@@ -443,7 +443,7 @@ async fn admin_endpoints_set_the_default_and_one_account() {
     e.advance_secs(1);
     assert_eq!(listed(&e, &e.token, &e.board.id).await, vec![a1.id, a2.id]);
     let r = e
-        .http
+        .admin
         .delete(format!("{admin}/accounts/alice/quirks"))
         .send()
         .await
@@ -454,7 +454,7 @@ async fn admin_endpoints_set_the_default_and_one_account() {
         now + TimeDelta::seconds(44)
     );
     let got: Quirks = e
-        .http
+        .admin
         .get(format!("{admin}/quirks"))
         .send()
         .await

@@ -1,6 +1,6 @@
 //! Shared set-up for the simulator's tests: a simulator on a manual clock with two accounts,
 //! each with a board and a section and a token, and a reqwest client that never follows
-//! redirects or proxies (loopback only).
+//! redirects or proxies (loopback only), plus one that also sends the admin key for `/_sim`.
 
 use std::sync::Arc;
 
@@ -15,6 +15,8 @@ pub struct Env {
     pub sim: SimHandle,
     pub clock: ManualClock,
     pub http: reqwest::Client,
+    /// Like `http`, with this simulator's `X-Sim-Key` on every request (for `/_sim`).
+    pub admin: reqwest::Client,
     pub account: String,
     pub token: String,
     pub board: Board,
@@ -24,13 +26,22 @@ pub struct Env {
     pub other_board: Board,
 }
 
-pub fn client() -> reqwest::Client {
+fn builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(10))
-        .build()
-        .unwrap()
+}
+
+pub fn client() -> reqwest::Client {
+    builder().build().unwrap()
+}
+
+/// A client that sends `sim`'s admin key on every request.
+pub fn admin_client(sim: &SimHandle) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-sim-key", sim.admin_key().parse().unwrap());
+    builder().default_headers(headers).build().unwrap()
 }
 
 /// A config with no limits unless the test asks for them.
@@ -53,10 +64,12 @@ pub async fn env(config: SimConfig) -> Env {
     let other_account = sim.add_account("bob");
     let other_board = sim.add_board(&other_account, "Travel").unwrap();
     let other_token = sim.issue_tokens(&other_account).unwrap().access_token;
+    let admin = admin_client(&sim);
     Env {
         sim,
         clock,
         http: client(),
+        admin,
         account,
         token,
         board,
