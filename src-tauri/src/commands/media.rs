@@ -3,17 +3,22 @@
 //! page needs no dialog permission).
 
 use pinpace_engine::EngineError;
+use tauri::Runtime;
 use tauri_plugin_dialog::DialogExt;
+
+use super::Arg;
 
 /// The image at `path` as a `data:` URL, if it is a readable PNG or JPEG of at most 20 MB.
 #[tauri::command]
-pub fn image_preview(path: String) -> Result<String, EngineError> {
+pub fn image_preview(path: Arg<String>) -> Result<String, EngineError> {
     pinpace_engine::api::media::image_preview(&path)
 }
 
 /// Opens the system's file dialog for a PNG or JPEG; `None` if the user cancelled.
 #[tauri::command]
-pub async fn pick_image(app: tauri::AppHandle) -> Result<Option<String>, EngineError> {
+pub async fn pick_image<R: Runtime>(
+    app: tauri::AppHandle<R>,
+) -> Result<Option<String>, EngineError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
