@@ -5,7 +5,7 @@
 
 use pinpace_engine::scheduler::events::EngineEvent;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter};
+use tauri::{AppHandle, Emitter, Runtime};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -30,7 +30,7 @@ impl AppEvent {
     }
 
     /// Sends the event to the window; a closed window is not an error worth reporting.
-    pub fn emit(self, app: &AppHandle, payload: impl Serialize + Clone) {
+    pub fn emit<R: Runtime>(self, app: &AppHandle<R>, payload: impl Serialize + Clone) {
         let _ = app.emit(self.name(), payload);
     }
 }

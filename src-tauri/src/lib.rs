@@ -8,6 +8,8 @@
 //! files go there too (`logs/`, see `logs`), started first so that a failed start is logged.
 
 mod builtin_sim;
+#[cfg(test)]
+mod command_args;
 mod commands;
 mod data_dir;
 mod events;
@@ -19,7 +21,7 @@ mod state;
 mod tray;
 mod window_state;
 
-use tauri::{Manager, RunEvent, WebviewWindowBuilder, WindowEvent};
+use tauri::{Manager, RunEvent, Runtime, WebviewWindowBuilder, WindowEvent};
 use tauri_plugin_notification::NotificationExt;
 
 pub use data_dir::DATA_DIR_ENV;
@@ -84,48 +86,7 @@ pub fn run() {
                 keep_running_in_tray(window, api);
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::info::app_info,
-            commands::accounts::list_accounts,
-            commands::accounts::account_boards,
-            commands::accounts::refresh_boards,
-            commands::accounts::disconnect_account,
-            commands::connect::connect_account,
-            commands::connect::reconnect_account,
-            commands::connect::cancel_connect,
-            commands::settings::pinterest_app,
-            commands::settings::save_pinterest_app,
-            commands::settings::choose_secrets_backend,
-            commands::queue::compose_pin,
-            commands::queue::list_queue,
-            commands::queue_bulk::cancel_jobs,
-            commands::queue_bulk::retry_jobs,
-            commands::queue_bulk::hold_jobs,
-            commands::queue_bulk::move_jobs,
-            commands::queue::reschedule,
-            commands::queue::edit_and_requeue,
-            commands::queue::job_history,
-            commands::queue::lanes,
-            commands::queue::forecast,
-            commands::queue::counters,
-            commands::media::image_preview,
-            commands::media::pick_image,
-            commands::queue::account_slots,
-            commands::queue::set_account_slots,
-            commands::queue::next_slot,
-            commands::bulk::import_preview,
-            commands::bulk::import_commit,
-            commands::bulk::export_csv,
-            commands::scheduling::scheduling_settings,
-            commands::scheduling::save_scheduling_settings,
-            commands::scheduling::set_paused_all,
-            commands::scheduling::launch_at_login,
-            commands::scheduling::set_launch_at_login,
-            commands::accounts::set_account_limits,
-            commands::prefs::desktop_prefs,
-            commands::prefs::save_desktop_prefs,
-            commands::logs::open_log_folder,
-        ])
+        .invoke_handler(invoke_handler())
         .build(tauri::generate_context!())
         .expect("PinPace could not start its window")
         .run(|app, event| {
@@ -136,6 +97,54 @@ pub fn run() {
                 }
             }
         });
+}
+
+/// Every command the window may call, for `run` and for the tests (`command_args`), which build
+/// the app on tauri's mock runtime with this same handler. Generic over the runtime for that
+/// reason; the commands that take an `AppHandle` are generic too.
+fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::info::app_info,
+        commands::accounts::list_accounts,
+        commands::accounts::account_boards,
+        commands::accounts::refresh_boards,
+        commands::accounts::disconnect_account,
+        commands::connect::connect_account,
+        commands::connect::reconnect_account,
+        commands::connect::cancel_connect,
+        commands::settings::pinterest_app,
+        commands::settings::save_pinterest_app,
+        commands::settings::choose_secrets_backend,
+        commands::queue::compose_pin,
+        commands::queue::list_queue,
+        commands::queue_bulk::cancel_jobs,
+        commands::queue_bulk::retry_jobs,
+        commands::queue_bulk::hold_jobs,
+        commands::queue_bulk::move_jobs,
+        commands::queue::reschedule,
+        commands::queue::edit_and_requeue,
+        commands::queue::job_history,
+        commands::queue::lanes,
+        commands::queue::forecast,
+        commands::queue::counters,
+        commands::media::image_preview,
+        commands::media::pick_image,
+        commands::queue::account_slots,
+        commands::queue::set_account_slots,
+        commands::queue::next_slot,
+        commands::bulk::import_preview,
+        commands::bulk::import_commit,
+        commands::bulk::export_csv,
+        commands::scheduling::scheduling_settings,
+        commands::scheduling::save_scheduling_settings,
+        commands::scheduling::set_paused_all,
+        commands::scheduling::launch_at_login,
+        commands::scheduling::set_launch_at_login,
+        commands::accounts::set_account_limits,
+        commands::prefs::desktop_prefs,
+        commands::prefs::save_desktop_prefs,
+        commands::logs::open_log_folder,
+    ]
 }
 
 /// Closing the window hides it while a tray icon exists: pins keep going out. The first time,

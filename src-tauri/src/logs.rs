@@ -89,7 +89,10 @@ impl Logs {
 
     /// Opens the log folder in the system's file manager; returns its path, which the screen
     /// shows in case no file manager opened.
-    pub fn open_folder(&self, app: &tauri::AppHandle) -> Result<String, EngineError> {
+    pub fn open_folder<R: tauri::Runtime>(
+        &self,
+        app: &tauri::AppHandle<R>,
+    ) -> Result<String, EngineError> {
         let dir = self.dir().ok_or_else(|| {
             EngineError::new(
                 ErrorCode::DataDirUnavailable,

@@ -35,9 +35,16 @@ pub struct AppState {
 
 impl AppState {
     /// Opens the store, starts the built-in simulator and the engine. Runs on Tauri's runtime.
+    /// With `PINPACE_DEMO` set, an empty workspace gets the demo.
     pub async fn start(data_dir: Option<PathBuf>) -> Self {
+        let demo = std::env::var(DEMO_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
+        Self::start_with_demo(data_dir, demo).await
+    }
+
+    /// `start`, choosing the demo without the environment (the tests run side by side).
+    pub async fn start_with_demo(data_dir: Option<PathBuf>, demo: bool) -> Self {
         AppState {
-            desktop: Desktop::start(data_dir).await,
+            desktop: Desktop::start(data_dir, demo).await,
         }
     }
 
@@ -51,7 +58,7 @@ impl AppState {
 }
 
 impl Desktop {
-    async fn start(data_dir: Option<PathBuf>) -> Result<Desktop, EngineError> {
+    async fn start(data_dir: Option<PathBuf>, demo: bool) -> Result<Desktop, EngineError> {
         let dir = data_dir.ok_or_else(|| {
             EngineError::new(
                 ErrorCode::DataDirUnavailable,
@@ -68,7 +75,6 @@ impl Desktop {
         let clock: SharedClock = Arc::new(SystemClock);
         let sim = builtin_sim::start(&store).await?;
         let shared = Mutex::new(store);
-        let demo = std::env::var(DEMO_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
         if demo {
             // A demo that cannot be seeded still opens the app; the accounts screen shows why.
             if let Err(e) = seed_workspace(&shared, secrets.sim(), &sim, clock.now()).await {

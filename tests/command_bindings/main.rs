@@ -9,8 +9,10 @@
 //! the wrong arguments, since nothing between the two is hand-written. It also checks that
 //! the three hand-kept lists of commands (`generate_handler!` in lib.rs, the app manifest in
 //! build.rs, the main window's capability) name every command and nothing else, which would
-//! otherwise only show at run time, and that no type with a binding renames its fields out of
-//! snake_case (the one casing of the values the UI reads; only command arguments are camelCase).
+//! otherwise only show at run time, that no type with a binding renames its fields out of
+//! snake_case (the one casing of the values the UI reads; only command arguments are camelCase),
+//! and that every argument the UI passes is an `Arg<T>` (its TypeScript is `T`'s), which answers
+//! a malformed value as `invalid_input` like the commands' own refusals.
 //!
 //! Why read the source instead of using tauri-specta: specta needs its own derive
 //! (`specta::Type`) on every engine type that already reaches TypeScript through ts-rs, and two
@@ -225,7 +227,11 @@ fn read_command(
         } else {
             camel_case(rust)
         };
-        let ty = ts_type(&arg.ty, refs, &format!("{whence}, argument `{rust}`"))?;
+        let ty = ts_type(
+            ui_arg(&arg.ty, whence, rust)?,
+            refs,
+            &format!("{whence}, argument `{rust}`"),
+        )?;
         args.push((name, ty));
     }
     let result = ts_result(&sig.output, refs, &format!("{whence}, result"))?;
@@ -233,6 +239,30 @@ fn read_command(
         return Err(format!("{whence}: returns a Channel"));
     }
     Ok((args, result))
+}
+
+/// `T` of an argument the UI passes, which must be `Arg<T>` (src-tauri/src/commands/arg.rs): a
+/// bare `T` would answer a malformed value with Tauri's plain string instead of
+/// `{code: "invalid_input", message}`.
+fn ui_arg<'t>(ty: &'t Type, whence: &str, rust: &str) -> Result<&'t Type, String> {
+    let not_arg = || {
+        format!(
+            "{whence}: argument `{rust}` is `{}`, not `Arg<...>` (a malformed value must be \
+             refused as invalid_input, see src-tauri/src/commands/arg.rs)",
+            tokens(ty)
+        )
+    };
+    let Type::Path(p) = ty else {
+        return Err(not_arg());
+    };
+    let last = p.path.segments.last().expect("a path has a segment");
+    if last.ident != "Arg" {
+        return Err(not_arg());
+    }
+    match types::type_args(&last.arguments).as_deref() {
+        Some([inner]) => Ok(inner),
+        _ => Err(not_arg()),
+    }
 }
 
 /// The commands, what their signatures refer to, and what could not be read.

@@ -144,6 +144,13 @@ pub fn validate(
         }
         _ => {}
     }
+    // Drafts too: a multi-board draft with a time is spaced by it (see `create`).
+    if req.interval_secs > MAX_INTERVAL_SECS {
+        return Err(invalid(
+            "interval_secs",
+            format!("{} s is more than 30 days", req.interval_secs),
+        ));
+    }
     if req.draft {
         // A draft may already name its account and boards (scheduled later from the queue);
         // what it names must be valid, like any pin's.
@@ -168,12 +175,6 @@ pub fn validate(
     store
         .account(account)
         .map_err(|_| invalid("account_id", format!("there is no account {account}")))?;
-    if req.interval_secs > MAX_INTERVAL_SECS {
-        return Err(invalid(
-            "interval_secs",
-            format!("{} s is more than 30 days", req.interval_secs),
-        ));
-    }
     if req.boards.is_empty() {
         return Err(invalid("boards", "choose at least one board"));
     }

@@ -6,31 +6,34 @@ use pinpace_engine::accounts::ConnectSummary;
 use pinpace_engine::api::connect::{self as api, ConnectPlan, ConnectTarget};
 use pinpace_engine::AccountId;
 use pinpace_engine::EngineError;
+use tauri::Runtime;
 use tauri_plugin_opener::OpenerExt;
 use url::Url;
 
+use super::Arg;
 use crate::events::AppEvent;
 use crate::state::{AppState, Desktop};
 
 /// Connects a new account.
 #[tauri::command]
-pub async fn connect_account(
-    app: tauri::AppHandle,
+pub async fn connect_account<R: Runtime>(
+    app: tauri::AppHandle<R>,
     state: tauri::State<'_, AppState>,
-    target: ConnectTarget,
+    target: Arg<ConnectTarget>,
 ) -> Result<ConnectSummary, EngineError> {
     let d = state.desktop()?;
-    let plan = api::plan(&d.engine, &d.secrets, &d.sim, target)?;
+    let plan = api::plan(&d.engine, &d.secrets, &d.sim, target.0)?;
     run(&app, d, plan, None).await
 }
 
 /// Connects an account again (after a refused refresh, or a disconnect), keeping its queue.
 #[tauri::command]
-pub async fn reconnect_account(
-    app: tauri::AppHandle,
+pub async fn reconnect_account<R: Runtime>(
+    app: tauri::AppHandle<R>,
     state: tauri::State<'_, AppState>,
-    account_id: AccountId,
+    account_id: Arg<AccountId>,
 ) -> Result<ConnectSummary, EngineError> {
+    let Arg(account_id) = account_id;
     let d = state.desktop()?;
     let plan = api::plan_reconnect(&d.engine, &d.secrets, &d.sim, account_id)?;
     run(&app, d, plan, Some(account_id)).await
@@ -42,8 +45,8 @@ pub fn cancel_connect(state: tauri::State<'_, AppState>) -> Result<(), EngineErr
     Ok(())
 }
 
-async fn run(
-    app: &tauri::AppHandle,
+async fn run<R: Runtime>(
+    app: &tauri::AppHandle<R>,
     d: &Desktop,
     plan: ConnectPlan,
     reconnect: Option<AccountId>,
@@ -57,7 +60,7 @@ async fn run(
     Ok(summary)
 }
 
-fn open_in_browser(app: &tauri::AppHandle, url: &Url) {
+fn open_in_browser<R: Runtime>(app: &tauri::AppHandle<R>, url: &Url) {
     AppEvent::ConnectUrl.emit(app, url.as_str());
     // A browser that does not open is not fatal: the window shows the address.
     if let Err(e) = app.opener().open_url(url.as_str(), None::<&str>) {

@@ -3,12 +3,16 @@
 //! page needs no dialog permission).
 
 use pinpace_engine::{EngineError, ErrorCode};
+use tauri::Runtime;
 use tauri_plugin_dialog::DialogExt;
+
+use super::Arg;
 
 /// The image at `path` as a `data:` URL, if it is a readable PNG or JPEG of at most 20 MB.
 #[tauri::command]
-pub async fn image_preview(path: String) -> Result<String, EngineError> {
+pub async fn image_preview(path: Arg<String>) -> Result<String, EngineError> {
     // Off the main thread: it reads up to 20 MB and runs as the user types the path.
+    let path = path.0;
     tauri::async_runtime::spawn_blocking(move || pinpace_engine::api::media::image_preview(&path))
         .await
         .map_err(|e| EngineError::new(ErrorCode::Storage, format!("the read stopped: {e}")))?
@@ -16,7 +20,9 @@ pub async fn image_preview(path: String) -> Result<String, EngineError> {
 
 /// Opens the system's file dialog for a PNG or JPEG; `None` if the user cancelled.
 #[tauri::command]
-pub async fn pick_image(app: tauri::AppHandle) -> Result<Option<String>, EngineError> {
+pub async fn pick_image<R: Runtime>(
+    app: tauri::AppHandle<R>,
+) -> Result<Option<String>, EngineError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()

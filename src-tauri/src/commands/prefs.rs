@@ -2,6 +2,7 @@
 
 use pinpace_engine::EngineError;
 
+use super::Arg;
 use crate::prefs::DesktopPrefs;
 use crate::state::AppState;
 
@@ -14,7 +15,7 @@ pub fn desktop_prefs(state: tauri::State<'_, AppState>) -> Result<DesktopPrefs, 
 #[tauri::command]
 pub fn save_desktop_prefs(
     state: tauri::State<'_, AppState>,
-    prefs: DesktopPrefs,
+    prefs: Arg<DesktopPrefs>,
 ) -> Result<DesktopPrefs, EngineError> {
-    state.with_store(|store| prefs.save(store))?
+    state.with_store(|store| prefs.0.save(store))?
 }

@@ -11,15 +11,17 @@ use pinpace_engine::store::jobs::{Job, JobEvent};
 use pinpace_engine::{AccountId, JobId};
 use pinpace_engine::{EngineError, ErrorCode};
 
+use super::Arg;
 use crate::state::AppState;
 
 /// Creates a pin with its jobs (all or nothing); returns the new job ids. Off the main thread:
 /// a local image is read, hashed and copied first.
 #[tauri::command]
-pub async fn compose_pin(
-    app: tauri::AppHandle,
-    request: ComposeRequest,
+pub async fn compose_pin<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    request: Arg<ComposeRequest>,
 ) -> Result<Vec<JobId>, EngineError> {
+    let request = request.0;
     super::off_main_thread(app, move |desktop| {
         api::compose_pin(&desktop.engine, &request)
     })
@@ -29,7 +31,7 @@ pub async fn compose_pin(
 #[tauri::command]
 pub fn list_queue(
     state: tauri::State<'_, AppState>,
-    filter: QueueFilter,
+    filter: Arg<QueueFilter>,
 ) -> Result<Vec<QueueItem>, EngineError> {
     api::list(&state.desktop()?.engine, &filter)
 }
@@ -38,29 +40,29 @@ pub fn list_queue(
 #[tauri::command]
 pub fn reschedule(
     state: tauri::State<'_, AppState>,
-    job_id: JobId,
-    at: DateTime<Utc>,
+    job_id: Arg<JobId>,
+    at: Arg<DateTime<Utc>>,
 ) -> Result<(), EngineError> {
-    api::reschedule(&state.desktop()?.engine, job_id, at).map(drop)
+    api::reschedule(&state.desktop()?.engine, job_id.0, at.0).map(drop)
 }
 
 /// Edits one job's pin and queues it again; returns the job as it is now.
 #[tauri::command]
 pub fn edit_and_requeue(
     state: tauri::State<'_, AppState>,
-    job_id: JobId,
-    edit: PinEdit,
+    job_id: Arg<JobId>,
+    edit: Arg<PinEdit>,
 ) -> Result<Job, EngineError> {
-    api::edit(&state.desktop()?.engine, job_id, &edit)
+    api::edit(&state.desktop()?.engine, job_id.0, &edit)
 }
 
 /// A job's full history from the audit trail, oldest first.
 #[tauri::command]
 pub fn job_history(
     state: tauri::State<'_, AppState>,
-    job_id: JobId,
+    job_id: Arg<JobId>,
 ) -> Result<Vec<JobEvent>, EngineError> {
-    api::history(&state.desktop()?.engine, job_id)
+    api::history(&state.desktop()?.engine, job_id.0)
 }
 
 /// When each pending pin will really go out, and the warnings.
@@ -91,25 +93,25 @@ pub async fn lanes(state: tauri::State<'_, AppState>) -> Result<Vec<LaneSnapshot
 #[tauri::command]
 pub fn account_slots(
     state: tauri::State<'_, AppState>,
-    account_id: AccountId,
+    account_id: Arg<AccountId>,
 ) -> Result<Option<SlotPlan>, EngineError> {
-    api::slots(&state.desktop()?.engine, account_id)
+    api::slots(&state.desktop()?.engine, account_id.0)
 }
 
 #[tauri::command]
 pub fn set_account_slots(
     state: tauri::State<'_, AppState>,
-    account_id: AccountId,
-    plan: SlotPlan,
+    account_id: Arg<AccountId>,
+    plan: Arg<SlotPlan>,
 ) -> Result<(), EngineError> {
-    api::set_slots(&state.desktop()?.engine, account_id, &plan)
+    api::set_slots(&state.desktop()?.engine, account_id.0, &plan)
 }
 
 /// The account's next slot that no pin holds yet.
 #[tauri::command]
 pub fn next_slot(
     state: tauri::State<'_, AppState>,
-    account_id: AccountId,
+    account_id: Arg<AccountId>,
 ) -> Result<DateTime<Utc>, EngineError> {
-    api::next_slot(&state.desktop()?.engine, account_id)
+    api::next_slot(&state.desktop()?.engine, account_id.0)
 }

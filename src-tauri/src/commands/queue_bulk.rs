@@ -6,12 +6,13 @@ use pinpace_engine::api::bulk::{self as api, BulkResult};
 use pinpace_engine::EngineError;
 use pinpace_engine::JobId;
 
+use super::Arg;
 use crate::state::AppState;
 
 #[tauri::command]
 pub fn cancel_jobs(
     state: tauri::State<'_, AppState>,
-    job_ids: Vec<JobId>,
+    job_ids: Arg<Vec<JobId>>,
 ) -> Result<BulkResult, EngineError> {
     api::cancel(&state.desktop()?.engine, &job_ids)
 }
@@ -19,7 +20,7 @@ pub fn cancel_jobs(
 #[tauri::command]
 pub fn retry_jobs(
     state: tauri::State<'_, AppState>,
-    job_ids: Vec<JobId>,
+    job_ids: Arg<Vec<JobId>>,
 ) -> Result<BulkResult, EngineError> {
     api::retry(&state.desktop()?.engine, &job_ids)
 }
@@ -28,7 +29,7 @@ pub fn retry_jobs(
 #[tauri::command]
 pub fn hold_jobs(
     state: tauri::State<'_, AppState>,
-    job_ids: Vec<JobId>,
+    job_ids: Arg<Vec<JobId>>,
 ) -> Result<BulkResult, EngineError> {
     api::hold(&state.desktop()?.engine, &job_ids)
 }
@@ -37,9 +38,9 @@ pub fn hold_jobs(
 #[tauri::command]
 pub fn move_jobs(
     state: tauri::State<'_, AppState>,
-    job_ids: Vec<JobId>,
-    at: DateTime<Utc>,
-    spacing_minutes: u32,
+    job_ids: Arg<Vec<JobId>>,
+    at: Arg<DateTime<Utc>>,
+    spacing_minutes: Arg<u32>,
 ) -> Result<BulkResult, EngineError> {
-    api::move_to(&state.desktop()?.engine, &job_ids, at, spacing_minutes)
+    api::move_to(&state.desktop()?.engine, &job_ids, at.0, spacing_minutes.0)
 }

@@ -3,8 +3,9 @@
 
 use pinpace_engine::api::scheduling::{self as api, SchedulingSettings};
 use pinpace_engine::{EngineError, ErrorCode};
-use tauri::Manager;
+use tauri::{Manager, Runtime};
 
+use super::Arg;
 use crate::state::AppState;
 use crate::tray::Tray;
 
@@ -18,18 +19,19 @@ pub fn scheduling_settings(
 #[tauri::command]
 pub fn save_scheduling_settings(
     state: tauri::State<'_, AppState>,
-    settings: SchedulingSettings,
+    settings: Arg<SchedulingSettings>,
 ) -> Result<SchedulingSettings, EngineError> {
     api::save(&state.desktop()?.engine, &settings)
 }
 
 /// Pauses (or resumes) every account, from the live panel or the tray; the tray's item follows.
 #[tauri::command]
-pub fn set_paused_all(
-    app: tauri::AppHandle,
+pub fn set_paused_all<R: Runtime>(
+    app: tauri::AppHandle<R>,
     state: tauri::State<'_, AppState>,
-    paused: bool,
+    paused: Arg<bool>,
 ) -> Result<(), EngineError> {
+    let Arg(paused) = paused;
     api::set_paused_all(&state.desktop()?.engine, paused)?;
     if let Some(tray) = app.try_state::<Tray>() {
         tray.set_paused(paused);
@@ -39,7 +41,7 @@ pub fn set_paused_all(
 
 /// Whether PinPace starts when the user logs in (off unless they turned it on).
 #[tauri::command]
-pub fn launch_at_login(app: tauri::AppHandle) -> Result<bool, EngineError> {
+pub fn launch_at_login<R: Runtime>(app: tauri::AppHandle<R>) -> Result<bool, EngineError> {
     use tauri_plugin_autostart::ManagerExt;
     app.autolaunch()
         .is_enabled()
@@ -47,7 +49,11 @@ pub fn launch_at_login(app: tauri::AppHandle) -> Result<bool, EngineError> {
 }
 
 #[tauri::command]
-pub fn set_launch_at_login(app: tauri::AppHandle, enabled: bool) -> Result<bool, EngineError> {
+pub fn set_launch_at_login<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    enabled: Arg<bool>,
+) -> Result<bool, EngineError> {
+    let Arg(enabled) = enabled;
     use tauri_plugin_autostart::ManagerExt;
     let manager = app.autolaunch();
     let done = if enabled {

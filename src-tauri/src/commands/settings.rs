@@ -4,6 +4,7 @@ use pinpace_engine::api::pinterest_app::{self as api, PinterestAppView};
 use pinpace_engine::secrets::SecretsBackend;
 use pinpace_engine::EngineError;
 
+use super::Arg;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -16,20 +17,20 @@ pub fn pinterest_app(state: tauri::State<'_, AppState>) -> Result<PinterestAppVi
 #[tauri::command]
 pub fn save_pinterest_app(
     state: tauri::State<'_, AppState>,
-    client_id: String,
-    client_secret: Option<String>,
-    redirect_port: u16,
+    client_id: Arg<String>,
+    client_secret: Arg<Option<String>>,
+    redirect_port: Arg<u16>,
 ) -> Result<PinterestAppView, EngineError> {
     let d = state.desktop()?;
     let secret = client_secret.as_deref();
-    api::save(&d.engine, &d.secrets, &client_id, secret, redirect_port)
+    api::save(&d.engine, &d.secrets, &client_id, secret, redirect_port.0)
 }
 
 /// Chooses where real accounts' secrets live (refused, keeping the old choice, if it fails).
 #[tauri::command]
 pub fn choose_secrets_backend(
     state: tauri::State<'_, AppState>,
-    backend: SecretsBackend,
+    backend: Arg<SecretsBackend>,
 ) -> Result<PinterestAppView, EngineError> {
     let desktop = state.desktop()?;
     api::choose_secrets_backend(&desktop.engine, &desktop.secrets, &backend)

@@ -204,6 +204,11 @@ fn a_draft_keeps_its_account_and_boards_for_later_and_checks_them() {
             }],
             ..req.clone()
         },
+        // A draft's spacing is checked too: with a time, its boards are spaced by it.
+        ComposeRequest {
+            interval_secs: MAX_INTERVAL_SECS + 1,
+            ..req.clone()
+        },
     ] {
         assert_eq!(
             compose(&mut store, &bad, now()).unwrap_err().code,
