@@ -43,6 +43,9 @@ pub enum ErrorCode {
     CodeRejected,
     /// Reconnecting: the browser signed in to a different Pinterest account.
     WrongAccount,
+    /// Connecting to a custom server that has no app credentials of its own saved (it is never
+    /// sent the Pinterest app's); nothing was sent.
+    CustomServerAppMissing,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]

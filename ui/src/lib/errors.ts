@@ -26,6 +26,7 @@ const CODES = {
   connect_timed_out: true,
   code_rejected: true,
   wrong_account: true,
+  custom_server_app_missing: true,
 } as const satisfies Record<ErrorCode, true>;
 
 /**

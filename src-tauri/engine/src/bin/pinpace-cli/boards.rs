@@ -27,6 +27,7 @@ pub async fn list(
             )
         })?
         .access;
+    env.check()?;
     let base = env
         .api_base()
         .map_err(|e| EngineError::new(ErrorCode::InvalidInput, format!("bad base URL: {e}")))?;
