@@ -15,6 +15,8 @@ fn main() {
             "cancel_connect",
             "pinterest_app",
             "save_pinterest_app",
+            "custom_server_app",
+            "save_custom_server_app",
             "choose_secrets_backend",
             "compose_pin",
             "list_queue",

@@ -82,6 +82,12 @@ fn malformed_calls(ids: &Ids) -> Vec<(&'static str, Value, &'static str)> {
             json!({"clientId": "1234567", "clientSecret": "s3cret", "redirectPort": 70000}),
             "out of range",
         ),
+        ("custom_server_app", json!({"baseUrl": 8}), "wrong type"),
+        (
+            "save_custom_server_app",
+            json!({"baseUrl": "https://pins.example.com/v5", "clientId": ["x"]}),
+            "wrong type",
+        ),
         (
             "choose_secrets_backend",
             json!({"backend": "postit_note"}),

@@ -114,6 +114,8 @@ fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send
         commands::connect::cancel_connect,
         commands::settings::pinterest_app,
         commands::settings::save_pinterest_app,
+        commands::settings::custom_server_app,
+        commands::settings::save_custom_server_app,
         commands::settings::choose_secrets_backend,
         commands::queue::compose_pin,
         commands::queue::list_queue,

@@ -97,7 +97,7 @@ pub fn issue_sim_tokens(
             continue;
         };
         if let Some(set) = sim_tokens(sim, username, now) {
-            tokens.connect(account.id, set, &app.client_id)?;
+            tokens.connect(account.id, set, &app.client_id, None)?;
             served.push(account.id);
         }
     }

@@ -52,6 +52,9 @@ pub enum ErrorCode {
     /// Pinterest (or PinPace's own pacing) asks for a wait longer than an action the user is
     /// watching should take; the message says when to try again.
     RateLimited,
+    /// Connecting to a custom server that has no app credentials of its own saved (it is never
+    /// sent the Pinterest app's); nothing was sent.
+    CustomServerAppMissing,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]

@@ -1,6 +1,7 @@
 // The accounts screen: statuses in words, one-click reconnect of an account that needs it,
-// disconnect asking what to do with queued pins, connecting on the built-in simulator, and an
-// engine error shown with its stable code.
+// disconnect asking what to do with queued pins, connecting on the built-in simulator, an
+// engine error shown with its stable code, and where a connect sends the client secret and the
+// tokens (a custom server with its own client id and secret, issue 16 item 5).
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -19,6 +20,8 @@ vi.mock('./api', async (importOriginal) => {
       refreshBoards: vi.fn(),
       cancelConnect: vi.fn(),
       setAccountLimits: vi.fn(),
+      customServerApp: vi.fn(),
+      saveCustomServerApp: vi.fn(),
     },
   };
 });
@@ -118,5 +121,90 @@ describe('Accounts', () => {
     });
     await fireEvent.click(screen.getByTestId('save-limits'));
     await waitFor(() => expect(screen.queryByTestId('save-limits')).toBeNull());
+  });
+
+  it('says the secret and tokens go to Pinterest for its environments', async () => {
+    vi.mocked(api.commands.listAccounts).mockResolvedValue([]);
+    render(Accounts, { simulatorUsers: ['demo_kitchen'], appReady: true });
+    await screen.findByTestId('no-accounts');
+    expect(screen.getByTestId('connect-destination').textContent).toContain('nothing leaves this computer');
+    await fireEvent.change(screen.getByTestId('connect-kind'), { target: { value: 'production' } });
+    expect(screen.getByTestId('connect-destination').textContent).toBe(
+      "Your Pinterest app's client secret and this account's tokens will be sent to Pinterest (api.pinterest.com).",
+    );
+    await fireEvent.change(screen.getByTestId('connect-kind'), { target: { value: 'sandbox' } });
+    expect(screen.getByTestId('connect-destination').textContent).toContain('Pinterest (api-sandbox.pinterest.com)');
+    expect(screen.queryByTestId('custom-client-secret')).toBeNull();
+  });
+
+  it("connects a custom server with that server's own client id and secret, naming where they go", async () => {
+    vi.mocked(api.commands.listAccounts).mockResolvedValue([]);
+    vi.mocked(api.commands.customServerApp).mockResolvedValue({
+      origin: 'https://pins.example.com',
+      client_id: null,
+      has_secret: false,
+    });
+    vi.mocked(api.commands.saveCustomServerApp).mockResolvedValue({
+      origin: 'https://pins.example.com',
+      client_id: 'their-id',
+      has_secret: true,
+    });
+    vi.mocked(api.commands.connectAccount).mockResolvedValue({
+      account_id: 2,
+      username: 'ana',
+      boards: 1,
+      boards_error: null,
+    });
+    render(Accounts, { simulatorUsers: ['demo_kitchen'], appReady: true });
+    await screen.findByTestId('no-accounts');
+    await fireEvent.change(screen.getByTestId('connect-kind'), { target: { value: 'custom' } });
+    expect(screen.getByTestId('connect-destination').textContent).toContain("Enter the custom server's base URL");
+    const url = screen.getByTestId('custom-base-url');
+    await fireEvent.input(url, { target: { value: 'https://pins.example.com:443/api/v5' } });
+    await fireEvent.change(url);
+    expect(screen.getByTestId('connect-destination').textContent).toBe(
+      "Your client secret and this account's tokens will be sent to https://pins.example.com.",
+    );
+    await waitFor(() => expect(api.commands.customServerApp).toHaveBeenCalledWith('https://pins.example.com:443/api/v5'));
+    await fireEvent.input(screen.getByTestId('custom-client-id'), { target: { value: 'their-id' } });
+    await fireEvent.input(screen.getByTestId('custom-client-secret'), { target: { value: 'their-secret' } });
+    await fireEvent.click(screen.getByTestId('connect'));
+    await waitFor(() =>
+      expect(api.commands.connectAccount).toHaveBeenCalledWith({
+        kind: 'custom',
+        base_url: 'https://pins.example.com:443/api/v5',
+      }),
+    );
+    expect(api.commands.saveCustomServerApp).toHaveBeenCalledWith(
+      'https://pins.example.com:443/api/v5',
+      'their-id',
+      'their-secret',
+    );
+    // Saved before the connect, so the engine finds this server's own app.
+    expect(vi.mocked(api.commands.saveCustomServerApp).mock.invocationCallOrder[0]).toBeLessThan(
+      vi.mocked(api.commands.connectAccount).mock.invocationCallOrder[0],
+    );
+    expect((await screen.findByTestId('accounts-notice')).textContent).toContain('Connected ana');
+  });
+
+  it('shows the refusal of a custom connect without its own credentials, saving nothing', async () => {
+    vi.mocked(api.commands.listAccounts).mockResolvedValue([]);
+    vi.mocked(api.commands.customServerApp).mockResolvedValue({
+      origin: 'http://127.0.0.1:8787',
+      client_id: null,
+      has_secret: false,
+    });
+    vi.mocked(api.commands.connectAccount).mockRejectedValueOnce({
+      code: 'custom_server_app_missing',
+      message: 'enter the client id and secret that this custom server gave you for PinPace',
+    });
+    render(Accounts, { simulatorUsers: [], appReady: true });
+    await screen.findByTestId('no-accounts');
+    await fireEvent.change(screen.getByTestId('connect-kind'), { target: { value: 'custom' } });
+    await fireEvent.input(screen.getByTestId('custom-base-url'), { target: { value: 'http://127.0.0.1:8787/v5' } });
+    expect(screen.getByTestId('connect-destination').textContent).toContain('sent to http://127.0.0.1:8787.');
+    await fireEvent.click(screen.getByTestId('connect'));
+    expect((await screen.findByRole('alert')).textContent).toContain('(custom_server_app_missing)');
+    expect(api.commands.saveCustomServerApp).not.toHaveBeenCalled();
   });
 });

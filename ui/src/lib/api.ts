@@ -30,6 +30,7 @@ import type { AppInfo } from './bindings/AppInfo';
 import type { CachedBoard } from './bindings/CachedBoard';
 import type { ConnectSummary } from './bindings/ConnectSummary';
 import type { ConnectTarget } from './bindings/ConnectTarget';
+import type { CustomServerAppView } from './bindings/CustomServerAppView';
 import type { Disconnected } from './bindings/Disconnected';
 import type { EngineError } from './bindings/EngineError';
 import type { ErrorCode } from './bindings/ErrorCode';
@@ -70,6 +71,7 @@ export type {
   CachedBoard,
   ConnectSummary,
   ConnectTarget,
+  CustomServerAppView,
   Disconnected,
   EngineError,
   ErrorCode,

@@ -30,6 +30,7 @@ const CODES = {
   response_too_large: true,
   listing_too_long: true,
   rate_limited: true,
+  custom_server_app_missing: true,
 } as const satisfies Record<ErrorCode, true>;
 
 /**

@@ -65,6 +65,9 @@ impl PendingConnect {
         client_id: &str,
         port: u16,
     ) -> Result<PendingConnect, EngineError> {
+        // A custom server gets the client id now and the secret and tokens next: plain http
+        // off this machine is refused before anything listens or is sent (issue 16 item 5).
+        env.check()?;
         if client_id.trim().is_empty() {
             return Err(EngineError::new(
                 ErrorCode::InvalidInput,
@@ -384,9 +387,16 @@ pub fn register(
                 resumed += 1;
             }
         }
-        // Last, so that a refused keychain write rolls the rows back.
-        tokens.save_app(app)?;
-        tokens.connect(id, connection.tokens.clone(), &app.client_id)?;
+        // Last, so that a refused keychain write rolls the rows back. A custom server's app is
+        // kept under that server's origin, apart from the Pinterest app (issue 16 item 5).
+        let server = env.app_origin();
+        tokens.save_app_for(server.as_deref(), app)?;
+        tokens.connect(
+            id,
+            connection.tokens.clone(),
+            &app.client_id,
+            server.as_deref(),
+        )?;
         stored_for = Some(id);
         Ok(id)
     });

@@ -174,6 +174,7 @@ pub async fn refresh_account_boards(
 
 /// A client for an environment on the system clock.
 pub fn client_for(env: &Environment) -> Result<PinterestClient, EngineError> {
+    env.check()?;
     let base = env.api_base().map_err(|e| {
         EngineError::new(
             ErrorCode::InvalidInput,

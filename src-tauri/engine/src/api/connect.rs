@@ -3,6 +3,11 @@
 //! callback) and wait for the loopback callback; the built-in simulator's consent page approves
 //! at once, so the engine follows it itself, signed in as the demo user chosen. Only one connect
 //! waits at a time (`ConnectGate`); `ConnectGate::cancel` ends it and frees the port.
+//!
+//! A custom server is connected with its own app, the one saved for its origin, never the
+//! Pinterest app: without one the plan is refused (`custom_server_app_missing`) before anything
+//! listens or is sent. Its base URL passes `check_custom_base_url` first, also on a reconnect
+//! of an account saved before that check existed (issue 16 item 5).
 
 use crate::AccountId;
 use std::sync::Arc;
@@ -12,7 +17,7 @@ use serde::Deserialize;
 use ts_rs::TS;
 use url::Url;
 
-use super::pinterest_app::{app_settings, simulator_users};
+use super::pinterest_app::{app_settings, custom_server_credentials, simulator_users};
 use super::Workspace;
 use crate::accounts::read_pacing::Reads;
 use crate::accounts::{connect_account, ConnectRequest, ConnectSummary};
@@ -77,16 +82,30 @@ fn plan_real(
     secrets: &AppSecrets,
     env: Environment,
 ) -> Result<ConnectPlan, EngineError> {
+    env.check()?;
     let vault = secrets.real().map_err(|e| no_vault(&e))?;
     let (client_id, port) = app_settings(ws);
-    let missing = || {
-        EngineError::new(
-            ErrorCode::InvalidInput,
-            "enter your Pinterest app's client id and secret in Settings first",
-        )
+    let app = match env.app_origin() {
+        // A custom server gets its own app's secret, never the Pinterest app's.
+        Some(origin) => custom_server_credentials(ws, secrets, &origin)?.ok_or_else(|| {
+            tracing::warn!("connect refused: the custom server has no app of its own saved");
+            EngineError::new(
+                ErrorCode::CustomServerAppMissing,
+                "enter the client id and secret that this custom server gave you for PinPace; \
+                 it is never sent your Pinterest app's. Nothing was sent",
+            )
+        })?,
+        None => {
+            let missing = || {
+                EngineError::new(
+                    ErrorCode::InvalidInput,
+                    "enter your Pinterest app's client id and secret in Settings first",
+                )
+            };
+            let client_id = client_id.ok_or_else(missing)?;
+            vault.app(&client_id)?.ok_or_else(missing)?
+        }
     };
-    let client_id = client_id.ok_or_else(missing)?;
-    let app = vault.app(&client_id)?.ok_or_else(missing)?;
     Ok(ConnectPlan {
         env,
         app,
@@ -122,23 +141,10 @@ fn plan_sim(
     })
 }
 
-/// A custom server's environment, if `base_url` is an http(s) URL.
+/// A custom server's environment, if `base_url` passes `check_custom_base_url` (https, or
+/// plain http on loopback only).
 pub fn custom_environment(base_url: &str) -> Result<Environment, EngineError> {
-    let parsed = Url::parse(base_url.trim()).map_err(|e| {
-        EngineError::new(
-            ErrorCode::InvalidInput,
-            format!("the base URL is not a URL ({e}); e.g. http://127.0.0.1:8787/v5"),
-        )
-    })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(EngineError::new(
-            ErrorCode::InvalidInput,
-            "the base URL must start with http:// or https://",
-        ));
-    }
-    Ok(Environment::Custom {
-        base_url: base_url.trim().to_string(),
-    })
+    Environment::custom(base_url)
 }
 
 /// How a new account on `target` is connected; checked before anything opens.

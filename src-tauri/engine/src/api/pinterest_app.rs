@@ -2,6 +2,13 @@
 //! secret in the vault), the redirect port, and where secrets live. The view carries the guide's
 //! facts (redirect URI, scopes and why) so the screen and the README say the same thing. Every
 //! value is checked before anything is written.
+//!
+//! A custom server has an app of its own (issue 16 item 5): it is sent that app's secret and
+//! never the Pinterest app's. Its client id is kept in the store by the server's origin, its
+//! secret in the same vault as the Pinterest app's under a name of its own
+//! (`VaultTokens::save_app_for`), so the two can share a client id and still not mix.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -10,7 +17,7 @@ use super::Workspace;
 use crate::accounts::DEFAULT_REDIRECT_PORT;
 use crate::error::{EngineError, ErrorCode};
 use crate::pinterest::oauth::SCOPE_REASONS;
-use crate::pinterest::{AppCredentials, Secret};
+use crate::pinterest::{AppCredentials, Environment, Secret};
 use crate::secrets::{no_vault, AppSecrets, SecretsBackend};
 use crate::sim::SimConfig;
 use crate::store::settings::keys;
@@ -93,13 +100,22 @@ pub fn view(ws: &impl Workspace, secrets: &AppSecrets) -> PinterestAppView {
     }
 }
 
+fn check_client_id(client_id: &str, what: &str) -> Result<(), EngineError> {
+    if client_id.is_empty() || client_id.len() > 200 || client_id.chars().any(char::is_whitespace) {
+        return Err(EngineError::new(
+            ErrorCode::InvalidInput,
+            format!("the client id is {what} (no spaces)"),
+        ));
+    }
+    Ok(())
+}
+
 fn check(client_id: &str, redirect_port: u16) -> Result<(), EngineError> {
     let bad = |m: &str| Err(EngineError::new(ErrorCode::InvalidInput, m));
-    if client_id.is_empty() || client_id.len() > 200 || client_id.chars().any(char::is_whitespace) {
-        return bad(
-            "the client id is the app id shown in Pinterest's developer portal (no spaces)",
-        );
-    }
+    check_client_id(
+        client_id,
+        "the app id shown in Pinterest's developer portal",
+    )?;
     if redirect_port < 1024 {
         return bad(
             "choose a redirect port from 1024 to 65535, the one in the redirect URI you registered",
@@ -154,4 +170,110 @@ pub fn choose_secrets_backend(
     secrets.choose(backend.clone())?;
     ws.store().set_setting(keys::SECRETS_BACKEND, backend)?;
     Ok(view(ws, secrets))
+}
+
+/// A custom server's own app, as the connect screen shows it: where its secret and the
+/// account's tokens go, and whether they are saved. The secret itself never leaves the vault.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct CustomServerAppView {
+    /// The server's origin (`https://host[:port]`): where the secret and the tokens are sent.
+    pub origin: String,
+    pub client_id: Option<String>,
+    pub has_secret: bool,
+}
+
+fn custom_origin(base_url: &str) -> Result<String, EngineError> {
+    let env = Environment::custom(base_url)?;
+    Ok(env
+        .app_origin()
+        .expect("a checked custom base URL has an origin"))
+}
+
+/// The client id saved for the custom server at `origin`, if any.
+pub fn custom_server_client_id(ws: &impl Workspace, origin: &str) -> Option<String> {
+    ws.store()
+        .setting::<BTreeMap<String, String>>(keys::CUSTOM_SERVER_APPS)
+        .and_then(|apps| apps.get(origin).cloned())
+}
+
+/// The app saved for the custom server at `origin`, from the real vault; `None` when its client
+/// id or its secret is missing.
+pub fn custom_server_credentials(
+    ws: &impl Workspace,
+    secrets: &AppSecrets,
+    origin: &str,
+) -> Result<Option<AppCredentials>, EngineError> {
+    let Some(client_id) = custom_server_client_id(ws, origin) else {
+        return Ok(None);
+    };
+    let vault = secrets.real().map_err(|e| no_vault(&e))?;
+    vault.app_for(Some(origin), &client_id)
+}
+
+/// What is saved for the custom server at `base_url` (checked like every custom base URL).
+pub fn custom_server_app(
+    ws: &impl Workspace,
+    secrets: &AppSecrets,
+    base_url: &str,
+) -> Result<CustomServerAppView, EngineError> {
+    let origin = custom_origin(base_url)?;
+    let client_id = custom_server_client_id(ws, &origin);
+    let has_secret = match (&client_id, secrets.real()) {
+        (Some(id), Ok(vault)) => matches!(vault.app_for(Some(&origin), id), Ok(Some(_))),
+        _ => false,
+    };
+    Ok(CustomServerAppView {
+        origin,
+        client_id,
+        has_secret,
+    })
+}
+
+/// Saves the custom server's own app: its client id by the server's origin, and its secret
+/// (when one is given; an empty one keeps the stored one) in the vault under that origin. The
+/// base URL and the client id are checked first, and a new client id needs its secret: nothing
+/// is written on an error.
+pub fn save_custom_server_app(
+    ws: &impl Workspace,
+    secrets: &AppSecrets,
+    base_url: &str,
+    client_id: &str,
+    client_secret: Option<&str>,
+) -> Result<CustomServerAppView, EngineError> {
+    let origin = custom_origin(base_url)?;
+    let client_id = client_id.trim().to_string();
+    check_client_id(&client_id, "the one the custom server gave you for PinPace")?;
+    let secret = client_secret.map(str::trim).filter(|s| !s.is_empty());
+    let vault = secrets.real().map_err(|e| no_vault(&e))?;
+    match secret {
+        Some(secret) => vault.save_app_for(
+            Some(&origin),
+            &AppCredentials {
+                client_id: client_id.clone(),
+                client_secret: Secret::new(secret.to_string()),
+            },
+        )?,
+        None if vault.app_for(Some(&origin), &client_id)?.is_none() => {
+            return Err(EngineError::new(
+                ErrorCode::InvalidInput,
+                "enter the custom server's client secret too: none is saved for this client id",
+            ))
+        }
+        None => {}
+    }
+    {
+        let store = ws.store();
+        let mut apps = store
+            .setting::<BTreeMap<String, String>>(keys::CUSTOM_SERVER_APPS)
+            .unwrap_or_default();
+        apps.insert(origin.clone(), client_id);
+        store.set_setting(keys::CUSTOM_SERVER_APPS, &apps)?;
+    }
+    // The origin is logged by kind only: a custom URL is never logged (accounts/mod.rs).
+    tracing::info!(
+        secret_changed = secret.is_some(),
+        "a custom server's own app was saved"
+    );
+    custom_server_app(ws, secrets, base_url)
 }

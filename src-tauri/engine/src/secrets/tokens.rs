@@ -1,7 +1,12 @@
 //! The scheduler's `TokenStore` on top of any `SecretVault`. Layout, one JSON value per key:
-//! `"<account id>"` -> `{"access", "refresh", "expires_at", "client_id"}` and
-//! `"app:<client id>"` -> `{"client_secret"}`. So a tokens file written by hand for the CLI,
-//! `{"1": {"access": "...", "refresh": "..."}}`, is a valid vault too.
+//! `"<account id>"` -> `{"access", "refresh", "expires_at", "client_id", "server"}`,
+//! `"app:<client id>"` -> `{"client_secret"}` for the Pinterest app, and
+//! `"server-app:<origin> <client id>"` -> `{"client_secret"}` for a custom server's own app
+//! (issue 16 item 5): a separate name, so that a custom server's app never replaces, or is
+//! taken for, the Pinterest app, even under the same client id. An account connected to a custom
+//! server names that server (`server`, its origin), and its refreshes use that server's app. A
+//! tokens file written by hand for the CLI, `{"1": {"access": "...", "refresh": "..."}}`, is a
+//! valid vault too.
 
 use crate::AccountId;
 use parking_lot::Mutex;
@@ -26,6 +31,9 @@ struct TokenEntry {
     /// The Pinterest app the account was connected through (not a secret).
     #[serde(default)]
     client_id: Option<String>,
+    /// The custom server (its origin) whose app that is; none for the Pinterest app.
+    #[serde(default)]
+    server: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -73,16 +81,36 @@ impl VaultTokens {
 
     /// Stores a Pinterest app's secret (the client id is not secret and names the item).
     pub fn save_app(&self, app: &AppCredentials) -> Result<(), EngineError> {
-        let value = serde_json::to_value(AppEntry {
-            client_secret: app.client_secret.expose().to_string(),
-        })
-        .expect("serializes");
-        self.vault.set(&format!("app:{}", app.client_id), &value)
+        self.save_app_for(None, app)
     }
 
     /// The app whose secret the vault holds under `client_id`.
     pub fn app(&self, client_id: &str) -> Result<Option<AppCredentials>, EngineError> {
-        let Some(value) = self.vault.get(&format!("app:{client_id}"))? else {
+        self.app_for(None, client_id)
+    }
+
+    /// Stores the secret of the app for `server` (a custom server's origin), or of the
+    /// Pinterest app when `server` is `None`.
+    pub fn save_app_for(
+        &self,
+        server: Option<&str>,
+        app: &AppCredentials,
+    ) -> Result<(), EngineError> {
+        let value = serde_json::to_value(AppEntry {
+            client_secret: app.client_secret.expose().to_string(),
+        })
+        .expect("serializes");
+        self.vault.set(&app_key(server, &app.client_id), &value)
+    }
+
+    /// The app for `server` (or the Pinterest app) whose secret the vault holds under
+    /// `client_id`.
+    pub fn app_for(
+        &self,
+        server: Option<&str>,
+        client_id: &str,
+    ) -> Result<Option<AppCredentials>, EngineError> {
+        let Some(value) = self.vault.get(&app_key(server, client_id))? else {
             return Ok(None);
         };
         let entry: AppEntry = serde_json::from_value(value).map_err(|_| {
@@ -97,14 +125,17 @@ impl VaultTokens {
         }))
     }
 
-    /// Stores an account's tokens along with the app they were issued to.
+    /// Stores an account's tokens along with the app they were issued to: the Pinterest app,
+    /// or, with `server`, that custom server's own.
     pub fn connect(
         &self,
         account: AccountId,
         tokens: TokenSet,
         client_id: &str,
+        server: Option<&str>,
     ) -> Result<(), EngineError> {
-        self.put(account, tokens, Some(client_id.to_string()))
+        let app = (client_id.to_string(), server.map(str::to_string));
+        self.put(account, tokens, Some(app))
     }
 
     /// Removes an account's tokens (disconnect). The app's secret stays for other accounts.
@@ -116,18 +147,22 @@ impl VaultTokens {
         &self,
         account: AccountId,
         tokens: TokenSet,
-        client_id: Option<String>,
+        app: Option<(String, Option<String>)>,
     ) -> Result<(), EngineError> {
         let _one = self.write.lock();
-        let client_id = match client_id {
-            Some(c) => Some(c),
-            None => self.entry(account)?.and_then(|e| e.client_id),
+        let (client_id, server) = match app {
+            Some((c, s)) => (Some(c), s),
+            None => self
+                .entry(account)?
+                .map(|e| (e.client_id, e.server))
+                .unwrap_or_default(),
         };
         let entry = TokenEntry {
             access: tokens.access.expose().to_string(),
             refresh: tokens.refresh.map(|r| r.expose().to_string()),
             expires_at: tokens.expires_at,
             client_id,
+            server,
         };
         self.vault.set(
             &account.to_string(),
@@ -154,10 +189,22 @@ impl TokenStore for VaultTokens {
         if let Some(app) = self.default_app.lock().clone() {
             return Ok(Some(app));
         }
-        match self.entry(account)?.and_then(|e| e.client_id) {
-            Some(client_id) => self.app(&client_id),
-            None => Ok(None),
+        match self.entry(account)? {
+            Some(TokenEntry {
+                client_id: Some(client_id),
+                server,
+                ..
+            }) => self.app_for(server.as_deref(), &client_id),
+            _ => Ok(None),
         }
+    }
+}
+
+/// The vault's name for an app's secret: the Pinterest app's, or a custom server's own.
+fn app_key(server: Option<&str>, client_id: &str) -> String {
+    match server {
+        None => format!("app:{client_id}"),
+        Some(origin) => format!("server-app:{origin} {client_id}"),
     }
 }
 
@@ -185,7 +232,7 @@ mod tests {
         };
         tokens.save_app(&app).unwrap();
         tokens
-            .connect(AccountId(7), set("a1", "r1"), "1484")
+            .connect(AccountId(7), set("a1", "r1"), "1484", None)
             .unwrap();
         tokens.store_tokens(AccountId(7), set("a2", "r2")).unwrap();
         let again = VaultTokens::new(Arc::new(FileVault::open(&path).unwrap()));
@@ -201,6 +248,46 @@ mod tests {
         again.forget(AccountId(7)).unwrap();
         assert!(again.tokens(AccountId(7)).is_none());
         assert!(again.app("1484").unwrap().is_some(), "the app stays");
+    }
+
+    #[test]
+    fn a_custom_servers_app_is_kept_apart_from_the_pinterest_app_under_the_same_client_id() {
+        let tokens = VaultTokens::new(Arc::new(MemoryVault::default()));
+        let app = |secret: &str| AppCredentials {
+            client_id: "1484".into(),
+            client_secret: Secret::new(secret),
+        };
+        let server = Some("https://pins.example.com");
+        tokens.save_app(&app("production-secret")).unwrap();
+        tokens.save_app_for(server, &app("custom-secret")).unwrap();
+        let secret_of = |s: Option<&str>| {
+            tokens
+                .app_for(s, "1484")
+                .unwrap()
+                .unwrap()
+                .client_secret
+                .expose()
+                .to_string()
+        };
+        assert_eq!(secret_of(None), "production-secret");
+        assert_eq!(secret_of(server), "custom-secret");
+        assert!(tokens
+            .app_for(Some("https://other.example.com"), "1484")
+            .unwrap()
+            .is_none());
+        // An account connected to the custom server refreshes with that server's app, also
+        // after a rotation that does not name the app.
+        tokens
+            .connect(AccountId(2), set("a1", "r1"), "1484", server)
+            .unwrap();
+        tokens.store_tokens(AccountId(2), set("a2", "r2")).unwrap();
+        let found = tokens.app_credentials(AccountId(2)).unwrap();
+        assert_eq!(found.client_secret.expose(), "custom-secret");
+        tokens
+            .connect(AccountId(3), set("a1", "r1"), "1484", None)
+            .unwrap();
+        let found = tokens.app_credentials(AccountId(3)).unwrap();
+        assert_eq!(found.client_secret.expose(), "production-secret");
     }
 
     #[test]

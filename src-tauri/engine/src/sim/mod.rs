@@ -392,6 +392,10 @@ impl SimHandle {
     pub fn stats(&self) -> RequestStats {
         self.with(|st| st.stats.clone())
     }
+    /// The client credentials (id, secret) each `POST /oauth/token` presented, in order.
+    pub fn token_clients(&self) -> Vec<(String, String)> {
+        self.with(|st| st.token_clients.clone())
+    }
     /// Every secret handed out so far (each access and refresh token and authorization code
     /// ever issued, and the app's client secret), for tests that search logs for leaks.
     pub fn issued_secrets(&self) -> Vec<String> {

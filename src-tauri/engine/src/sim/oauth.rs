@@ -4,7 +4,8 @@
 //! form body, for the `authorization_code` and `refresh_token` grants. Refresh tokens are
 //! continuous: each refresh returns a new one and the old one stops working. Checking `state`
 //! is the client's job; the redirect URI, the client credentials and single use of a code are
-//! checked here.
+//! checked here. The token endpoint remembers the client credentials it was shown
+//! (`SimHandle::token_clients`), so a test can tell which app's secret reached this server.
 
 use std::collections::HashMap;
 
@@ -155,7 +156,10 @@ fn client_ok(app: &App, headers: &HeaderMap) -> bool {
     let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
         return false;
     };
-    let st = app.lock();
+    let mut st = app.lock();
+    let presented = String::from_utf8_lossy(&decoded).into_owned();
+    let (id, secret) = presented.split_once(':').unwrap_or((&presented, ""));
+    st.token_clients.push((id.to_string(), secret.to_string()));
     decoded == format!("{}:{}", st.config.client_id, st.config.client_secret).as_bytes()
 }
 

@@ -135,6 +135,9 @@ pub struct SimState {
     pub refresh: HashMap<String, RefreshRec>,
     pub codes: HashMap<String, CodeRec>,
     pub stats: RequestStats,
+    /// The client credentials each `POST /oauth/token` presented (id, secret), right or wrong,
+    /// so tests can say which app's secret a server was sent.
+    pub token_clients: Vec<(String, String)>,
 }
 
 impl SimState {
@@ -159,6 +162,7 @@ impl SimState {
             refresh: HashMap::new(),
             codes: HashMap::new(),
             stats: RequestStats::default(),
+            token_clients: Vec::new(),
             config,
         }
     }

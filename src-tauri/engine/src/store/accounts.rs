@@ -118,6 +118,7 @@ impl Store {
                 "an account needs a name",
             ));
         }
+        environment.check()?;
         let env = serde_json::to_string(environment).expect("environment serialises");
         self.conn
             .execute(

@@ -13,6 +13,9 @@ pub mod keys {
     pub const CATCH_UP_GRACE_SECS: &str = "catch_up_grace_secs";
     /// The user's Pinterest app: its client id (not secret; the secret is in the keychain).
     pub const PINTEREST_CLIENT_ID: &str = "pinterest_client_id";
+    /// Each custom server's own app: its client id by the server's origin (a JSON object);
+    /// the secrets are in the vault, named by origin too (issue 16 item 5).
+    pub const CUSTOM_SERVER_APPS: &str = "custom_server_apps";
     /// The loopback port of the redirect URI registered with that app.
     pub const REDIRECT_PORT: &str = "redirect_port";
     /// Where secrets live: the OS keychain, or a file the user chose (`SecretsBackend`).

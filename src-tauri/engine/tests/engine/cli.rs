@@ -96,6 +96,40 @@ async fn boards_csv_and_errors() {
     assert!(!ok && err["error"]["code"] == "invalid_input");
 }
 
+/// Issue 16 item 5: a custom server's base URL is https://, or plain http:// on this machine
+/// only, for `account add` and `account connect` alike (the check the window's connect uses).
+#[test]
+fn a_custom_server_on_plain_http_off_this_machine_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let custom = |command: &str, url: &str| {
+        let mut args = vec!["account", command];
+        if command == "add" {
+            args.extend(["--name", "Remote"]);
+        }
+        args.extend(["--env", "custom", "--base-url", url]);
+        cli(d, &args, None)
+    };
+    for command in ["add", "connect"] {
+        let (ok, _, err) = custom(command, "http://pins.example.com/v5");
+        assert!(!ok, "{command}");
+        assert_eq!(err["error"]["code"], "invalid_input", "{command}: {err}");
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("https://"),
+            "{command}: {err}"
+        );
+    }
+    let (_, accounts, _) = cli(d, &["account", "list"], None);
+    assert_eq!(accounts, json!([]), "nothing was added");
+    for url in ["https://pins.example.com/v5", "http://127.0.0.1:8787/v5"] {
+        let (ok, added, err) = custom("add", url);
+        assert!(ok && added["account_id"].is_number(), "{url}: {err}");
+    }
+}
+
 /// Logs go to standard error at `--log-level` (after the subcommand too), standard output stays
 /// the command's JSON, and a request line names method, path and status but never the token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,9 +5,10 @@
 //!
 //! What each module checks: `cli` the headless CLI; `client_vs_sim`, `connect_vs_sim`,
 //! `scheduler_vs_sim`, `scheduler_floor`, `exactly_once`, `fail_closed` the engine against the
-//! simulator; `crash_kill` and `soak` real processes killed at random moments; `import` the
-//! import pipeline; `demo_workspace` the demo data; `openapi_contract` and `sim_openapi_*` both
-//! sides against Pinterest's OpenAPI spec; `sim_*` the simulator itself.
+//! simulator; `custom_server` which app's secret a custom server is sent; `crash_kill` and
+//! `soak` real processes killed at random moments; `import` the import pipeline;
+//! `demo_workspace` the demo data; `openapi_contract` and `sim_openapi_*` both sides against
+//! Pinterest's OpenAPI spec; `sim_*` the simulator itself.
 mod support;
 
 mod board_sync_caps;
@@ -15,6 +16,7 @@ mod cli;
 mod client_vs_sim;
 mod connect_vs_sim;
 mod crash_kill;
+mod custom_server;
 mod demo_workspace;
 mod exactly_once;
 mod fail_closed;

@@ -3,4 +3,4 @@
 /**
  * Stable codes; renaming one is a breaking change for the UI and scripts.
  */
-export type ErrorCode = "data_dir_unavailable" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "not_found" | "invalid_transition" | "invalid_input" | "pinterest_unavailable" | "keychain_unavailable" | "port_in_use" | "consent_denied" | "state_mismatch" | "connect_timed_out" | "code_rejected" | "wrong_account" | "file_exists" | "response_too_large" | "listing_too_long" | "rate_limited";
+export type ErrorCode = "data_dir_unavailable" | "database_locked" | "database_corrupt" | "database_too_new" | "storage" | "not_found" | "invalid_transition" | "invalid_input" | "pinterest_unavailable" | "keychain_unavailable" | "port_in_use" | "consent_denied" | "state_mismatch" | "connect_timed_out" | "code_rejected" | "wrong_account" | "file_exists" | "response_too_large" | "listing_too_long" | "rate_limited" | "custom_server_app_missing";

@@ -11,6 +11,7 @@ import type { ComposeRequest } from './ComposeRequest';
 import type { ConnectSummary } from './ConnectSummary';
 import type { ConnectTarget } from './ConnectTarget';
 import type { Counters } from './Counters';
+import type { CustomServerAppView } from './CustomServerAppView';
 import type { DesktopPrefs } from './DesktopPrefs';
 import type { Disconnected } from './Disconnected';
 import type { ExportKind } from './ExportKind';
@@ -46,6 +47,7 @@ export interface Commands {
   compose_pin: { args: { request: ComposeRequest }; result: JobId[] };
   connect_account: { args: { target: ConnectTarget }; result: ConnectSummary };
   counters: { args: Record<string, never>; result: Counters };
+  custom_server_app: { args: { baseUrl: string }; result: CustomServerAppView };
   desktop_prefs: { args: Record<string, never>; result: DesktopPrefs };
   disconnect_account: { args: { accountId: AccountId; queued: QueuedJobs }; result: Disconnected };
   edit_and_requeue: { args: { jobId: JobId; edit: PinEdit }; result: Job };
@@ -86,6 +88,10 @@ export interface Commands {
   refresh_boards: { args: { accountId: AccountId }; result: number };
   reschedule: { args: { jobId: JobId; at: string }; result: void };
   retry_jobs: { args: { jobIds: JobId[] }; result: BulkResult };
+  save_custom_server_app: {
+    args: { baseUrl: string; clientId: string; clientSecret: string | null };
+    result: CustomServerAppView;
+  };
   save_desktop_prefs: { args: { prefs: DesktopPrefs }; result: DesktopPrefs };
   save_pinterest_app: {
     args: { clientId: string; clientSecret: string | null; redirectPort: number };
@@ -116,6 +122,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'compose_pin',
   'connect_account',
   'counters',
+  'custom_server_app',
   'desktop_prefs',
   'disconnect_account',
   'edit_and_requeue',
@@ -139,6 +146,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'refresh_boards',
   'reschedule',
   'retry_jobs',
+  'save_custom_server_app',
   'save_desktop_prefs',
   'save_pinterest_app',
   'save_scheduling_settings',
@@ -173,6 +181,12 @@ export const commands = {
   connectAccount: (target: ConnectTarget) => invoke<ConnectSummary>('connect_account', { target }),
   /** The engine's running totals, for the live panel when it opens. */
   counters: () => invoke<Counters>('counters'),
+  /**
+   * What is saved for the custom server at `baseUrl`: its origin (where the secret and the
+   * tokens go), its own client id, and whether its secret is stored.
+   */
+  customServerApp: (baseUrl: string) =>
+    invoke<CustomServerAppView>('custom_server_app', { baseUrl }),
   desktopPrefs: () => invoke<DesktopPrefs>('desktop_prefs'),
   /** Deletes PinPace's tokens for the account and keeps or cancels its queued pins. */
   disconnectAccount: (accountId: AccountId, queued: QueuedJobs) =>
@@ -234,6 +248,9 @@ export const commands = {
   /** Moves one job to `at`. */
   reschedule: (jobId: JobId, at: string) => invoke<void>('reschedule', { jobId, at }),
   retryJobs: (jobIds: JobId[]) => invoke<BulkResult>('retry_jobs', { jobIds }),
+  /** Saves a custom server's own app (client id, and its secret when one is given). */
+  saveCustomServerApp: (baseUrl: string, clientId: string, clientSecret: string | null) =>
+    invoke<CustomServerAppView>('save_custom_server_app', { baseUrl, clientId, clientSecret }),
   /** Saves the desktop preferences; an unknown time zone is refused and nothing changes. */
   saveDesktopPrefs: (prefs: DesktopPrefs) => invoke<DesktopPrefs>('save_desktop_prefs', { prefs }),
   /** Saves the app's client id and redirect port, and its secret when one is given. */

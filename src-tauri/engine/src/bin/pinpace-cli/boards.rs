@@ -26,6 +26,7 @@ pub async fn list(store: Store, account: AccountId, tokens_stdin: bool) -> Resul
             )
         })?
         .access;
+    env.check()?;
     let base = env
         .api_base()
         .map_err(|e| EngineError::new(ErrorCode::InvalidInput, format!("bad base URL: {e}")))?;

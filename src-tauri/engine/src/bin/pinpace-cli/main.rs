@@ -117,7 +117,8 @@ enum AccountCommand {
 pub struct EnvArgs {
     #[arg(long, value_enum)]
     env: Env,
-    /// Base URL for `simulator` and `custom` (e.g. http://127.0.0.1:8787/v5).
+    /// Base URL for `simulator` and `custom` (e.g. http://127.0.0.1:8787/v5). A custom server's
+    /// must be https://, or http:// on this machine (127.0.0.1, ::1, localhost).
     #[arg(long)]
     base_url: Option<String>,
 }
@@ -128,7 +129,8 @@ impl EnvArgs {
             (Env::Production, None) => Environment::Production,
             (Env::Sandbox, None) => Environment::Sandbox,
             (Env::Simulator, Some(base_url)) => Environment::Simulator { base_url },
-            (Env::Custom, Some(base_url)) => Environment::Custom { base_url },
+            // https, or plain http on loopback only: the one check every front uses.
+            (Env::Custom, Some(base_url)) => Environment::custom(&base_url)?,
             (Env::Production | Env::Sandbox, Some(_)) => {
                 return Err(invalid(
                     "--base-url is only for simulator and custom".into(),
