@@ -59,7 +59,11 @@ pub fn base_url_at(port: u16) -> String {
 
 impl Simulator {
     /// Binds `127.0.0.1:<config.port>` (0 = any free port), seeds `config.accounts`, serves.
+    /// A config that fails `SimConfig::validate` is refused (`InvalidInput`) before binding.
     pub async fn start(config: SimConfig, clock: SharedClock) -> std::io::Result<SimHandle> {
+        config
+            .validate()
+            .map_err(|m| std::io::Error::new(std::io::ErrorKind::InvalidInput, m))?;
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let port = listener.local_addr()?.port();
         let seeds = config.accounts.clone();
