@@ -254,12 +254,28 @@ pub fn write_validated(
     let spacing = TimeDelta::seconds(i64::try_from(req.interval_secs).unwrap_or(i64::MAX / 2));
     let mut ids = Vec::new();
     for (i, board) in req.boards.iter().enumerate() {
+        // Checked: the number of boards is not bounded, and `start + spacing * i` past
+        // chrono's last year would panic.
+        let due = i32::try_from(i)
+            .ok()
+            .and_then(|i| spacing.checked_mul(i))
+            .and_then(|d| start.checked_add_signed(d))
+            .ok_or_else(|| {
+                invalid(
+                    "boards",
+                    format!(
+                        "{} boards spaced {} s apart run past any date",
+                        req.boards.len(),
+                        req.interval_secs
+                    ),
+                )
+            })?;
         let job = NewJob {
             pin_id,
             account_id: req.account_id,
             board_id: Some(board.board_id.clone()),
             section_id: board.section_id.clone(),
-            due_at: Some(start + spacing * i as i32),
+            due_at: Some(due),
             schedule_tz: req.time_zone.clone(),
             schedule_local: req.local_time.clone(),
         };

@@ -71,9 +71,9 @@ pub fn sim_app(sim: &SimHandle) -> AppCredentials {
 fn sim_tokens(sim: &SimHandle, username: &str, now: DateTime<Utc>) -> Option<TokenSet> {
     let t = sim.issue_tokens(username)?;
     Some(TokenSet {
+        expires_at: Some(t.expires_at(now)),
         access: Secret::new(t.access_token),
         refresh: t.refresh_token.map(Secret::new),
-        expires_at: Some(now + TimeDelta::seconds(t.expires_in)),
     })
 }
 

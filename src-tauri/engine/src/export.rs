@@ -24,7 +24,7 @@ use crate::pinterest::types::ImageContentType;
 use crate::spreadsheet_cells::neutralise;
 use crate::store::export_rows::ExportRow;
 use crate::store::job_state::JobState;
-use crate::store::media::stored_path;
+use crate::store::media::{check_stored_sha256, stored_path};
 use crate::store::time::from_db;
 use crate::store::Store;
 
@@ -86,22 +86,27 @@ fn number(cell: Option<AccountId>) -> String {
 }
 
 /// The image: its URL, or the stored copy's path.
-fn media(row: &ExportRow, media_dir: Option<&std::path::Path>) -> String {
+/// A stored hash that is not a SHA-256 is `database_corrupt` (see `stored_path`), with or
+/// without a media directory: the export stops rather than write a path outside it.
+fn media(row: &ExportRow, media_dir: Option<&std::path::Path>) -> Result<String, EngineError> {
     if let Some(url) = &row.media_url {
-        return url.clone();
+        return Ok(url.clone());
     }
-    match (&row.media_sha256, media_dir) {
-        (Some(sha), Some(dir)) if sha.len() > 2 => {
+    Ok(match (&row.media_sha256, media_dir) {
+        (Some(sha), Some(dir)) => {
             let ct = if row.media_content_type.as_deref() == Some("image/png") {
                 ImageContentType::Png
             } else {
                 ImageContentType::Jpeg
             };
-            stored_path(dir, sha, ct).display().to_string()
+            stored_path(dir, sha, ct)?.display().to_string()
         }
-        (Some(sha), _) => sha.clone(),
+        (Some(sha), None) => {
+            check_stored_sha256(sha)?;
+            sha.clone()
+        }
         _ => String::new(),
-    }
+    })
 }
 
 /// The due time with the offset of the zone it was scheduled in (UTC otherwise).
@@ -155,7 +160,7 @@ pub fn queue_csv(store: &Store, out: impl Write) -> Result<ExportSummary, Engine
             text(&r.text.description),
             text(&r.text.link),
             text(&r.text.alt_text),
-            media(r, media_dir.as_deref()),
+            media(r, media_dir.as_deref())?,
             publish_at(r)?,
             text(&r.schedule_tz),
         ])
@@ -186,7 +191,7 @@ pub fn history_csv(store: &Store, out: impl Write) -> Result<ExportSummary, Engi
             text(&r.section_id),
             text(&r.text.title),
             text(&r.text.link),
-            media(r, media_dir.as_deref()),
+            media(r, media_dir.as_deref())?,
             text(&r.due_at),
             text(&r.updated_at),
             text(&r.pinterest_pin_id),

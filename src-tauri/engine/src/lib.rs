@@ -25,6 +25,9 @@ pub mod sim;
 pub mod spreadsheet_cells;
 pub mod store;
 
+#[cfg(test)]
+pub(crate) mod fuzz;
+
 pub use app_info::AppInfo;
 pub use error::{EngineError, ErrorCode};
 pub use ids::{AccountId, JobId, PinId};

@@ -29,7 +29,7 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Html;
 use axum::routing::get;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use url::Url;
@@ -272,9 +272,9 @@ pub async fn exchange(
         other => return Err(unavailable("the code exchange", &other)),
     };
     let tokens = TokenSet {
+        expires_at: Some(t.expires_at(now)),
         access: Secret::new(t.access_token),
         refresh: t.refresh_token.map(Secret::new),
-        expires_at: Some(expiry(now, t.expires_in)),
     };
     let user = match client.user_account(&tokens.access).await.outcome {
         Outcome::Success(u) => u,
@@ -286,10 +286,6 @@ pub async fn exchange(
         "connect: tokens received"
     );
     Ok(Connection { tokens, user })
-}
-
-fn expiry(now: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
-    now + TimeDelta::seconds(secs.clamp(0, 10 * 365 * 86_400))
 }
 
 fn unavailable<T>(step: &str, outcome: &Outcome<T>) -> EngineError {

@@ -111,20 +111,20 @@ pub async fn sync_boards(
         let gate = ReadGate::new(store, reads, account, patience, client.now())?;
         let boards = fetch_boards(client, token, &gate).await?;
         let mut guard = store.lock();
-        guard.replace_boards(account, &boards, Utc::now())?;
-        Ok(boards)
+        guard.replace_boards(account, &boards, Utc::now())
     }
     .await;
     match result {
-        Ok(boards) => {
-            let sections: usize = boards.iter().map(|(_, s)| s.len()).sum();
+        Ok(done) => {
             tracing::info!(
                 %account,
-                boards = boards.len(),
-                sections,
+                boards = done.boards,
+                sections = done.sections,
+                skipped_boards = done.skipped_boards,
+                skipped_sections = done.skipped_sections,
                 "boards: list replaced"
             );
-            Ok(boards.len())
+            Ok(done.boards)
         }
         Err(e) => {
             tracing::warn!(

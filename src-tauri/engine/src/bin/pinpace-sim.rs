@@ -74,7 +74,7 @@ fn load_config(a: &Args) -> Result<SimConfig, String> {
     let mut config = match &a.config {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?
+            SimConfig::from_json(&text).map_err(|e| format!("{path}: {e}"))?
         }
         None => SimConfig::default(),
     };

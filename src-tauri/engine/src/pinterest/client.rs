@@ -334,7 +334,7 @@ async fn read_capped(
     Ok((body, false))
 }
 
-fn parse_success<T: DeserializeOwned>(status: u16, body: &[u8]) -> Outcome<T> {
+pub(super) fn parse_success<T: DeserializeOwned>(status: u16, body: &[u8]) -> Outcome<T> {
     // A 204 has no body; treat it as JSON `null`/`{}` for the `Empty` case.
     let body: &[u8] = if body.is_empty() { b"{}" } else { body };
     match serde_json::from_slice(body) {

@@ -116,3 +116,83 @@ impl PinterestClient {
         self.send(req, Category::OrgRead).await
     }
 }
+
+/// The token endpoint's answer is outside input: any body reads as tokens or as a transient
+/// "malformed" outcome (issue 16 item 10), and any `expires_in` gives a time, never a panic.
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeDelta, Utc};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::super::client::parse_success;
+    use super::super::outcome::TransientReason;
+    use super::*;
+    use crate::fuzz::{damage, edits, json_value, near};
+    use crate::pinterest::Outcome;
+
+    fn valid() -> serde_json::Value {
+        json!({
+            "access_token": "pina_a", "token_type": "bearer", "expires_in": 2_592_000,
+            "scope": "boards:read,pins:write", "response_type": "authorization_code",
+            "refresh_token": "pinr_b", "refresh_token_expires_in": 31_536_000,
+            "refresh_token_expires_at": 1_800_000_000
+        })
+    }
+
+    fn check(body: &[u8]) {
+        let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        match parse_success::<TokenResponse>(200, body) {
+            Outcome::Success(t) => {
+                let at = t.expires_at(now);
+                assert!(at >= now);
+                assert!(at <= now + TimeDelta::seconds(TokenResponse::LONGEST_LIFETIME_SECS));
+            }
+            Outcome::Transient { reason, .. } => {
+                assert_eq!(reason, TransientReason::MalformedBody)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Before: `demo.rs` added `expires_in` unclamped, so `i64::MAX` panicked there.
+    #[test]
+    fn an_absurd_lifetime_is_clamped() {
+        let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        let mut body = valid();
+        for (secs, expected) in [
+            (i64::MAX, TokenResponse::LONGEST_LIFETIME_SECS),
+            (i64::MIN, 0),
+            (-5, 0),
+            (60, 60),
+        ] {
+            body["expires_in"] = json!(secs);
+            let t: TokenResponse = serde_json::from_value(body.clone()).unwrap();
+            assert_eq!(t.expires_at(now), now + TimeDelta::seconds(expected));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_token_body_reads_or_is_malformed(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            check(&bytes);
+        }
+
+        #[test]
+        fn a_damaged_token_body_reads_or_is_malformed(edits in edits()) {
+            check(&damage(valid().to_string().as_bytes(), &edits));
+        }
+
+        #[test]
+        fn a_near_valid_token_body_reads_or_is_malformed(value in near(valid())) {
+            check(value.to_string().as_bytes());
+        }
+
+        #[test]
+        fn any_json_token_body_reads_or_is_malformed(value in json_value()) {
+            check(value.to_string().as_bytes());
+        }
+    }
+}

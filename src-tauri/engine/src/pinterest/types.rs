@@ -211,6 +211,19 @@ pub struct TokenResponse {
     pub refresh_token_expires_at: Option<i64>,
 }
 
+impl TokenResponse {
+    /// The longest lifetime an answer may claim (Pinterest's tokens live 30 days, refresh
+    /// tokens a year): `expires_in` is the server's number, and `now + i64::MAX s` panics.
+    pub const LONGEST_LIFETIME_SECS: i64 = 10 * 365 * 86_400;
+
+    /// When the access token expires: `expires_in` after `now`, clamped to 0..=10 years.
+    pub fn expires_at(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        let secs = self.expires_in.clamp(0, Self::LONGEST_LIFETIME_SECS);
+        // Safe: at most ten years, and `now` is a clock reading, not a far-future date.
+        now + chrono::TimeDelta::seconds(secs)
+    }
+}
+
 impl std::fmt::Debug for TokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TokenResponse")

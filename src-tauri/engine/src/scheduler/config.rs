@@ -7,6 +7,10 @@ use super::retry::RetryPolicy;
 use crate::pacing::LimitSpec;
 use crate::store::Store;
 
+/// The longest catch-up grace a stored setting may name: the settings screen saves at most a
+/// day (1440 minutes).
+pub const LONGEST_GRACE_SECS: u64 = 86_400;
+
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     pub retry: RetryPolicy,
@@ -41,15 +45,31 @@ impl Default for EngineConfig {
 }
 
 impl EngineConfig {
-    /// The defaults, overridden by what the user set in the settings table.
+    /// The defaults, overridden by what the user set in the settings table. A stored value out
+    /// of bounds (only a hand-edited table holds one) is ignored with a warning, like an
+    /// unreadable one: the default runs rather than a value that overflows a time later.
     pub fn from_settings(store: &Store) -> Self {
         use crate::store::settings::keys;
         let mut config = EngineConfig::default();
-        if let Some(retry) = store.setting(keys::RETRY_POLICY) {
-            config.retry = retry;
+        if let Some(retry) = store.setting::<RetryPolicy>(keys::RETRY_POLICY) {
+            if retry.within_bounds() {
+                config.retry = retry;
+            } else {
+                tracing::warn!(
+                    ?retry,
+                    "settings: the stored retry policy is out of bounds; the default is used"
+                );
+            }
         }
         if let Some(secs) = store.setting::<u64>(keys::CATCH_UP_GRACE_SECS) {
-            config.catch_up_grace = Duration::from_secs(secs);
+            if secs <= LONGEST_GRACE_SECS {
+                config.catch_up_grace = Duration::from_secs(secs);
+            } else {
+                tracing::warn!(
+                    secs,
+                    "settings: the stored catch-up grace is out of bounds; the default is used"
+                );
+            }
         }
         config
     }

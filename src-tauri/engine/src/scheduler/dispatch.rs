@@ -322,11 +322,9 @@ async fn refresh(
         Outcome::Success(t) => {
             let now = reply.received_at;
             let fresh = TokenSet {
+                expires_at: Some(t.expires_at(now)),
                 access: t.access_token.into(),
                 refresh: t.refresh_token.map(Into::into).or(Some(refresh_token)),
-                expires_at: Some(
-                    now + chrono::TimeDelta::seconds(t.expires_in.clamp(0, 10 * 365 * 86_400)),
-                ),
             };
             input
                 .tokens

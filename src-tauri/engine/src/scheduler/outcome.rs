@@ -96,7 +96,8 @@ impl Transition {
 /// The attempt number handed back by a request that did not count against the budget.
 fn uncounted(job: &Job) -> JobPatch {
     JobPatch {
-        attempt: Some((job.attempt - 1).max(0)),
+        // Saturating: `attempt` is read from the database.
+        attempt: Some(job.attempt.saturating_sub(1).max(0)),
         ..Default::default()
     }
 }
@@ -341,10 +342,16 @@ fn transient(
         .map(|(until, _)| (until - now).to_std().unwrap_or_default());
     match ctx.policy.decide(attempt, spent, floor, rng) {
         RetryDecision::RetryAfter(wait) => {
-            let at = now + TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX);
+            // Saturating: `wait` is bounded by the policy and `retry_delay_ms` is read from the
+            // database, so neither may overflow a time or an i64 into a panic.
+            let at = TimeDelta::from_std(wait)
+                .ok()
+                .and_then(|d| now.checked_add_signed(d))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+            let wait_ms = i64::try_from(wait.as_millis()).unwrap_or(i64::MAX);
             let patch = JobPatch {
                 next_attempt_at: Some(Some(at)),
-                retry_delay_ms: Some(job.retry_delay_ms + wait.as_millis() as i64),
+                retry_delay_ms: Some(job.retry_delay_ms.saturating_add(wait_ms)),
                 needs_reconcile: Some(unsure),
                 error: Some(Some((JobErrorCode::Transient, detail.to_string()))),
                 ..Default::default()
@@ -362,8 +369,10 @@ fn transient(
         {
             // Before calling it failed, look on the board once (a read, no send): an earlier
             // attempt may have created the pin.
-            let at =
-                now + TimeDelta::from_std(ctx.policy.base_delay).unwrap_or(TimeDelta::seconds(2));
+            let at = TimeDelta::from_std(ctx.policy.base_delay)
+                .ok()
+                .and_then(|d| now.checked_add_signed(d))
+                .unwrap_or(now + TimeDelta::seconds(2));
             let patch = JobPatch {
                 next_attempt_at: Some(Some(at)),
                 needs_reconcile: Some(true),

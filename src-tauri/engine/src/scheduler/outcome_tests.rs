@@ -267,3 +267,41 @@ fn a_peek_that_finds_nothing_looks_again_when_the_listing_can_be_trusted() {
     assert_eq!(t.patch.next_attempt_at, Some(Some(trust)));
     assert_eq!(t.patch.needs_reconcile, None, "still to be checked");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Issue 16 item 10: `retry_delay_ms` and `attempt` are read from the database, and the
+    /// policy's delays from the settings table. Before, a stored delay near `i64::MAX` overflowed
+    /// `retry_delay_ms + wait` (a panic in debug builds) and a policy whose delays reach
+    /// `Duration::MAX` overflowed `now + wait`; any such job now gets a transition.
+    #[test]
+    fn stored_numbers_at_their_extremes_never_panic(
+        attempt in prop_oneof![Just(i64::MIN), Just(i64::MAX), Just(0i64), any::<i64>()],
+        delay_ms in prop_oneof![Just(i64::MIN), Just(i64::MAX), Just(i64::MAX - 1), any::<i64>()],
+        huge in any::<bool>(),
+        result in result(),
+        seed in any::<u64>(),
+    ) {
+        let policy = if huge {
+            RetryPolicy {
+                max_attempts: u32::MAX,
+                max_total_delay: Duration::MAX,
+                base_delay: Duration::MAX,
+                max_delay: Duration::MAX,
+            }
+        } else {
+            RetryPolicy::default()
+        };
+        let job = in_flight(attempt, false, false, delay_ms);
+        let ctx = Context {
+            now: now(),
+            policy: &policy,
+            pause: None,
+            trust_at: None,
+            offline_probe: Duration::from_secs(2),
+        };
+        let t = transition_for(&job, &result, &ctx, &mut StdRng::seed_from_u64(seed));
+        prop_assert!(JobState::InFlight.can_move_to(t.to), "{:?}", t.to);
+    }
+}

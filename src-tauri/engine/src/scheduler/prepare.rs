@@ -163,7 +163,8 @@ impl Engine {
         } = built;
         let account = job.account_id.unwrap_or_default();
         let patch = JobPatch {
-            attempt: Some(job.attempt + i64::from(plan.may_create)),
+            // Saturating: `attempt` is read from the database.
+            attempt: Some(job.attempt.saturating_add(i64::from(plan.may_create))),
             // While a board check is pending, keep the time of the earliest unconfirmed attempt:
             // the check must accept a pin created by that attempt, however long ago it was.
             sent_at: if job.needs_reconcile {
@@ -221,10 +222,15 @@ impl Engine {
         let mut local_image = None;
         let media_source = if let Some(sha) = &content.media_sha256 {
             let dir = self.db().media_dir().map_err(|e| e.message)?;
-            let found = [ImageContentType::Png, ImageContentType::Jpeg]
-                .into_iter()
-                .map(|t| (t, stored_path(&dir, sha, t)))
-                .find(|(_, p)| p.is_file());
+            // A stored hash that is not a SHA-256 fails the job here, before it is a path.
+            let mut found = None;
+            for t in [ImageContentType::Png, ImageContentType::Jpeg] {
+                let p = stored_path(&dir, sha, t).map_err(|e| e.message)?;
+                if p.is_file() {
+                    found = Some((t, p));
+                    break;
+                }
+            }
             let (content_type, path) = found
                 .ok_or_else(|| "the pin's image is missing from the media folder".to_string())?;
             local_image = Some(path);

@@ -38,6 +38,22 @@ pub enum RetryDecision {
 }
 
 impl RetryPolicy {
+    /// The longest delay a stored policy may name (any of its three): far past what the
+    /// settings screen can save (two days), and far short of what overflows a time.
+    pub const LONGEST_DELAY: Duration = Duration::from_secs(30 * 86_400);
+    /// The most attempts a stored policy may name (the screen saves at most 20).
+    pub const MOST_ATTEMPTS: u32 = 1000;
+
+    /// Whether a policy read from the settings table is one the scheduler can run with: the
+    /// table is data, and a hand-edited value (`max_delay` of 500 years) would otherwise
+    /// overflow a time when a retry is scheduled.
+    pub fn within_bounds(&self) -> bool {
+        (1..=Self::MOST_ATTEMPTS).contains(&self.max_attempts)
+            && [self.max_total_delay, self.base_delay, self.max_delay]
+                .iter()
+                .all(|d| *d <= Self::LONGEST_DELAY)
+    }
+
     /// The cap of the jitter range after `attempt` failed attempts (1 = the first failed).
     pub fn ceiling(&self, attempt: u32) -> Duration {
         let exp = attempt.saturating_sub(1).min(30);

@@ -33,3 +33,6 @@ pub trait SecretVault: Send + Sync + 'static {
     /// Removes `key`; removing a key that is not there is not an error.
     fn delete(&self, key: &str) -> Result<(), EngineError>;
 }
+
+#[cfg(test)]
+mod proptests;

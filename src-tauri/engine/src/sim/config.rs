@@ -1,6 +1,8 @@
 //! The simulator's configuration, as one serde type so that the same shape is read from a JSON
 //! file (`pinpace-sim --config`), sent to the admin API, and built in tests. Every field has a
 //! default, so `{}` is a valid config: standard-access limits, auto-approved OAuth, no faults.
+//! A file is outside input: `SimConfig::from_json` parses and then checks the numbers that
+//! become times (`validate`), so any text gives a config or a sentence, never a panic later.
 
 use serde::{Deserialize, Serialize};
 
@@ -156,7 +158,43 @@ impl Default for SimConfig {
     }
 }
 
+/// The longest span a config may name (a token lifetime, a limit's window): ten years.
+pub const LONGEST_SPAN_SECS: i64 = 10 * 365 * 86_400;
+
 impl SimConfig {
+    /// Reads a config file's text (JSON) and checks it (`validate`).
+    pub fn from_json(text: &str) -> Result<SimConfig, String> {
+        let config: SimConfig = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Refuses numbers that cannot be times: a token lifetime outside 0..=10 years, a limit's
+    /// window longer than 10 years (either would overflow a time when a token is issued or a
+    /// request counted; the limiter saturates too, for limits sent to the admin API).
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, ttl) in [
+            ("access_token_ttl_secs", self.access_token_ttl_secs),
+            ("refresh_token_ttl_secs", self.refresh_token_ttl_secs),
+            ("auth_code_ttl_secs", self.auth_code_ttl_secs),
+        ] {
+            if !(0..=LONGEST_SPAN_SECS).contains(&ttl) {
+                return Err(format!(
+                    "{name} is {ttl}; it must be from 0 to {LONGEST_SPAN_SECS} (ten years)"
+                ));
+            }
+        }
+        for l in &self.limits {
+            if l.window_secs > LONGEST_SPAN_SECS as u64 {
+                return Err(format!(
+                    "a limit's window_secs is {}; it must be at most {LONGEST_SPAN_SECS} (ten years)",
+                    l.window_secs
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The policies in force for every account without an override.
     pub fn effective_limits(&self) -> Vec<LimitSpec> {
         let mut all = self.preset.limits();
@@ -187,5 +225,112 @@ impl SimConfig {
                 ],
             },
         ]
+    }
+}
+
+/// The config file is outside input (issue 16 item 10): any text gives a config or a sentence,
+/// and a config that is accepted runs (tokens issued, requests counted) without a panic.
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeDelta, Utc};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+    use crate::fuzz::{damage, edits, json_value, near};
+    use crate::pinterest::types::Category;
+    use crate::sim::limits::Limiter;
+    use crate::sim::state::SimState;
+
+    fn valid() -> serde_json::Value {
+        json!({
+            "port": 0, "client_id": "c", "client_secret": "s", "auto_approve": true,
+            "access_token_ttl_secs": 3600, "refresh_token_ttl_secs": 86400,
+            "auth_code_ttl_secs": 600, "preset": "trial",
+            "limits": [{"scope": "user", "category": "org_write", "limit": 5, "window_secs": 60}],
+            "trial_production": false, "media_processing_polls": 2, "seed": 7,
+            "faults": [{"kind": "server_error", "probability": 0.5}],
+            "quirks": {"clock_offset_secs": -90},
+            "account_quirks": [{"account": "alice", "listing_delay_ms": 100}],
+            "accounts": [{"username": "alice", "boards": [{"name": "B", "sections": ["S"]}]}]
+        })
+    }
+
+    fn check(text: &str) {
+        let Ok(config) = SimConfig::from_json(text) else {
+            return;
+        };
+        let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        let limits = config.effective_limits();
+        let mut state = SimState::new(config);
+        let id = state.add_account("fuzz");
+        let _ = state.issue_tokens(&id, "boards:read", "authorization_code", now);
+        let mut limiter = Limiter::default();
+        for step in [0, 1, 61, 86_401] {
+            let at = now + TimeDelta::seconds(step);
+            let _ = limiter.check(at, &id, Category::OrgWrite, &limits);
+            let _ = limiter.check(at, &id, Category::OrgRead, &limits);
+        }
+    }
+
+    #[test]
+    fn the_valid_sample_is_valid() {
+        SimConfig::from_json(&valid().to_string()).unwrap();
+        SimConfig::from_json("{}").unwrap();
+        check(&valid().to_string());
+    }
+
+    /// Before: these parsed, and the simulator panicked on the first token it issued or the
+    /// first request it counted (`TimeDelta::seconds` out of range).
+    #[test]
+    fn times_that_cannot_be_times_are_refused_at_load() {
+        for bad in [
+            json!({"access_token_ttl_secs": i64::MAX}),
+            json!({"refresh_token_ttl_secs": i64::MIN}),
+            json!({"auth_code_ttl_secs": -1}),
+            json!({"limits": [{"scope": "app", "category": "all", "limit": 1, "window_secs": u64::MAX}]}),
+        ] {
+            let err = SimConfig::from_json(&bad.to_string()).unwrap_err();
+            assert!(err.contains("ten years"), "{err}");
+        }
+    }
+
+    /// The admin API sets limits without `validate`: the limiter itself saturates. Before, a
+    /// window of `u64::MAX` seconds panicked in `TimeDelta::seconds`.
+    #[test]
+    fn the_limiter_takes_any_window() {
+        let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        let mut limiter = Limiter::default();
+        for window in [u64::MAX, i64::MAX as u64, 0] {
+            let policies = [LimitSpec::new(Scope::User, LimitCategory::All, 1, window)];
+            let _ = limiter.check(now, "1", Category::OrgRead, &policies);
+            let _ = limiter.check(now, "1", Category::OrgRead, &policies);
+            let _ = limiter.used(now, Some("1"), LimitCategory::All, window);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn any_text_is_a_config_or_an_error(text in ".{0,200}") {
+            check(&text);
+        }
+
+        #[test]
+        fn any_json_is_a_config_or_an_error(value in json_value()) {
+            check(&value.to_string());
+        }
+
+        #[test]
+        fn a_near_valid_config_is_a_config_or_an_error(value in near(valid())) {
+            check(&value.to_string());
+        }
+
+        #[test]
+        fn a_damaged_config_is_a_config_or_an_error(edits in edits()) {
+            let bytes = damage(valid().to_string().as_bytes(), &edits);
+            check(&String::from_utf8_lossy(&bytes));
+        }
     }
 }

@@ -17,6 +17,7 @@ use std::collections::{HashMap, VecDeque};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::config::{LimitCategory, LimitSpec, Scope};
+use super::quirks::saturating_add;
 use crate::pinterest::types::Category;
 
 /// The three rate-limit headers of one response.
@@ -50,6 +51,16 @@ pub fn applies(spec: &LimitSpec, category: Category) -> bool {
         LimitCategory::OrgRead => category == Category::OrgRead,
         LimitCategory::OrgWrite => category == Category::OrgWrite,
     }
+}
+
+/// A policy's window as a time span. `window_secs` comes from a config file or the admin API,
+/// so it saturates (`TimeDelta::seconds` panics past ~292 million years) and every sum with it
+/// goes through `saturating_add`.
+fn window(secs: u64) -> TimeDelta {
+    i64::try_from(secs)
+        .ok()
+        .and_then(TimeDelta::try_seconds)
+        .unwrap_or(TimeDelta::MAX)
 }
 
 fn ceil_secs(d: TimeDelta) -> u64 {
@@ -89,16 +100,18 @@ impl Limiter {
         // Drop instants that have left each window, then look for a full policy.
         let mut full: Option<(LimitSpec, u64)> = None;
         for (p, key) in applicable.iter().zip(&keys) {
-            let w = TimeDelta::seconds(p.window_secs as i64);
+            let w = window(p.window_secs);
             let d = self.windows.entry(key.clone()).or_default();
-            while d.front().is_some_and(|t| *t <= now - w) {
+            let gone = saturating_add(now, -w);
+            while d.front().is_some_and(|t| *t <= gone) {
                 d.pop_front();
             }
             if d.len() >= p.limit as usize {
                 let free_at = if p.limit == 0 || d.is_empty() {
-                    now + w
+                    saturating_add(now, w)
                 } else {
-                    d[d.len() - p.limit as usize] + w
+                    // In bounds: `d.len() >= limit > 0`.
+                    saturating_add(d[d.len() - p.limit as usize], w)
                 };
                 let wait = ceil_secs(free_at - now).max(1);
                 if full.is_none_or(|(_, worst)| wait > worst) {
@@ -122,7 +135,7 @@ impl Limiter {
             d.push_back(now);
             let remaining = p.limit.saturating_sub(d.len() as u32);
             let oldest = *d.front().unwrap_or(&now);
-            let reset = ceil_secs(oldest + TimeDelta::seconds(p.window_secs as i64) - now);
+            let reset = ceil_secs(saturating_add(oldest, window(p.window_secs)) - now);
             let better = match lead {
                 None => true,
                 Some((r, s, _)) => remaining < r || (remaining == r && reset > s),
@@ -148,9 +161,9 @@ impl Limiter {
         window_secs: u64,
     ) -> usize {
         let key = (who.map(str::to_string), category, window_secs);
-        let w = TimeDelta::seconds(window_secs as i64);
+        let gone = saturating_add(now, -window(window_secs));
         self.windows.get_mut(&key).map_or(0, |d| {
-            while d.front().is_some_and(|t| *t <= now - w) {
+            while d.front().is_some_and(|t| *t <= gone) {
                 d.pop_front();
             }
             d.len()

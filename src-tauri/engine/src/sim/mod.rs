@@ -62,8 +62,11 @@ pub fn base_url_at(port: u16) -> String {
 impl Simulator {
     /// Binds `127.0.0.1:<config.port>` (0 = any free port), seeds `config.accounts`, serves.
     /// The admin key is `config.admin_key`, or a fresh random one; one that cannot be sent as a
-    /// header is refused (`InvalidInput`).
+    /// header is refused (`InvalidInput`), and so is a config that fails `SimConfig::validate`.
     pub async fn start(mut config: SimConfig, clock: SharedClock) -> std::io::Result<SimHandle> {
+        config
+            .validate()
+            .map_err(|m| std::io::Error::new(std::io::ErrorKind::InvalidInput, m))?;
         // Taken out of the config so that the state (which is Debug) never holds it.
         let admin_key = match config.admin_key.take() {
             Some(k) => {

@@ -129,7 +129,9 @@ impl SimState {
     }
 }
 
-fn saturating_add(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+/// `t + d`, held at chrono's first or last instant instead of panicking (config values and
+/// admin-API numbers are outside input).
+pub(super) fn saturating_add(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
     t.checked_add_signed(d).unwrap_or(if d > TimeDelta::zero() {
         DateTime::<Utc>::MAX_UTC
     } else {

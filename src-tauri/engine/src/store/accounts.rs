@@ -42,10 +42,17 @@ impl AccountStatus {
         self.into()
     }
 
-    /// A name this build does not know reads as active, as it always has (a database from a
-    /// newer PinPace is refused at open, so only a hand-edited one can hold such a name).
-    fn parse(s: &str) -> AccountStatus {
-        s.parse().unwrap_or(AccountStatus::Active)
+    /// A stored status. A name this build does not know is `database_corrupt` (a database from
+    /// a newer PinPace is refused at open, so only a damaged or hand-edited one holds such a
+    /// name). It used to read as active, which would have sent pins for an account the user
+    /// had disconnected or Pinterest had blocked.
+    fn from_stored(s: &str, account: AccountId) -> Result<AccountStatus, EngineError> {
+        s.parse().map_err(|_| {
+            EngineError::new(
+                ErrorCode::DatabaseCorrupt,
+                format!("account {account} has the stored status {s:?}, which this PinPace does not know"),
+            )
+        })
     }
 }
 
@@ -98,7 +105,7 @@ fn finish(raw: RawAccount) -> Result<Account, EngineError> {
         environment: serde_json::from_str(&env).map_err(|e| corrupt("environment", e))?,
         username,
         limits: serde_json::from_str(&limits).map_err(|e| corrupt("limits", e))?,
-        status: AccountStatus::parse(&status),
+        status: AccountStatus::from_stored(&status, id)?,
         held_until: super::time::opt_from_db(held)?,
     })
 }

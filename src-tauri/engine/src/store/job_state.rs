@@ -94,6 +94,18 @@ impl JobState {
         s.parse().ok()
     }
 
+    /// A state read back from the `jobs` table: a name this build does not know is
+    /// `database_corrupt`, naming the job. (It used to read as `failed`, which showed a job
+    /// that may still be sent as finished and offered a requeue that could send it twice.)
+    pub fn from_stored(s: &str, job: crate::JobId) -> Result<JobState, crate::error::EngineError> {
+        JobState::parse(s).ok_or_else(|| {
+            crate::error::EngineError::new(
+                crate::error::ErrorCode::DatabaseCorrupt,
+                format!("job {job} has the stored state {s:?}, which this PinPace does not know"),
+            )
+        })
+    }
+
     /// Finished jobs never change again (a failed one is requeued as a new attempt by the user,
     /// which is the one exception: failed -> scheduled).
     pub fn is_finished(self) -> bool {

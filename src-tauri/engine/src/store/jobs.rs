@@ -69,7 +69,11 @@ const COLUMNS: &str = "id, pin_id, account_id, board_id, section_id, state, due_
     retry_delay_ms, next_attempt_at, sent_at, pinterest_pin_id, pinterest_url, error_code, error_message, \
     needs_reconcile, last_sent_at";
 
-fn read_job(row: &Row<'_>) -> rusqlite::Result<(Job, [Option<String>; 4])> {
+/// A row as read: the job, its stored state's name and its four stored times, checked by
+/// `finish` (a row reader can only fail with a rusqlite error, which would read as `storage`).
+type RawJob = (Job, String, [Option<String>; 4]);
+
+fn read_job(row: &Row<'_>) -> rusqlite::Result<RawJob> {
     let state: String = row.get(5)?;
     let job = Job {
         id: row.get(0)?,
@@ -77,7 +81,8 @@ fn read_job(row: &Row<'_>) -> rusqlite::Result<(Job, [Option<String>; 4])> {
         account_id: row.get(2)?,
         board_id: row.get(3)?,
         section_id: row.get(4)?,
-        state: JobState::parse(&state).unwrap_or(JobState::Failed),
+        // Placeholder: `finish` sets the stored state or refuses the row.
+        state: JobState::Draft,
         due_at: None,
         attempt: row.get(7)?,
         retry_delay_ms: row.get(8)?,
@@ -90,11 +95,16 @@ fn read_job(row: &Row<'_>) -> rusqlite::Result<(Job, [Option<String>; 4])> {
         needs_reconcile: row.get(15)?,
         last_sent_at: None,
     };
-    Ok((job, [row.get(6)?, row.get(9)?, row.get(10)?, row.get(16)?]))
+    Ok((
+        job,
+        state,
+        [row.get(6)?, row.get(9)?, row.get(10)?, row.get(16)?],
+    ))
 }
 
-fn finish(raw: (Job, [Option<String>; 4])) -> Result<Job, EngineError> {
-    let (mut job, [due, next, sent, last_sent]) = raw;
+fn finish(raw: RawJob) -> Result<Job, EngineError> {
+    let (mut job, state, [due, next, sent, last_sent]) = raw;
+    job.state = JobState::from_stored(&state, job.id)?;
     job.due_at = opt_from_db(due)?;
     job.next_attempt_at = opt_from_db(next)?;
     job.sent_at = opt_from_db(sent)?;
@@ -272,12 +282,7 @@ impl Store {
             .map_err(storage)?;
         let (current, due_at) =
             current.ok_or_else(|| EngineError::new(ErrorCode::NotFound, format!("no job {id}")))?;
-        let from = JobState::parse(&current).ok_or_else(|| {
-            EngineError::new(
-                ErrorCode::DatabaseCorrupt,
-                format!("job {id} has state {current:?}"),
-            )
-        })?;
+        let from = JobState::from_stored(&current, id)?;
         if let Some((state, due)) = expected {
             if state != from || due.map(to_db) != due_at {
                 return Err(EngineError::new(

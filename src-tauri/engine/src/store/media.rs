@@ -2,6 +2,9 @@
 //! original file being moved or deleted and the same image imported twice is stored once.
 //! Only PNG and JPEG are accepted: those are what Pinterest takes as uploaded (base64) media.
 //! The copy is written to a temporary file and renamed, so a crash never leaves half an image.
+//! A path is only ever made from a checked hash (`stored_path` refuses anything but 64
+//! lowercase hex digits): a hash read back from the database or a pin row is data, and
+//! `../../x` must never name a file outside the media directory.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -77,16 +80,17 @@ impl Store {
         let content_type = sniff_image(bytes)
             .ok_or_else(|| invalid("the file is not a PNG or JPEG image".into()))?;
         let sha256 = format!("{:x}", Sha256::digest(bytes));
-        let path = stored_path(&self.media_dir()?, &sha256, content_type);
+        let path = stored_path(&self.media_dir()?, &sha256, content_type)?;
         if !path.exists() {
-            let dir = path.parent().expect("a stored path has a folder");
+            // `stored_path` is `<media dir>/<two digits>/<file>`: it always has a folder.
+            let dir = path.parent().unwrap_or(&path);
             write_atomically(dir, &path, bytes)?;
         }
-        let ct = serde_json::to_value(content_type).expect("serialises");
         self.conn
             .execute(
                 "INSERT OR IGNORE INTO media (sha256, content_type, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![sha256, ct.as_str(), bytes.len() as i64, to_db(now)],
+                // `bytes.len()` is at most MAX_IMAGE_BYTES (checked above): it fits an i64.
+                params![sha256, content_type.mime(), bytes.len() as i64, to_db(now)],
             )
             .map_err(super::open::classify)?;
         Ok(StoredMedia {
@@ -106,11 +110,7 @@ impl Store {
         &self,
         sha256: &str,
     ) -> Result<Option<(PathBuf, ImageContentType)>, EngineError> {
-        let is_hash = sha256.len() == 64
-            && sha256
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !is_hash {
+        if !is_sha256_hex(sha256) {
             return Ok(None);
         }
         let ct: Option<String> = self
@@ -127,12 +127,11 @@ impl Store {
         }) else {
             return Ok(None);
         };
-        let path = stored_path(&self.media_dir()?, sha256, content_type);
+        let path = stored_path(&self.media_dir()?, sha256, content_type)?;
         Ok(Some((path, content_type)))
     }
 }
 
-/// Where an image is kept in the media directory: `<first two hex digits>/<sha256>.<ext>`.
 /// Reads an image file a user (or an imported file) named: a regular file only, and never more
 /// than the size limit plus one byte. A FIFO would block the open, and `/dev/zero` or a `/proc`
 /// file reports 0 bytes and never ends, so neither the size in the metadata nor a whole-file
@@ -157,10 +156,39 @@ pub fn read_image_file(path: &Path) -> Result<Vec<u8>, EngineError> {
     Ok(bytes)
 }
 
-pub fn stored_path(media_dir: &Path, sha256: &str, content_type: ImageContentType) -> PathBuf {
-    media_dir
-        .join(sha256.get(..2).unwrap_or(sha256))
-        .join(format!("{sha256}.{}", content_type.extension()))
+/// A SHA-256 as PinPace writes it: 64 lowercase hex digits, nothing else.
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A hash read back from the database: a SHA-256, or `database_corrupt` (the hash itself is
+/// not repeated in the message: it may be anything, of any length).
+pub fn check_stored_sha256(sha256: &str) -> Result<(), EngineError> {
+    if is_sha256_hex(sha256) {
+        return Ok(());
+    }
+    Err(EngineError::new(
+        ErrorCode::DatabaseCorrupt,
+        format!(
+            "a stored image hash is not a SHA-256 ({} characters, expected 64 hex digits)",
+            sha256.chars().count()
+        ),
+    ))
+}
+
+/// Where an image is kept in the media directory: `<first two hex digits>/<sha256>.<ext>`.
+/// The hash comes from the database (a pin's `media_sha256`), so it is checked first: anything
+/// but a SHA-256 is `database_corrupt`, and never becomes a path.
+pub fn stored_path(
+    media_dir: &Path,
+    sha256: &str,
+    content_type: ImageContentType,
+) -> Result<PathBuf, EngineError> {
+    check_stored_sha256(sha256)?;
+    // Safe: 64 ASCII bytes were just checked, so `..2` is in bounds and on a char boundary.
+    Ok(media_dir
+        .join(&sha256[..2])
+        .join(format!("{sha256}.{}", content_type.extension())))
 }
 
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), EngineError> {

@@ -238,4 +238,6 @@ impl Store {
 #[cfg(test)]
 mod jobs_tests;
 #[cfg(test)]
+mod stored_data_tests;
+#[cfg(test)]
 mod tests;

@@ -146,16 +146,23 @@ impl Store {
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args), item)
             .map_err(classify)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(classify)
+        rows.map(|r| {
+            let (state, mut item) = r.map_err(classify)?;
+            item.state = JobState::from_stored(&state, item.job_id)?;
+            Ok(item)
+        })
+        .collect()
     }
 }
 
-fn item(r: &Row<'_>) -> rusqlite::Result<QueueItem> {
+/// A row with its stored state's name, which the caller checks (see `JobState::from_stored`).
+fn item(r: &Row<'_>) -> rusqlite::Result<(String, QueueItem)> {
     let state: String = r.get("state")?;
-    Ok(QueueItem {
+    let item = QueueItem {
         job_id: r.get("job_id")?,
         pin_id: r.get("pin_id")?,
-        state: JobState::parse(&state).unwrap_or(JobState::Failed),
+        // Placeholder, replaced by the checked stored state.
+        state: JobState::Draft,
         text: PinText::from_row(r)?,
         media_url: r.get("media_url")?,
         account_id: r.get("account_id")?,
@@ -169,5 +176,6 @@ fn item(r: &Row<'_>) -> rusqlite::Result<QueueItem> {
         error_code: r.get("error_code")?,
         error_message: r.get("error_message")?,
         media_sha256: r.get("media_sha256")?,
-    })
+    };
+    Ok((state, item))
 }
