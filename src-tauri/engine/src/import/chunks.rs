@@ -8,7 +8,8 @@
 //! chunks the pins due during a 100,000-row import were 127 ms late at the median.
 //!
 //! The store comes through [`StoreAccess`]: the shared mutex of a running engine (locked per
-//! chunk, unlocked fairly so a waiting scheduler goes first), or a `&mut Store` that nothing
+//! chunk, unlocked fairly so a waiting scheduler goes first, and not taken at all while a
+//! dispatch round holds its turn, `store::priority`), or a `&mut Store` that nothing
 //! else uses (the CLI, tests), for which a chunk is only a commit point.
 
 use std::cell::{RefCell, RefMut};
@@ -24,6 +25,8 @@ use crate::store::Store;
 const CHUNK_TIME: Duration = Duration::from_millis(3);
 /// At most this many rows per chunk (a commit point for fast rows).
 const CHUNK_ROWS: u32 = 2000;
+/// How long a chunk gives way to a scheduler's turn at most (`store::priority`).
+const LONGEST_GIVE_WAY: Duration = Duration::from_secs(1);
 const SAVEPOINT: &str = "import_chunk";
 
 /// Where a pass gets the store, one chunk at a time.
@@ -41,6 +44,14 @@ pub(crate) trait StoreAccess {
 impl StoreAccess for Mutex<Store> {
     type Lease<'a> = MutexGuard<'a, Store>;
     fn lease(&self) -> MutexGuard<'_, Store> {
+        let store = self.lock();
+        let priority = store.priority();
+        if !priority.is_taken() {
+            return store;
+        }
+        // A dispatch round is under way: let it have the store for all its steps.
+        drop(store);
+        priority.wait_turn(LONGEST_GIVE_WAY);
         self.lock()
     }
     fn end(lease: MutexGuard<'_, Store>) {

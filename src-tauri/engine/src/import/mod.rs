@@ -16,6 +16,7 @@ mod fields;
 mod fingerprint;
 mod json_rows;
 mod lookup;
+mod media_scope;
 mod pipeline;
 pub mod report;
 mod validate;
@@ -29,6 +30,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use media_scope::LISTED as OUTSIDE_MEDIA_LISTED;
 pub use report::{
     BoardPreview, ImportCounts, ImportFormat, ImportPhase, ImportProgress, ImportReport,
     PinPreview, RowErrorCode, RowIssue, RowReport, RowStatus, Severity,
@@ -50,8 +52,9 @@ pub enum ImportInput {
 pub struct ImportSource {
     pub input: ImportInput,
     pub format: ImportFormat,
-    /// Where relative media paths are read from (default: the file's directory, or the
-    /// working directory for bytes).
+    /// Where relative media paths are read from, and the folder images may be in without the
+    /// user allowing them (default: the file's directory; bytes have none, and relative paths
+    /// in them are read from the working directory).
     pub base_dir: Option<PathBuf>,
 }
 
@@ -83,6 +86,13 @@ pub struct ImportOptions {
     /// The IANA time zone of publish dates written without an offset, when the row has no
     /// `time_zone`. Without either, such dates are read as UTC.
     pub default_time_zone: Option<String>,
+    /// Local images outside the file's folder that the user allowed, by their canonical path as
+    /// a preview's `outside_media` lists them. Any other image outside makes its row an error.
+    #[serde(default)]
+    pub allowed_outside_media: Vec<String>,
+    /// Allow every local image, wherever it is (`pinpace-cli import --allow-media-outside`).
+    #[serde(default)]
+    pub allow_any_outside_media: bool,
 }
 
 /// What a commit does with a file that has invalid rows.

@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 
 use super::chunks::{Chunks, StoreAccess};
 use super::lookup::Lookup;
+use super::media_scope::MediaScope;
 use super::report::{
     ImportFormat, ImportPhase as Phase, ImportProgress, ImportReport, RowErrorCode as Code,
     RowIssue, RowReport, RowStatus,
@@ -175,10 +176,12 @@ fn pass<A: StoreAccess>(
     };
 
     let lookup = Lookup::new(&store.lease())?;
+    let base_dir = source.base_dir.clone().or(base_dir);
     let mut ctx = Context {
         now,
         options,
-        base_dir: source.base_dir.clone().or(base_dir),
+        media_scope: MediaScope::new(base_dir.as_deref(), options),
+        base_dir,
         lookup,
     };
     let batch = format!("{:016x}", rand::random::<u64>());
@@ -277,6 +280,8 @@ fn pass<A: StoreAccess>(
     chunks.finish()?;
     tracing::debug!(?phase, chunks = chunks.ended, "import pass done");
     report.file_issues = file_issues.into_inner();
+    report.outside_media = std::mem::take(&mut ctx.media_scope.listed);
+    report.outside_media_count = ctx.media_scope.count;
     report.committed = phase == Phase::Writing;
     if !report.committed {
         report.counts.pins_created = 0;

@@ -30,6 +30,7 @@ fn check(bytes: Vec<u8>, format: ImportFormat) {
     let options = ImportOptions {
         default_account_id: Some(a),
         default_time_zone: None,
+        ..Default::default()
     };
     let now = "2026-11-23T12:00:00Z".parse().unwrap();
     let report = preview(
@@ -57,6 +58,7 @@ fn the_valid_sample_is_valid() {
     let options = ImportOptions {
         default_account_id: Some(a),
         default_time_zone: None,
+        ..Default::default()
     };
     let now = "2026-11-23T12:00:00Z".parse().unwrap();
     let report = preview(

@@ -68,6 +68,9 @@ pub enum RowErrorCode {
     AmbiguousSection,
     /// A local image that cannot be read, or is not a PNG or JPEG.
     UnreadableMedia,
+    /// A local image outside the file's folder that the user has not allowed (an error), or
+    /// has (a warning).
+    MediaOutsideFolder,
     /// Not a whole number in range.
     BadNumber,
     /// The same pin appears earlier in the same file.
@@ -219,6 +222,12 @@ pub struct ImportReport {
     /// Rows counted but not listed, to keep the report small.
     #[ts(type = "number")]
     pub rows_not_listed: u64,
+    /// Local images the file names outside its folder (canonical paths, the first 100
+    /// distinct): shown to the user, who may allow them (`ImportOptions`).
+    pub outside_media: Vec<String>,
+    /// How many distinct such images the file names (listed or not).
+    #[ts(type = "number")]
+    pub outside_media_count: u64,
 }
 
 impl ImportReport {
@@ -230,6 +239,8 @@ impl ImportReport {
             file_issues: Vec::new(),
             rows: Vec::new(),
             rows_not_listed: 0,
+            outside_media: Vec::new(),
+            outside_media_count: 0,
         }
     }
 

@@ -14,6 +14,7 @@ use chrono_tz::Tz;
 use super::fields::{Field, RawRow};
 use super::fingerprint;
 use super::lookup::Lookup;
+use super::media_scope::{MediaScope, Placement};
 use super::report::{BoardPreview, ImportFormat, PinPreview, RowErrorCode as Code, RowIssue};
 use super::{ImportOptions, Parsed};
 use crate::compose::{
@@ -31,6 +32,8 @@ pub(crate) struct Context<'a> {
     pub options: &'a ImportOptions,
     /// Relative media paths are read from here.
     pub base_dir: Option<PathBuf>,
+    /// Which local images the file may name without the user allowing them.
+    pub media_scope: MediaScope,
     pub lookup: Lookup,
 }
 
@@ -71,11 +74,20 @@ enum Media {
     File(PathBuf),
 }
 
-fn media(text: &str, base_dir: Option<&Path>) -> Result<Media, (Code, String)> {
+/// A media cell: an http(s) URL, or a local PNG/JPEG that `scope` lets this file read (see
+/// `media_scope`). The file is checked through its canonical path: a regular file (a FIFO or a
+/// device would block or never end), inside the folder or allowed, and only then opened. The
+/// request keeps the path as the file wrote it (joined to its folder), so a re-import of the
+/// same file has the same fingerprint. `Ok((media, Some(warning)))` is an allowed outside image.
+fn media(
+    text: &str,
+    scope: &mut MediaScope,
+    base_dir: Option<&Path>,
+) -> Result<(Media, Option<String>), (Code, String)> {
     let lower = text.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         return match compose::check_http_url("media", text) {
-            Ok(()) => Ok(Media::Url(text.to_string())),
+            Ok(()) => Ok((Media::Url(text.to_string()), None)),
             Err(_) => Err((
                 Code::InvalidUrl,
                 format!("{text:?} is not a valid http(s) URL"),
@@ -93,16 +105,38 @@ fn media(text: &str, base_dir: Option<&Path>) -> Result<Media, (Code, String)> {
         _ => PathBuf::from(text),
     };
     let unreadable = |why: String| (Code::UnreadableMedia, format!("{}: {why}", path.display()));
-    let mut file = std::fs::File::open(&path).map_err(|e| unreadable(e.to_string()))?;
-    let size = file
-        .metadata()
-        .map_err(|e| unreadable(e.to_string()))?
-        .len();
-    if size > MAX_IMAGE_BYTES as u64 {
+    let canonical = std::fs::canonicalize(&path).map_err(|e| unreadable(e.to_string()))?;
+    let meta = std::fs::metadata(&canonical).map_err(|e| unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(unreadable("not a regular file".into()));
+    }
+    let warning = match scope.place(&canonical) {
+        Placement::Inside => None,
+        Placement::Allowed => Some(format!(
+            "{} is outside the file's folder; you allowed it",
+            canonical.display()
+        )),
+        Placement::Refused => {
+            let why = match scope.folder() {
+                Some(folder) => format!("outside the file's folder {}", folder.display()),
+                None => "this import has no folder of its own".to_string(),
+            };
+            return Err((
+                Code::MediaOutsideFolder,
+                format!(
+                    "{}: {why}; PinPace reads an image from elsewhere only when you allow it",
+                    canonical.display()
+                ),
+            ));
+        }
+    };
+    if meta.len() > MAX_IMAGE_BYTES as u64 {
         return Err(unreadable(format!(
-            "{size} bytes; the limit is {MAX_IMAGE_BYTES}"
+            "{} bytes; the limit is {MAX_IMAGE_BYTES}",
+            meta.len()
         )));
     }
+    let mut file = std::fs::File::open(&canonical).map_err(|e| unreadable(e.to_string()))?;
     let mut head = [0u8; 8];
     let n = file
         .read(&mut head)
@@ -110,7 +144,7 @@ fn media(text: &str, base_dir: Option<&Path>) -> Result<Media, (Code, String)> {
     if sniff_image(&head[..n]).is_none() {
         return Err(unreadable("not a PNG or JPEG image".into()));
     }
-    Ok(Media::File(path))
+    Ok((Media::File(path), warning))
 }
 
 enum When {
@@ -189,9 +223,14 @@ pub(crate) fn check(
     }
     let media = match raw
         .get(Field::Media)
-        .map(|m| media(m, ctx.base_dir.as_deref()))
+        .map(|m| media(m, &mut ctx.media_scope, ctx.base_dir.as_deref()))
     {
-        Some(Ok(m)) => Some(m),
+        Some(Ok((m, warning))) => {
+            if let Some(w) = warning {
+                out.warn(Field::Media, Code::MediaOutsideFolder, w);
+            }
+            Some(m)
+        }
         Some(Err((code, message))) => {
             out.error(Field::Media, code, message);
             None

@@ -16,10 +16,13 @@ use crate::pinterest::types::Category;
 impl Engine {
     pub(super) async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
         self.start_up();
+        // A round and a report's writes go before an import's next chunk (`store::priority`).
+        let priority = self.db().priority();
         let mut stopping: Option<oneshot::Sender<()>> = None;
         loop {
             let now = self.clock.now();
             if stopping.is_none() && self.ready_to_send(now) {
+                let _turn = priority.first();
                 self.promote_due(now);
                 self.dispatch_round(now);
             }
@@ -38,7 +41,10 @@ impl Engine {
             let sleep = self.clock.sleep(nap);
             tokio::select! {
                 _ = sleep => {}
-                Some(report) = self.reports.1.recv() => self.apply_report(report),
+                Some(report) = self.reports.1.recv() => {
+                    let _turn = priority.first();
+                    self.apply_report(report)
+                }
                 cmd = commands.recv() => match cmd {
                     None => return,
                     Some(Command::Stop(done)) => stopping = Some(done),

@@ -19,6 +19,7 @@ pub mod lookalikes;
 pub mod media;
 mod open;
 pub mod pins;
+pub mod priority;
 pub mod queue;
 pub mod queue_view;
 pub mod settings;
@@ -54,6 +55,8 @@ pub struct Store {
     /// An exclusive lock on `<database>.lock`, held while this store is open, so that a second
     /// PinPace on the same data refuses to start instead of sending the same pins twice.
     _instance_lock: Option<std::fs::File>,
+    /// Who goes first when this store is shared (`priority`).
+    priority: std::sync::Arc<priority::StorePriority>,
 }
 
 impl Store {
@@ -105,11 +108,17 @@ impl Store {
             conn,
             path,
             _instance_lock: None,
+            priority: Default::default(),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The turn-taking hint of this store's users (see `priority`).
+    pub fn priority(&self) -> std::sync::Arc<priority::StorePriority> {
+        self.priority.clone()
     }
 
     pub fn schema_version(&self) -> u32 {

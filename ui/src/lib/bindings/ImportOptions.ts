@@ -12,4 +12,13 @@ default_account_id: number | null,
  * The IANA time zone of publish dates written without an offset, when the row has no
  * `time_zone`. Without either, such dates are read as UTC.
  */
-default_time_zone: string | null, };
+default_time_zone: string | null, 
+/**
+ * Local images outside the file's folder that the user allowed, by their canonical path as
+ * a preview's `outside_media` lists them. Any other image outside makes its row an error.
+ */
+allowed_outside_media: Array<string>, 
+/**
+ * Allow every local image, wherever it is (`pinpace-cli import --allow-media-outside`).
+ */
+allow_any_outside_media: boolean, };

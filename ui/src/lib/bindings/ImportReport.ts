@@ -29,4 +29,13 @@ rows: Array<RowReport>,
 /**
  * Rows counted but not listed, to keep the report small.
  */
-rows_not_listed: number, };
+rows_not_listed: number, 
+/**
+ * Local images the file names outside its folder (canonical paths, the first 100
+ * distinct): shown to the user, who may allow them (`ImportOptions`).
+ */
+outside_media: Array<string>, 
+/**
+ * How many distinct such images the file names (listed or not).
+ */
+outside_media_count: number, };

@@ -3,4 +3,4 @@
 /**
  * Stable codes of what can be wrong with a row or with the file.
  */
-export type RowErrorCode = "missing_field" | "missing_column" | "unknown_column" | "duplicate_column" | "too_long" | "invalid_url" | "unparseable_date" | "date_in_past" | "date_too_far" | "unknown_time_zone" | "unknown_account" | "ambiguous_account" | "unknown_board" | "ambiguous_board" | "unknown_section" | "ambiguous_section" | "unreadable_media" | "bad_number" | "duplicate_in_file" | "invalid_utf8" | "wrong_cell_count" | "malformed" | "rejected" | "ignored_value";
+export type RowErrorCode = "missing_field" | "missing_column" | "unknown_column" | "duplicate_column" | "too_long" | "invalid_url" | "unparseable_date" | "date_in_past" | "date_too_far" | "unknown_time_zone" | "unknown_account" | "ambiguous_account" | "unknown_board" | "ambiguous_board" | "unknown_section" | "ambiguous_section" | "unreadable_media" | "media_outside_folder" | "bad_number" | "duplicate_in_file" | "invalid_utf8" | "wrong_cell_count" | "malformed" | "rejected" | "ignored_value";

@@ -219,3 +219,14 @@ pub fn start_pinpace(
 pub fn minimum(n: usize, limit: usize, window: TimeDelta) -> TimeDelta {
     window * ((n.div_ceil(limit)).saturating_sub(1) as i32)
 }
+
+/// p50, p99 and max of lateness figures (ms); -1 for none.
+pub fn percentiles(mut late: Vec<i64>) -> (i64, i64, i64) {
+    late.sort();
+    let at = |q: f64| {
+        late.get(((late.len() as f64 * q) as usize).min(late.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(-1)
+    };
+    (at(0.5), at(0.99), late.last().copied().unwrap_or(-1))
+}

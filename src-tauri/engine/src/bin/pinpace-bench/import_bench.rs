@@ -35,6 +35,7 @@ pub fn run(rows: usize) {
     let options = ImportOptions {
         default_account_id: Some(account),
         default_time_zone: Some("Europe/Paris".into()),
+        ..Default::default()
     };
     let rss_before = rss_mb("VmRSS:");
 

@@ -13,21 +13,11 @@ use pinpace_engine::import::{ImportFormat, ImportMode, ImportOptions};
 use pinpace_engine::pacing::Preset as EnginePreset;
 use pinpace_engine::sim::SimConfig;
 
-use crate::harness::{start_pinpace, Measured, Pin, World};
+use crate::harness::{percentiles, start_pinpace, Measured, Pin, World};
 use crate::report::Row;
 use crate::scenarios::Strategy;
 
 const BOARDS: usize = 20;
-
-fn percentiles(mut late: Vec<i64>) -> (i64, i64, i64) {
-    late.sort();
-    let at = |q: f64| {
-        late.get(((late.len() as f64 * q) as usize).min(late.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(-1)
-    };
-    (at(0.5), at(0.99), late.last().copied().unwrap_or(-1))
-}
 
 pub async fn precision_during_import(rows: usize, pins: usize) -> Vec<Row> {
     let world = World::new(SimConfig::default(), 10, 1.0).await;
@@ -57,6 +47,7 @@ pub async fn precision_during_import(rows: usize, pins: usize) -> Vec<Row> {
         let options = ImportOptions {
             default_account_id: Some(account),
             default_time_zone: Some("Europe/Paris".into()),
+            ..Default::default()
         };
         let report = transfer::import_commit(
             &*ws,

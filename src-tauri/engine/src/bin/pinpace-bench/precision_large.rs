@@ -11,7 +11,7 @@ use pinpace_engine::pacing::Preset as EnginePreset;
 use pinpace_engine::sim::SimConfig;
 use rand::{Rng, SeedableRng};
 
-use crate::harness::{run_pinpace, Measured, Pin, World};
+use crate::harness::{percentiles, run_pinpace, Measured, Pin, World};
 use crate::report::Row;
 use crate::scenarios::Strategy;
 
@@ -29,16 +29,6 @@ fn big_png(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
         .and_then(|mut f| f.write_all(&bytes))
         .expect("the bench writes its images");
     path
-}
-
-fn percentiles(mut late: Vec<i64>) -> (i64, i64, i64) {
-    late.sort();
-    let at = |q: f64| {
-        late.get(((late.len() as f64 * q) as usize).min(late.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(-1)
-    };
-    (at(0.5), at(0.99), late.last().copied().unwrap_or(-1))
 }
 
 pub async fn precision_with_big_images(pins: usize) -> Vec<Row> {

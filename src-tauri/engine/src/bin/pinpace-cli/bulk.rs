@@ -7,6 +7,8 @@ use pinpace_engine::AccountId;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use pinpace_engine::api::transfer::{self, ExportKind};
+use pinpace_engine::api::{Offline, Workspace};
 use pinpace_engine::export;
 use pinpace_engine::import::{self, ImportFormat, ImportMode, ImportOptions, ImportSource};
 use pinpace_engine::{EngineError, ErrorCode, Store};
@@ -41,6 +43,10 @@ pub struct ImportArgs {
     /// Print progress as JSON lines on standard error.
     #[arg(long)]
     progress: bool,
+    /// Read local images wherever the file points (default: only under the file's folder; the
+    /// report's `outside_media` lists the others).
+    #[arg(long)]
+    allow_media_outside: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -55,9 +61,14 @@ pub enum ExportWhat {
 pub struct ExportArgs {
     #[arg(value_enum)]
     what: ExportWhat,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (never inside the data folder or onto the
+    /// secrets file; written whole, then renamed into place).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the `--out` file if it exists (without it, an existing file is an error,
+    /// `file_exists`, and is left as it was).
+    #[arg(long, requires = "out")]
+    replace: bool,
 }
 
 pub fn import(
@@ -75,6 +86,8 @@ pub fn import(
     let options = ImportOptions {
         default_account_id: args.account,
         default_time_zone: args.time_zone,
+        allowed_outside_media: Vec::new(),
+        allow_any_outside_media: args.allow_media_outside,
     };
     let mode = if args.all_or_nothing {
         ImportMode::AllOrNothing
@@ -118,24 +131,27 @@ pub fn import(
     Ok(())
 }
 
-pub fn export(store: &Store, args: ExportArgs) -> Result<(), EngineError> {
-    let run = |out: &mut dyn std::io::Write| match args.what {
-        ExportWhat::Queue => export::queue_csv(store, out),
-        ExportWhat::History => export::history_csv(store, out),
-    };
+/// With `--out`, through the same checks as the window's export (`api::transfer::export_csv`).
+pub fn export(ws: &Offline, args: ExportArgs) -> Result<(), EngineError> {
     match &args.out {
         Some(path) => {
-            let mut file = std::fs::File::create(path).map_err(|e| {
-                EngineError::new(
-                    ErrorCode::InvalidInput,
-                    format!("cannot create {}: {e}", path.display()),
-                )
+            let kind = match args.what {
+                ExportWhat::Queue => ExportKind::Queue,
+                ExportWhat::History => ExportKind::History,
+            };
+            let path = std::path::absolute(path).map_err(|e| {
+                EngineError::new(ErrorCode::InvalidInput, format!("{}: {e}", path.display()))
             })?;
-            let summary = run(&mut file)?;
+            let summary = transfer::export_csv(ws, kind, &path.to_string_lossy(), args.replace)?;
             println!("{}", json!({ "rows": summary.rows, "file": path }));
         }
         None => {
-            run(&mut std::io::stdout().lock())?;
+            let store = ws.store();
+            let out = &mut std::io::stdout().lock();
+            match args.what {
+                ExportWhat::Queue => export::queue_csv(&store, out)?,
+                ExportWhat::History => export::history_csv(&store, out)?,
+            };
         }
     }
     Ok(())

@@ -275,7 +275,10 @@ async fn execute(cli: Cli) -> Result<(), EngineError> {
             println!("{}", json!({ "jobs": ids }));
         }
         Command::Import(args) => bulk::import(&mut store, args, now)?,
-        Command::Export(args) => bulk::export(&store, args)?,
+        Command::Export(args) => {
+            let clock = std::sync::Arc::new(pinpace_engine::clock::SystemClock);
+            bulk::export(&Offline::new(store, clock), args)?
+        }
         Command::Run(args) => run::run(store, args).await?,
         Command::Queue(command) => {
             let clock = std::sync::Arc::new(pinpace_engine::clock::SystemClock);

@@ -1,10 +1,15 @@
 //! Bulk import and export through the engine's public API (and the CLI), on a temporary database
-//! with boards cached as a sync would leave them. Nothing here touches the network.
+//! with boards cached as a sync would leave them. Nothing here touches the network. The CLI's
+//! import, a chunked import under a shared store, and the folder rule for local images have
+//! their own modules; the helpers here serve them all.
+
+mod chunked;
+mod cli;
+mod media_outside;
 
 use pinpace_engine::{AccountId, JobId};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use pinpace_engine::export;
@@ -18,15 +23,14 @@ use pinpace_engine::store::job_error::JobErrorCode;
 use pinpace_engine::store::job_state::JobState;
 use pinpace_engine::store::jobs::JobPatch;
 use pinpace_engine::Store;
-use serde_json::Value;
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+pub(super) const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     "2026-11-23T12:00:00Z".parse().unwrap()
 }
 
-fn board(id: &str, name: &str) -> Board {
+pub(super) fn board(id: &str, name: &str) -> Board {
     Board {
         id: id.into(),
         name: name.into(),
@@ -35,7 +39,7 @@ fn board(id: &str, name: &str) -> Board {
     }
 }
 
-fn section(id: &str, name: &str) -> BoardSection {
+pub(super) fn section(id: &str, name: &str) -> BoardSection {
     BoardSection {
         id: id.into(),
         name: name.into(),
@@ -44,7 +48,7 @@ fn section(id: &str, name: &str) -> BoardSection {
 
 /// A store in `dir` with account "Studio" (boards Recipes 111 with sections Soups 5 and twice
 /// Mains 6/7, Garden 222, and "Dupe" twice: 333, 444), two accounts named "Twin", and an image.
-fn setup(dir: &Path) -> (Store, AccountId) {
+pub(super) fn setup(dir: &Path) -> (Store, AccountId) {
     let mut store = Store::open_in_dir(&dir.join("data")).unwrap();
     let a = store
         .insert_account("Studio", &Environment::Sandbox, now())
@@ -78,20 +82,21 @@ fn setup(dir: &Path) -> (Store, AccountId) {
     (store, a)
 }
 
-fn options(account: AccountId) -> ImportOptions {
+pub(super) fn options(account: AccountId) -> ImportOptions {
     ImportOptions {
         default_account_id: Some(account),
         default_time_zone: None,
+        ..Default::default()
     }
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> ImportSource {
+pub(super) fn write(dir: &Path, name: &str, text: &str) -> ImportSource {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     ImportSource::path(path, ImportFormat::Auto)
 }
 
-fn commit(
+pub(super) fn commit(
     store: &mut Store,
     src: &ImportSource,
     account: AccountId,
@@ -100,15 +105,15 @@ fn commit(
     import::commit(store, src, &options(account), mode, now(), &mut |_| {}).unwrap()
 }
 
-fn preview(store: &mut Store, src: &ImportSource, account: AccountId) -> ImportReport {
+pub(super) fn preview(store: &mut Store, src: &ImportSource, account: AccountId) -> ImportReport {
     import::preview(store, src, &options(account), now(), &mut |_| {}).unwrap()
 }
 
-fn job_count(store: &Store) -> i64 {
+pub(super) fn job_count(store: &Store) -> i64 {
     crate::support::raw_sql::count(store.path().parent().unwrap(), "SELECT COUNT(*) FROM jobs")
 }
 
-fn codes(report: &ImportReport) -> BTreeSet<String> {
+pub(super) fn codes(report: &ImportReport) -> BTreeSet<String> {
     report
         .rows
         .iter()
@@ -520,7 +525,28 @@ fn the_queue_exports_to_a_csv_that_imports_into_another_database() {
     let other = tempfile::tempdir().unwrap();
     let (mut copy, b) = setup(other.path());
     let exported = write(other.path(), "queue.csv", &text);
-    let report = commit(&mut copy, &exported, b, ImportMode::AllOrNothing);
+    // The export names the first database's copy of the image, outside the new file's folder:
+    // refused until the user allows it, as the preview lists it (issue 16 item 9).
+    let refused = commit(&mut copy, &exported, b, ImportMode::AllOrNothing);
+    assert!(!refused.committed);
+    assert!(
+        codes(&refused).contains("media_outside_folder"),
+        "{refused:#?}"
+    );
+    assert_eq!(refused.outside_media_count, 1);
+    let allowed = ImportOptions {
+        allowed_outside_media: refused.outside_media.clone(),
+        ..options(b)
+    };
+    let report = import::commit(
+        &mut copy,
+        &exported,
+        &allowed,
+        ImportMode::AllOrNothing,
+        now(),
+        &mut |_| {},
+    )
+    .unwrap();
     assert!(report.committed, "{report:#?}");
     let view = |s: &Store| {
         let mut v: Vec<_> = s
@@ -585,151 +611,4 @@ fn the_queue_exports_to_a_csv_that_imports_into_another_database() {
         (&rows[1][14], &rows[1][15]),
         ("http_400", "the image is too small")
     );
-}
-
-#[test]
-fn the_cli_imports_previews_and_exports() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let cli = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_pinpace-cli"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .output()
-            .unwrap();
-        let parse = |b: &[u8]| serde_json::from_slice::<Value>(b).unwrap_or(Value::Null);
-        // The error is the last line of standard error; log lines may come before it.
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        let error_line = stderr.lines().rev().find(|l| !l.trim().is_empty());
-        (
-            out.status.success(),
-            parse(&out.stdout),
-            parse(error_line.unwrap_or("").as_bytes()),
-            out.stdout,
-        )
-    };
-    let (ok, added, _, _) = cli(&["account", "add", "--name", "Studio", "--env", "sandbox"]);
-    assert!(ok);
-    let id = added["account_id"].as_i64().unwrap().to_string();
-    let file = dir.path().join("pins.csv");
-    std::fs::write(
-        &file,
-        "Title,Media URL,Pinterest board,Publish date\nA,https://e.com/a.jpg,111,2030-01-01 09:00\nB,https://e.com/b.jpg,,\n",
-    )
-    .unwrap();
-    let f = file.to_str().unwrap();
-    let (ok, report, _, _) = cli(&[
-        "import",
-        f,
-        "--account",
-        &id,
-        "--time-zone",
-        "Europe/Paris",
-        "--dry-run",
-    ]);
-    assert!(ok);
-    assert_eq!(report["counts"]["valid"], 1);
-    assert_eq!(report["committed"], false);
-    let (ok, report, err, _) = cli(&["import", f, "--account", &id, "--all-or-nothing"]);
-    assert!(!ok);
-    assert_eq!(report["counts"]["invalid"], 1);
-    assert_eq!(err["error"]["code"], "invalid_input");
-    let (ok, report, _, _) = cli(&["import", f, "--account", &id, "--format", "pinterest-csv"]);
-    assert!(ok);
-    assert_eq!(report["counts"]["pins_created"], 1);
-    let (ok, report, _, _) = cli(&["import", f, "--account", &id]);
-    assert!(ok, "a re-import with nothing new is not an error");
-    assert_eq!(report["counts"]["already_imported"], 1);
-    let out = dir.path().join("queue.csv");
-    let (ok, summary, _, _) = cli(&["export", "queue", "--out", out.to_str().unwrap()]);
-    assert!(ok);
-    assert_eq!(summary["rows"], 1);
-    assert!(
-        std::fs::read_to_string(&out)
-            .unwrap()
-            .contains("2030-01-01T09:00:00+00:00")
-            || std::fs::read_to_string(&out)
-                .unwrap()
-                .contains("2030-01-01T09:00:00Z")
-    );
-    let (ok, _, _, stdout) = cli(&["export", "history"]);
-    assert!(ok);
-    assert!(String::from_utf8(stdout)
-        .unwrap()
-        .starts_with("job_id,state"));
-}
-
-/// A commit into a store that a running engine shares takes it a chunk at a time: another user
-/// of the store (the scheduler, about to mark a pin in flight) gets it many times while a big
-/// file is imported, never waiting for the whole import. Before chunks, the import held the
-/// store from its first row to its last, and the other thread got it only afterwards.
-#[test]
-fn a_big_import_lets_the_scheduler_take_the_store_between_chunks() {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::time::{Duration, Instant};
-
-    let dir = tempfile::tempdir().unwrap();
-    let (store, a) = setup(dir.path());
-    let mut text = String::from("account,board,title,media,publish_at\n");
-    for k in 0..5_000 {
-        writeln_row(&mut text, a, k);
-    }
-    let src = write(dir.path(), "big.csv", &text);
-    let shared = parking_lot::Mutex::new(store);
-    let importing = AtomicBool::new(true);
-    let (report, taken, longest) = std::thread::scope(|s| {
-        let other = s.spawn(|| {
-            let (mut taken, mut longest) = (0u32, Duration::ZERO);
-            std::thread::sleep(Duration::from_millis(20));
-            while importing.load(Ordering::SeqCst) {
-                let asked = Instant::now();
-                let store = shared.lock();
-                let waited = asked.elapsed();
-                if importing.load(Ordering::SeqCst) {
-                    taken += 1;
-                    longest = longest.max(waited);
-                    assert!(
-                        !store.in_transaction(),
-                        "a chunk's transaction was left open"
-                    );
-                }
-                drop(store);
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            (taken, longest)
-        });
-        let report = import::commit_shared(
-            &shared,
-            &src,
-            &options(a),
-            ImportMode::AllOrNothing,
-            now(),
-            &mut |_| {},
-        )
-        .unwrap();
-        importing.store(false, Ordering::SeqCst);
-        let (taken, longest) = other.join().unwrap();
-        (report, taken, longest)
-    });
-    assert!(report.committed, "{:?}", report.rows.first());
-    assert_eq!(report.counts.pins_created, 5_000);
-    assert!(
-        taken >= 10,
-        "the store was taken only {taken} times during the import (longest wait {longest:?})"
-    );
-    let store = shared.into_inner();
-    assert_eq!(store.open_job_count().unwrap(), 5_000);
-}
-
-fn writeln_row(text: &mut String, account: AccountId, k: usize) {
-    use std::fmt::Write as _;
-    let at = now() + TimeDelta::days(1) + TimeDelta::minutes(k as i64);
-    writeln!(
-        text,
-        "{},111,Pin {k},https://e.com/{k}.jpg,{}",
-        account.0,
-        at.to_rfc3339()
-    )
-    .unwrap();
 }
