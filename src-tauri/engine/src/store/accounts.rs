@@ -161,12 +161,8 @@ impl Store {
     pub fn account(&self, id: AccountId) -> Result<Account, EngineError> {
         let raw = self
             .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"),
-                [id],
-                read,
-            )
-            .optional()
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"))
+            .and_then(|mut statement| statement.query_row([id], read).optional())
             .map_err(super::open::classify)?
             .ok_or_else(|| EngineError::new(ErrorCode::NotFound, format!("no account {id}")))?;
         finish(raw)

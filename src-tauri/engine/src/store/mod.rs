@@ -86,6 +86,7 @@ impl Store {
     /// A private in-memory database, for tests.
     pub fn open_in_memory() -> Result<Store, EngineError> {
         let conn = Connection::open_in_memory().map_err(open::classify)?;
+        conn.set_prepared_statement_cache_capacity(open::STATEMENT_CACHE);
         Self::migrate(conn, PathBuf::from(":memory:"))
     }
 

@@ -1,6 +1,6 @@
 //! Opening a database file: WAL with `synchronous = NORMAL` (commits that a power loss may undo
 //! are recovered: see `Store::durably`, used for the one write that must survive it), a busy
-//! timeout, foreign keys on, and SQLite's failures turned
+//! timeout, foreign keys on, a statement cache for the statements reused per row, and SQLite's failures turned
 //! into stable error codes (locked by another instance, not a database, anything else).
 
 use std::path::Path;
@@ -10,6 +10,9 @@ use rusqlite::{Connection, ErrorCode as SqliteCode};
 
 use crate::error::{EngineError, ErrorCode};
 
+/// Statements kept prepared: the scheduler's, the screens' and an import's together.
+pub(super) const STATEMENT_CACHE: usize = 64;
+
 pub(super) fn connect(path: &Path) -> Result<Connection, EngineError> {
     let conn = Connection::open(path).map_err(classify)?;
     conn.busy_timeout(Duration::from_secs(2))
@@ -18,8 +21,17 @@ pub(super) fn connect(path: &Path) -> Result<Connection, EngineError> {
     let _: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
         .map_err(classify)?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-        .map_err(classify)?;
+    // A savepoint's journal (every compose and job insert nests one) kept in memory rather
+    // than in a temporary file, and a page cache big enough that a 100,000-job transaction
+    // does not spill into the WAL before it commits: together they halved the time to enqueue
+    // 100,000 jobs (`pinpace-bench --only 5`).
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; \
+         PRAGMA cache_size = -16384;",
+    )
+    .map_err(classify)?;
+    // Room for every statement the store prepares once and reuses (rusqlite keeps 16).
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
 

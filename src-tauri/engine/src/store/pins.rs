@@ -24,11 +24,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PinId, EngineError> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO pins (title, description, link, alt_text, media_sha256, media_url, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![pin.text.title, pin.text.description, pin.text.link, pin.text.alt_text, pin.media_sha256, pin.media_url, to_db(now)],
             )
+            .and_then(|mut insert| {
+                insert.execute(params![pin.text.title, pin.text.description, pin.text.link, pin.text.alt_text, pin.media_sha256, pin.media_url, to_db(now)])
+            })
             .map_err(super::open::classify)?;
         Ok(PinId(self.conn.last_insert_rowid()))
     }

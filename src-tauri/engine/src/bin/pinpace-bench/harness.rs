@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use pinpace_engine::clock::{Clock, ScaledClock, SharedClock};
-use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
+use pinpace_engine::compose::{validate, write_validated, BoardTarget, ComposeRequest};
 use pinpace_engine::pacing::{AccountLimits, LimitSpec, Preset as EnginePreset};
 use pinpace_engine::pinterest::{Environment, PinterestClient, Secret};
 use pinpace_engine::scheduler::tokens::{MemoryTokenStore, TokenSet, TokenStore};
@@ -198,7 +198,9 @@ pub fn start_pinpace(
                     at: Some(p.due.max(now)),
                     ..Default::default()
                 };
-                compose(s, &req, now)?;
+                // Checked, then written in the caller's one transaction, as a bulk import does.
+                validate(s, &req, now)?;
+                write_validated(s, &req, now)?;
             }
             Ok(())
         })
