@@ -57,7 +57,12 @@ pub struct Store {
     _instance_lock: Option<std::fs::File>,
     /// Who goes first when this store is shared (`priority`).
     priority: std::sync::Arc<priority::StorePriority>,
+    /// How long the latest durable commits took (`durable_commit_times`).
+    durable_commits: std::collections::VecDeque<std::time::Duration>,
 }
+
+/// Durable commit times kept, newest last.
+const DURABLE_COMMITS_KEPT: usize = 4096;
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applying pending migrations.
@@ -110,6 +115,7 @@ impl Store {
             path,
             _instance_lock: None,
             priority: Default::default(),
+            durable_commits: Default::default(),
         })
     }
 
@@ -224,9 +230,20 @@ impl Store {
             .map_err(open::classify)
     }
 
+    /// How long the latest durable batch commits took (the fsync made before each round of
+    /// sends), newest last, at most 4,096: what the scheduler's lateness owes to the disk.
+    pub fn durable_commit_times(&self) -> &std::collections::VecDeque<std::time::Duration> {
+        &self.durable_commits
+    }
+
     /// Commits the durable batch; on failure nothing of it stays.
     pub fn end_durable_batch(&mut self) -> Result<(), EngineError> {
+        let started = std::time::Instant::now();
         let committed = self.conn.execute_batch("COMMIT").map_err(open::classify);
+        if self.durable_commits.len() == DURABLE_COMMITS_KEPT {
+            self.durable_commits.pop_front();
+        }
+        self.durable_commits.push_back(started.elapsed());
         if committed.is_err() && !self.conn.is_autocommit() {
             let _ = self.conn.execute_batch("ROLLBACK");
         }

@@ -124,6 +124,8 @@ struct Counts {
     leaks: Vec<String>,
     /// Jobs whose own image is on Pinterest exactly once.
     distinct_images: usize,
+    /// Jobs waiting for a reconnect whose pin Pinterest holds, with the board check due.
+    created_awaiting_check: usize,
     /// 429s on accounts without a hidden limit, beyond the bursts injected there.
     unexplained_429s: u64,
 }
@@ -367,7 +369,9 @@ async fn soak(plan: &Plan) -> Counts {
             let title = image.clone();
             let fingerprint = format!("url:{}", fnv64(image.as_bytes()));
             let copies = on_pinterest.get(&fingerprint).map_or(&[][..], |v| &v[..]);
-            counts.distinct_images += usize::from(copies.len() == 1);
+            if state == JobState::Published {
+                counts.distinct_images += usize::from(copies.len() == 1);
+            }
             let over = job.attempt > i64::from(budget.max_attempts)
                 || job.retry_delay_ms > budget.max_total_delay.as_millis() as i64;
             counts.over_budget += usize::from(over);
@@ -405,6 +409,11 @@ async fn soak(plan: &Plan) -> Counts {
                     }
                     // Not published here, so it must not exist there either, unless the job
                     // knows it may (a lost answer): then the board is checked before any resend.
+                    if !copies.is_empty() && job.needs_reconcile {
+                        // Created, its answer lost, then the token revoked: the board is
+                        // checked at the reconnect, before anything is sent again.
+                        counts.created_awaiting_check += 1;
+                    }
                     if !copies.is_empty() && !job.needs_reconcile {
                         counts.lost += 1;
                         counts.lost_why.push(format!(
@@ -574,7 +583,7 @@ fn report(plan: &Plan, c: &Counts) {
         ("requests before a Retry-After ran out", c.early.to_string()),
         ("published (each exactly once)", c.published.to_string()),
         (
-            "jobs whose own image is on Pinterest exactly once",
+            "published jobs whose own image is on Pinterest exactly once",
             c.distinct_images.to_string(),
         ),
         (
@@ -584,6 +593,10 @@ fn report(plan: &Plan, c: &Counts) {
         (
             "needs reconnect (revoked refresh token)",
             c.needs_reconnect.to_string(),
+        ),
+        (
+            "of which created before the answer was lost (board checked at reconnect)",
+            c.created_awaiting_check.to_string(),
         ),
         ("failed with a reason", c.failed.to_string()),
         ("jobs over their retry budget", c.over_budget.to_string()),

@@ -123,14 +123,15 @@ impl Measured {
 }
 
 /// Runs PinPace's real engine (store, pacer, scheduler) on the workload until every pin is
-/// published or failed, or `limit` of simulated time passed.
+/// published or failed, or `limit` of simulated time passed. Returns how long each durable
+/// commit before a round of sends took (real time).
 pub async fn run_pinpace(
     world: &World,
     pins: &[Pin],
     app_limits: Vec<LimitSpec>,
     preset: EnginePreset,
     limit: TimeDelta,
-) {
+) -> Vec<Duration> {
     let (engine, _dir) = start_pinpace(world, pins, app_limits, preset);
     let end = world.now() + limit;
     loop {
@@ -140,7 +141,14 @@ pub async fn run_pinpace(
             break;
         }
     }
+    let commits = engine
+        .store()
+        .durable_commit_times()
+        .iter()
+        .copied()
+        .collect();
     engine.stop().await;
+    commits
 }
 
 /// Starts PinPace's real engine on the workload, its store in the returned directory.

@@ -29,8 +29,8 @@ struct Cli {
     /// Shorten the idle measurement (and scenario 4b).
     #[arg(long)]
     quick: bool,
-    /// Run one scenario: 1, 2, 3, 4, 4b, 4c, 5 or 6.
-    #[arg(long, value_parser = ["1", "2", "3", "4", "4b", "4c", "5", "6"])]
+    /// Run one scenario: 1, 2, 3, 4, 4b, 4c, 5, 5b or 6.
+    #[arg(long, value_parser = ["1", "2", "3", "4", "4b", "4c", "5", "5b", "6"])]
     only: Option<String>,
 }
 
@@ -77,7 +77,10 @@ async fn main() {
         done(precision_import::precision_during_import(100_000, 250).await);
     }
     if want("5") {
-        done(scale::scale(if quick { 10 } else { 60 }).await);
+        done(scale::scale(scale::SCALE_100K, if quick { 10 } else { 60 }).await);
+    }
+    if want("5b") {
+        done(scale::scale(scale::SCALE_1M, if quick { 10 } else { 30 }).await);
     }
     if want("6") {
         done(scenarios::trial_fairness().await);

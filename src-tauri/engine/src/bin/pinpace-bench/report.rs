@@ -7,7 +7,7 @@ pub struct Row {
     pub scenario: &'static str,
     pub strategy: &'static str,
     pub result: String,
-    pub target: &'static str,
+    pub target: String,
     /// Whether PinPace met its target (baselines have none).
     pub met: Option<bool>,
 }
@@ -17,14 +17,18 @@ impl Row {
         scenario: &'static str,
         s: Strategy,
         result: String,
-        target: &'static str,
+        target: impl Into<String>,
         met: Option<bool>,
     ) -> Row {
         Row {
             scenario,
             strategy: s.name(),
             result,
-            target: if met.is_some() { target } else { "" },
+            target: if met.is_some() {
+                target.into()
+            } else {
+                String::new()
+            },
             met,
         }
     }

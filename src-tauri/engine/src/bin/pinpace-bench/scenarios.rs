@@ -7,7 +7,7 @@ use pinpace_engine::pacing::{LimitSpec, Preset as EnginePreset};
 use pinpace_engine::sim::{LimitCategory, Preset, SimConfig};
 
 use crate::baselines::{self, Baseline};
-use crate::harness::{minimum, run_pinpace, Measured, Pin, World};
+use crate::harness::{minimum, percentiles, run_pinpace, Measured, Pin, World};
 use crate::report::Row;
 
 /// Who runs a workload: PinPace or a baseline.
@@ -70,7 +70,7 @@ async fn run(
                 believed.engine_preset,
                 limit,
             )
-            .await
+            .await;
         }
         Strategy::Baseline(b) => {
             baselines::run(b, world, pins, believed.limit, believed.window, limit).await
@@ -235,12 +235,18 @@ pub async fn hot_account() -> Vec<Row> {
     .await
 }
 
-/// 4. Scheduled precision: 1,000 pins at distinct due times, under the limit.
+/// Pins of scenario 4, 120 ms apart at real time (48 s).
+const PRECISION_PINS: usize = 400;
+
+/// 4. Scheduled precision at real time (a time scale of 1: at 4×, every real millisecond of
+/// the durable commit before each send counted four times): 400 pins at distinct due times,
+/// under the limit. PinPace's row also gives the durable commits' own times, to tell the disk's
+/// share of the lateness from the scheduler's.
 pub async fn precision() -> Vec<Row> {
     side_by_side(|s| async move {
-        let world = World::new(SimConfig::default(), 10, 4.0).await;
-        let first = world.start + TimeDelta::seconds(20);
-        let pins: Vec<Pin> = (0..1000)
+        let world = World::new(SimConfig::default(), 10, 1.0).await;
+        let first = world.start + TimeDelta::seconds(5);
+        let pins: Vec<Pin> = (0..PRECISION_PINS)
             .map(|k| Pin {
                 lane: k % 10,
                 due: first + TimeDelta::milliseconds(120 * k as i64),
@@ -248,28 +254,47 @@ pub async fn precision() -> Vec<Row> {
                 image: None,
             })
             .collect();
-        let m = run(s, &world, &pins, &standard(), TimeDelta::minutes(10)).await;
-        let mut late: Vec<i64> = pins
+        let mut commits = String::new();
+        let m = match s {
+            Strategy::PinPace => {
+                let b = standard();
+                let times = run_pinpace(
+                    &world,
+                    &pins,
+                    b.engine_app_limits,
+                    b.engine_preset,
+                    TimeDelta::minutes(3),
+                )
+                .await;
+                let micros: Vec<i64> = times.iter().map(|d| d.as_micros() as i64).collect();
+                let n = micros.len();
+                let (c50, c99, cmax) = percentiles(micros);
+                commits = format!(
+                    "; durable commit p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({n} commits)",
+                    c50 as f64 / 1000.0,
+                    c99 as f64 / 1000.0,
+                    cmax as f64 / 1000.0
+                );
+                Measured::read(&world, &pins)
+            }
+            _ => run(s, &world, &pins, &standard(), TimeDelta::minutes(3)).await,
+        };
+        let late: Vec<i64> = pins
             .iter()
             .zip(&m.created)
             .filter_map(|(p, c)| c.map(|c| (c - p.due).num_milliseconds().max(0)))
             .collect();
-        late.sort();
-        let pct = |q: f64| {
-            late.get(((late.len() as f64 * q) as usize).min(late.len().saturating_sub(1)))
-                .copied()
-                .unwrap_or(-1)
-        };
-        let (p50, p99, max) = (pct(0.50), pct(0.99), late.last().copied().unwrap_or(-1));
-        let met = matches!(s, Strategy::PinPace).then_some(p99 <= 50 && m.lost() == 0);
+        let (p50, p99, max) = percentiles(late);
+        let met =
+            matches!(s, Strategy::PinPace).then_some(p99 <= 50 && max <= 200 && m.lost() == 0);
         Row::new(
-            "4 precision",
+            "4 precision, real time",
             s,
             format!(
-                "lateness p50 {p50} ms, p99 {p99} ms, max {max} ms, lost {}",
+                "lateness p50 {p50} ms, p99 {p99} ms, max {max} ms, lost {}{commits}",
                 m.lost()
             ),
-            "p99 ≤ 50 ms",
+            "p99 ≤ 50 ms, max ≤ 200 ms",
             met,
         )
     })
