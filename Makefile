@@ -61,7 +61,7 @@ screenshots: build
 	scripts/e2e.sh screenshots
 
 ## make bench: PinPace against three baseline schedulers on the simulator, side by side in one
-## run (under 10 minutes); the table goes to target/bench/latest.md.
+## run (about 12 minutes); the table goes to target/bench/latest.md.
 bench: deps
 	cargo build --release -p pinpace-engine --bin pinpace-bench
 	target/release/pinpace-bench

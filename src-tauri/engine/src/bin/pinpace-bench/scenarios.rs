@@ -238,10 +238,10 @@ pub async fn hot_account() -> Vec<Row> {
 /// Pins of scenario 4, 120 ms apart at real time (48 s).
 const PRECISION_PINS: usize = 400;
 
-/// 4. Scheduled precision at real time (a time scale of 1: at 4×, every real millisecond of
-/// the durable commit before each send counted four times): 400 pins at distinct due times,
-/// under the limit. PinPace's row also gives the durable commits' own times, to tell the disk's
-/// share of the lateness from the scheduler's.
+/// Scenario 4, scheduled precision at real time: 400 pins at distinct due times, under the
+/// limit. At a time scale of 4, every real millisecond of the durable commit before each send
+/// counted four times. PinPace's row also gives the durable commits' own times, to tell the
+/// disk's share of the lateness from the scheduler's.
 pub async fn precision() -> Vec<Row> {
     side_by_side(|s| async move {
         let world = World::new(SimConfig::default(), 10, 1.0).await;
