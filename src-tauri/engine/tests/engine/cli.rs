@@ -5,33 +5,15 @@ use pinpace_engine::JobId;
 use std::process::Command;
 use std::sync::Arc;
 
+use crate::support::cli_run::CLI;
+
 use pinpace_engine::clock::SystemClock;
 use pinpace_engine::sim::{SimConfig, Simulator};
 use serde_json::{json, Value};
 
-const CLI: &str = env!("CARGO_BIN_EXE_pinpace-cli");
-
 fn cli(dir: &std::path::Path, args: &[&str], tokens: Option<&str>) -> (bool, Value, Value) {
-    let mut cmd = Command::new(CLI);
-    cmd.arg("--data-dir").arg(dir).args(args);
-    if let Some(t) = tokens {
-        cmd.env("PINPACE_TOKENS", t);
-    }
-    let out = cmd.output().unwrap();
-    let parse = |b: &[u8]| serde_json::from_slice(b).unwrap_or(Value::Null);
-    (
-        out.status.success(),
-        parse(&out.stdout),
-        error_line(&out.stderr),
-    )
-}
-
-/// The error JSON: the last line of standard error (log lines may come before it).
-fn error_line(stderr: &[u8]) -> Value {
-    let text = String::from_utf8_lossy(stderr);
-    let last = text.lines().rev().find(|l| !l.trim().is_empty());
-    last.and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or(Value::Null)
+    let answer = crate::support::cli_run::run(dir, args, tokens);
+    (answer.ok, answer.output, answer.error)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

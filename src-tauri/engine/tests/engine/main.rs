@@ -23,6 +23,7 @@ mod fail_closed;
 mod import;
 mod openapi_contract;
 mod scheduler_floor;
+mod scheduler_reconcile;
 mod scheduler_vs_sim;
 mod sim_api;
 mod sim_faults;

@@ -1,7 +1,7 @@
 //! An import into a store that a running engine shares: it takes the store a chunk at a time.
 
 use chrono::TimeDelta;
-use pinpace_engine::import::{self, ImportMode};
+use pinpace_engine::import::{self, ImportMode, ImportSource};
 use pinpace_engine::AccountId;
 
 use super::{now, options, setup, write};
@@ -17,11 +17,7 @@ fn a_big_import_lets_the_scheduler_take_the_store_between_chunks() {
 
     let dir = tempfile::tempdir().unwrap();
     let (store, a) = setup(dir.path());
-    let mut text = String::from("account,board,title,media,publish_at\n");
-    for k in 0..5_000 {
-        writeln_row(&mut text, a, k);
-    }
-    let src = write(dir.path(), "big.csv", &text);
+    let src = big_file(dir.path(), a, 5_000);
     let shared = parking_lot::Mutex::new(store);
     let importing = AtomicBool::new(true);
     let (report, taken, longest) = std::thread::scope(|s| {
@@ -68,6 +64,15 @@ fn a_big_import_lets_the_scheduler_take_the_store_between_chunks() {
     assert_eq!(store.open_job_count().unwrap(), 5_000);
 }
 
+/// `rows` valid rows for `account`, a minute apart from tomorrow, written to `big.csv`.
+fn big_file(dir: &std::path::Path, account: AccountId, rows: usize) -> ImportSource {
+    let mut text = String::from("account,board,title,media,publish_at\n");
+    for k in 0..rows {
+        writeln_row(&mut text, account, k);
+    }
+    write(dir, "big.csv", &text)
+}
+
 fn writeln_row(text: &mut String, account: AccountId, k: usize) {
     use std::fmt::Write as _;
     let at = now() + TimeDelta::days(1) + TimeDelta::minutes(k as i64);
@@ -91,11 +96,7 @@ fn an_import_waits_while_a_dispatch_round_holds_its_turn() {
 
     let dir = tempfile::tempdir().unwrap();
     let (store, a) = setup(dir.path());
-    let mut text = String::from("account,board,title,media,publish_at\n");
-    for k in 0..3_000 {
-        writeln_row(&mut text, a, k);
-    }
-    let src = write(dir.path(), "big.csv", &text);
+    let src = big_file(dir.path(), a, 3_000);
     let priority = store.priority();
     let shared = parking_lot::Mutex::new(store);
     let rows_read = AtomicU64::new(0);

@@ -1,31 +1,13 @@
 //! `pinpace-cli import` and `export`: the report on standard output, the error on standard error,
 //! and exit statuses a script can test.
 
-use std::process::Command;
-
-use serde_json::Value;
-
 #[test]
 fn the_cli_imports_previews_and_exports() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let cli = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_pinpace-cli"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .output()
-            .unwrap();
-        let parse = |b: &[u8]| serde_json::from_slice::<Value>(b).unwrap_or(Value::Null);
-        // The error is the last line of standard error; log lines may come before it.
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        let error_line = stderr.lines().rev().find(|l| !l.trim().is_empty());
-        (
-            out.status.success(),
-            parse(&out.stdout),
-            parse(error_line.unwrap_or("").as_bytes()),
-            out.stdout,
-        )
+        let a = crate::support::cli_run::run(&data, args, None);
+        (a.ok, a.output, a.error, a.stdout)
     };
     let (ok, added, _, _) = cli(&["account", "add", "--name", "Studio", "--env", "sandbox"]);
     assert!(ok);

@@ -9,7 +9,6 @@ use std::process::Command;
 use pinpace_engine::import::{
     self, ImportFormat, ImportMode, ImportOptions, ImportSource, RowStatus,
 };
-use serde_json::Value;
 
 use super::{codes, job_count, now, options, preview, setup, write, PNG};
 
@@ -128,16 +127,8 @@ fn the_cli_refuses_outside_images_unless_told_to_allow_them() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let cli = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_pinpace-cli"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null),
-        )
+        let a = crate::support::cli_run::run(&data, args, None);
+        (a.ok, a.output)
     };
     let (ok, added) = cli(&["account", "add", "--name", "Studio", "--env", "sandbox"]);
     assert!(ok);
