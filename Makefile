@@ -8,7 +8,7 @@ export CARGO_TERM_COLOR ?= never
 TAURI := ui/node_modules/.bin/tauri
 GUARD := target/real-data-dir.snapshot
 
-.PHONY: deps ui build run test lint rust-test ui-test e2e package icons bench soak screenshots
+.PHONY: deps ui build run test lint rust-test ui-test e2e package icons bench footprint soak screenshots
 
 deps:
 	scripts/install-deps.sh
@@ -61,10 +61,17 @@ screenshots: build
 	scripts/e2e.sh screenshots
 
 ## make bench: PinPace against three baseline schedulers on the simulator, side by side in one
-## run (about 12 minutes); the table goes to target/bench/latest.md.
-bench: deps
+## run, then the desktop app's footprint (make footprint); the tables go to target/bench/latest.md
+## and target/bench/footprint.md.
+bench: ui
 	cargo build --release -p pinpace-engine --bin pinpace-bench
 	target/release/pinpace-bench
+	scripts/footprint.sh
+
+## make footprint: the release app under Xvfb on the demo workspace: time to the first screen,
+## memory (PSS) and CPU of all its processes after a minute idle, and the .deb's size.
+footprint: ui
+	scripts/footprint.sh
 
 ## make soak: 500 pins, 5 accounts, faults, a 60 s outage and 20 SIGKILLs; the exactly-once
 ## check, with its counts in target/soak/full.md. (A short version runs in make test.)

@@ -6,6 +6,7 @@ fn main() {
         .capabilities_path_pattern("src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(&[
             "app_info",
+            "first_screen_drawn",
             "list_accounts",
             "account_boards",
             "refresh_boards",

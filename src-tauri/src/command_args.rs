@@ -21,7 +21,7 @@ use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 use crate::state::AppState;
 
 /// Commands that take nothing from the UI, so nothing of theirs can be malformed.
-const NO_ARGUMENTS: [&str; 12] = [
+const NO_ARGUMENTS: [&str; 13] = [
     "app_info",
     "list_accounts",
     "cancel_connect",
@@ -34,6 +34,7 @@ const NO_ARGUMENTS: [&str; 12] = [
     "launch_at_login",
     "desktop_prefs",
     "open_log_folder",
+    "first_screen_drawn",
 ];
 
 /// The last segment of each path in lib.rs's `tauri::generate_handler![...]`.

@@ -28,6 +28,7 @@ pub use data_dir::DATA_DIR_ENV;
 pub use state::DEMO_ENV;
 
 pub fn run() {
+    commands::info::note_start();
     tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             // A second launch shows the running window instead of opening the database twice.
@@ -105,6 +106,7 @@ pub fn run() {
 fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         commands::info::app_info,
+        commands::info::first_screen_drawn,
         commands::accounts::list_accounts,
         commands::accounts::account_boards,
         commands::accounts::refresh_boards,

@@ -13,6 +13,7 @@ vi.mock('./lib/api', async (importOriginal) => {
     commands: {
       ...real.commands,
       appInfo: vi.fn(),
+      firstScreenDrawn: vi.fn().mockResolvedValue(undefined),
       pinterestApp: vi.fn().mockRejectedValue({ code: 'storage', message: 'x' }),
       listAccounts: vi.fn().mockResolvedValue([]),
       lanes: vi.fn().mockResolvedValue([]),
@@ -31,6 +32,17 @@ vi.mock('./lib/api', async (importOriginal) => {
       accountBoards: vi.fn().mockResolvedValue([]),
     },
   };
+});
+
+// The live panel's charts draw on a canvas, which jsdom has not: uPlot is a stand-in here (the
+// charts have their own tests), so that mounting and leaving the panel throws nothing.
+vi.mock('uplot', () => {
+  class FakePlot {
+    setData = vi.fn();
+    setSize = vi.fn();
+    destroy = vi.fn();
+  }
+  return { default: FakePlot };
 });
 
 import App from './App.svelte';
@@ -52,6 +64,20 @@ describe('App', () => {
     expect(await screen.findByTestId('engine-version')).toHaveProperty('textContent', '9.8.7');
     expect(screen.getByTestId('database-path').textContent).toBe('/tmp/x/pinpace.sqlite3');
     expect(await screen.findByText(/No account is being paced yet/)).toBeTruthy();
+  });
+
+  it('tells the shell once, after the live panel drew its first data, that the first screen is up', async () => {
+    vi.mocked(commands.appInfo).mockResolvedValue({ engine_version: '1', database_path: '/x', schema_version: 1 });
+    vi.mocked(commands.firstScreenDrawn).mockClear();
+    render(App);
+    await screen.findByText(/No account is being paced yet/);
+    await vi.waitFor(() => expect(commands.firstScreenDrawn).toHaveBeenCalledTimes(1));
+    // Leaving the live panel and coming back mounts it again: still told only once.
+    await fireEvent.click(screen.getByTestId('tab-queue'));
+    await fireEvent.click(screen.getByTestId('tab-live'));
+    await screen.findByText(/No account is being paced yet/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(commands.firstScreenDrawn).toHaveBeenCalledTimes(1);
   });
 
   it('shows an engine error with its code', async () => {

@@ -290,7 +290,7 @@ impl Pacer {
         signals: &RateLimitSignals,
         now: DateTime<Utc>,
     ) {
-        self.learn(account, category, signals, now);
+        self.learn(account, category, signals, now, now);
         let lane = self.lanes.entry(account).or_default();
         let told = signals.retry_after_at.or(signals.reset_at);
         let bare = signals.policies.is_empty() && signals.remaining.is_none() && told.is_none();
@@ -328,8 +328,21 @@ impl Pacer {
         signals: &RateLimitSignals,
         now: DateTime<Utc>,
     ) {
+        self.observe_answered(account, category, signals, now, now);
+    }
+
+    /// `observe`, for an answer that arrived at `answered` (a moment before `now`): the
+    /// server's `remaining` describes its window then, and is compared with ours then.
+    pub fn observe_answered(
+        &mut self,
+        account: AccountId,
+        category: Category,
+        signals: &RateLimitSignals,
+        answered: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) {
         self.lanes.entry(account).or_default().bare_429_streak = 0;
-        self.learn(account, category, signals, now);
+        self.learn(account, category, signals, answered, now);
         // A Retry-After on any answer (a 503 too) is the server's floor.
         if let Some(t) = signals.retry_after_at.filter(|t| *t > now) {
             self.hold_until(account, t);
@@ -352,6 +365,7 @@ impl Pacer {
         account: AccountId,
         category: Category,
         signals: &RateLimitSignals,
+        answered: DateTime<Utc>,
         now: DateTime<Utc>,
     ) {
         let lane = self.lanes.entry(account).or_default();
@@ -389,24 +403,36 @@ impl Pacer {
                 l.lower_to_server(u32::try_from(policy.limit).unwrap_or(u32::MAX));
             }
         }
-        // `remaining` belongs to the policy closest to exhaustion, named by the leading limit:
-        // its window is the listed policy with that limit; with no policy listed, the longest of
-        // our windows with that limit (assuming the longer wait is the safe mistake).
+        // `remaining` belongs to the policy closest to exhaustion, named only by the leading
+        // limit: one of the listed policies with that limit (with none listed, one of our
+        // windows with it). Which one, when several share the limit (Pinterest's 100 a second
+        // and 100 a minute), the header does not say. If one of our windows with that limit
+        // has no more room than the server says, our model already holds what the server
+        // counted. Otherwise the server counted sends we did not see: they are recorded in the
+        // longest of those windows (the longer wait is the safe mistake). Ours is counted at
+        // the answer's time, as the server's was.
         if let (Some(limit), Some(remaining)) = (signals.limit, signals.remaining) {
-            let named = signals
+            let listed: Vec<u64> = signals
                 .policies
                 .iter()
                 .filter(|p| p.limit == limit)
                 .map(|p| p.window.as_secs())
-                .min();
-            if let Some(l) = applicable
+                .collect();
+            let named = |l: &Limit| {
+                u64::from(l.window.limit()) == limit
+                    && (listed.is_empty() || listed.contains(&l.spec.window_secs))
+            };
+            let theirs = u32::try_from(remaining).unwrap_or(u32::MAX);
+            let explained = applicable
                 .iter_mut()
-                .filter(|l| u64::from(l.window.limit()) == limit)
-                .filter(|l| named.is_none_or(|w| l.spec.window_secs == w))
-                .max_by_key(|l| l.spec.window_secs)
-            {
-                let ours = l.window.remaining(now);
-                let theirs = u32::try_from(remaining).unwrap_or(u32::MAX);
+                .filter(|l| named(l))
+                .any(|l| l.window.remaining_at(answered, now) <= theirs);
+            let longest = applicable
+                .iter_mut()
+                .filter(|l| named(l))
+                .max_by_key(|l| l.spec.window_secs);
+            if let Some(l) = longest.filter(|_| !explained) {
+                let ours = l.window.remaining_at(answered, now);
                 // Sends the server counted and we did not see. When the server says when its
                 // window frees up, they are dated so that they leave our window then (a send of
                 // ours stamped a moment earlier than the server saw it would otherwise be

@@ -1,10 +1,20 @@
 //! One rolling window: at most `limit` sends in any `window`. Keeps the send times still inside
-//! the window (at most `limit` of them), so memory is bounded by the limit.
+//! the window, and those that left it less than `KEPT_AFTER_LEAVING` ago (at most `limit` in
+//! all), so memory is bounded by the limit. The ones that just left are kept so that the count
+//! at an answer's time (`remaining_at`) can still be read a moment later, when the loop takes
+//! the answer in: compared with the count at that later time, the server's `remaining` looked
+//! lower than ours by every send that left our window meanwhile, and each was taken as a send
+//! we had not seen, dated by the server's whole-second reset (up to a second late at each
+//! window edge).
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+
+/// How long a send is kept after it left the window (see the module header): longer than an
+/// answer waits for the loop, which is milliseconds.
+const KEPT_AFTER_LEAVING: TimeDelta = TimeDelta::seconds(30);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RollingWindow {
@@ -30,9 +40,18 @@ impl RollingWindow {
         self.window.to_std().unwrap_or(Duration::MAX)
     }
 
+    /// Whether a send at `at` has left the window by `now` (a window too long to add counts
+    /// every send as inside).
+    fn left(&self, at: DateTime<Utc>, by: TimeDelta, now: DateTime<Utc>) -> bool {
+        self.window
+            .checked_add(&by)
+            .and_then(|d| at.checked_add_signed(d))
+            .is_some_and(|end| end <= now)
+    }
+
     fn prune(&mut self, now: DateTime<Utc>) {
         while let Some(&first) = self.sent.front() {
-            if first + self.window <= now {
+            if self.left(first, KEPT_AFTER_LEAVING, now) {
                 self.sent.pop_front();
             } else {
                 break;
@@ -40,25 +59,41 @@ impl RollingWindow {
         }
     }
 
+    /// Sends counted in the window ending at `at`, among those kept (every send after it too).
+    fn inside(&self, at: DateTime<Utc>) -> usize {
+        let gone = self
+            .sent
+            .partition_point(|&t| self.left(t, TimeDelta::zero(), at));
+        self.sent.len() - gone
+    }
+
     /// Sends inside the window ending at `now`.
     pub fn used(&mut self, now: DateTime<Utc>) -> u32 {
         self.prune(now);
-        self.sent.len() as u32
+        self.inside(now) as u32
     }
 
     pub fn remaining(&mut self, now: DateTime<Utc>) -> u32 {
         self.limit.saturating_sub(self.used(now))
     }
 
+    /// What was left at `at`, a moment ago (an answer's time), by the sends known now: those
+    /// inside the window at `at`, and every later one.
+    pub fn remaining_at(&mut self, at: DateTime<Utc>, now: DateTime<Utc>) -> u32 {
+        self.prune(now);
+        self.limit.saturating_sub(self.inside(at.min(now)) as u32)
+    }
+
     /// The earliest time at or after `now` when one more send fits.
     pub fn next_free(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
         self.prune(now);
-        let used = self.sent.len();
+        let used = self.inside(now);
         if used < self.limit as usize {
             return now;
         }
-        // The send that must leave the window before one more fits.
-        let blocking = self.sent[used - self.limit as usize];
+        // The send that must leave the window before one more fits (those inside are the
+        // newest `used`).
+        let blocking = self.sent[self.sent.len() - self.limit as usize];
         (blocking + self.window).max(now)
     }
 
@@ -128,6 +163,27 @@ mod tests {
         w.record(t(60));
         assert_eq!(w.next_free(t(60)), t(70));
         assert_eq!(w.used(t(79)), 2);
+    }
+
+    #[test]
+    fn the_count_at_an_answers_time_still_holds_the_sends_that_left_since() {
+        let mut w = RollingWindow::new(3, Duration::from_secs(60));
+        for s in [0, 1, 2] {
+            w.record(t(s));
+        }
+        // At 60.5 the send of 0 has left: two inside. At 59.5, when an answer was written, all
+        // three were.
+        let now = t(60) + TimeDelta::milliseconds(500);
+        assert_eq!(w.used(now), 2);
+        let answer = t(59) + TimeDelta::milliseconds(500);
+        assert_eq!(w.remaining_at(answer, now), 0);
+        assert_eq!(w.remaining(now), 1);
+        assert_eq!(w.next_free(now), now);
+        // Kept only for a while after leaving.
+        assert_eq!(
+            w.remaining_at(t(0) + TimeDelta::milliseconds(500), t(200)),
+            3
+        );
     }
 
     #[test]

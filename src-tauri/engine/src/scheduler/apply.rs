@@ -77,8 +77,13 @@ impl Engine {
                 self.pacer
                     .observe_429(account, seen.category, &seen.signals, now);
             } else {
-                self.pacer
-                    .observe(account, seen.category, &seen.signals, now);
+                self.pacer.observe_answered(
+                    account,
+                    seen.category,
+                    &seen.signals,
+                    seen.answered_at,
+                    now,
+                );
             }
         }
         if let Some(floor) = self.pacer.server_floor(account, now) {

@@ -67,7 +67,7 @@ impl Engine {
         let reads = EngineReads(self.commands_tx.clone());
         let events = self.events.clone();
         let done = self.commands_tx.clone();
-        tokio::spawn(async move {
+        self.runtime.spawn(async move {
             let result = sync_boards(
                 &store,
                 &client,

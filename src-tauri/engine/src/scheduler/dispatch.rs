@@ -83,6 +83,8 @@ pub struct ResponseSignals {
     pub signals: RateLimitSignals,
     /// The answer was a 429: the pacer also backs off (`observe_429`), not only learns.
     pub rate_limited: bool,
+    /// When the answer arrived: its `remaining` describes the server's window then.
+    pub answered_at: DateTime<Utc>,
 }
 
 pub async fn run_attempt(input: AttemptInput) -> AttemptReport {
@@ -357,6 +359,7 @@ fn note<T>(report: &mut AttemptReport, category: Category, reply: Reply<T>) -> R
             category,
             signals: reply.signals.clone(),
             rate_limited: matches!(reply.outcome, Outcome::RateLimited { .. }),
+            answered_at: reply.received_at,
         });
     }
     reply

@@ -193,9 +193,9 @@ impl Engine {
         });
         let reports = self.reports.0.clone();
         let job_id = input.job.id;
-        let attempt = tokio::spawn(run_attempt(input));
+        let attempt = self.runtime.spawn(run_attempt(input));
         // A panicking attempt still reports, so its lane is never left marked busy.
-        tokio::spawn(async move {
+        self.runtime.spawn(async move {
             let report = attempt.await.unwrap_or_else(|e| AttemptReport {
                 job_id,
                 account_id: account,

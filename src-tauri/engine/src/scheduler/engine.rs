@@ -59,6 +59,72 @@ pub struct Engine {
         mpsc::UnboundedSender<AttemptReport>,
         mpsc::UnboundedReceiver<AttemptReport>,
     ),
+    /// The runtime the engine was started from: attempts and board reads run there, never on
+    /// the loop's own thread (see `spawn`).
+    pub(super) runtime: tokio::runtime::Handle,
+}
+
+/// The loop's own thread. The loop's work is synchronous (SQLite, and an fsync before each round
+/// of sends): on a worker of the caller's runtime it held that worker for the whole round, and
+/// the attempts' answers (on two cores, the simulator too) waited behind it, stamping every
+/// answer late and so every next send in a full window. On its own thread, with a small runtime
+/// for its timers and channels, it takes nothing from the runtime the attempts run on.
+pub(super) struct EngineThread {
+    /// Dropped to end the loop at its next wait, as aborting a task would.
+    abort: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Told when the loop has ended (in a mutex: the handle is shared between threads).
+    ended: Mutex<std::sync::mpsc::Receiver<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// How long dropping a handle waits for the loop to leave its round (a round takes
+/// milliseconds; the bound only guards against a caller that holds the store's lock).
+const DROP_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl EngineThread {
+    fn start(engine: Engine, commands: mpsc::UnboundedReceiver<Command>) -> EngineThread {
+        let (abort, aborted) = tokio::sync::oneshot::channel::<()>();
+        let (ended_tx, ended) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("pinpace-engine".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt.block_on(async move {
+                        tokio::select! {
+                            _ = engine.run(commands) => {}
+                            _ = aborted => {}
+                        }
+                    }),
+                    Err(e) => tracing::error!("the engine's loop could not start: {e}"),
+                }
+                let _ = ended_tx.send(());
+            })
+            .map_err(|e| tracing::error!("the engine's thread could not start: {e}"))
+            .ok();
+        EngineThread {
+            abort: Some(abort),
+            ended: Mutex::new(ended),
+            thread,
+        }
+    }
+
+    /// Waits (blocking) for the loop to end, for at most `wait`.
+    pub(super) fn join(mut self, wait: std::time::Duration) {
+        let _ = self.ended.lock().recv_timeout(wait);
+        if let Some(t) = self.thread.take().filter(|t| t.is_finished()) {
+            let _ = t.join();
+        }
+    }
+
+    /// Ends the loop at its next wait and waits for it (at most `DROP_WAIT`): once a dropped
+    /// handle is gone, its engine starts nothing more.
+    pub(super) fn abort(mut self) {
+        self.abort.take();
+        self.join(DROP_WAIT);
+    }
 }
 
 impl Engine {
@@ -96,14 +162,14 @@ impl Engine {
             paused_all,
             commands_tx: tx.downgrade(),
             reports: mpsc::unbounded_channel(),
+            runtime: tokio::runtime::Handle::current(),
         };
-        let task = tokio::spawn(engine.run(rx));
         EngineHandle {
             commands: tx,
             events,
             store,
             clock,
-            task: Some(task),
+            task: Some(EngineThread::start(engine, rx)),
         }
     }
 

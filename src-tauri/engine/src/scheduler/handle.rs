@@ -1,5 +1,6 @@
 //! The engine's handle: what a front (the desktop shell, the CLI, a test) may ask of the
-//! running engine, as commands over its channel. Dropping the handle stops the task.
+//! running engine, as commands over its channel. Dropping the handle stops the loop (on its own
+//! thread, see `engine::EngineThread`).
 
 use crate::AccountId;
 use parking_lot::{Mutex, MutexGuard};
@@ -7,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
 
 use super::events::{Counters, EventBus, LaneSnapshot};
 use super::retry::RetryPolicy;
@@ -42,7 +42,7 @@ pub struct EngineHandle {
     pub(super) events: EventBus,
     pub(super) store: Arc<Mutex<Store>>,
     pub(super) clock: SharedClock,
-    pub(super) task: Option<JoinHandle<()>>,
+    pub(super) task: Option<super::engine::EngineThread>,
 }
 
 impl EngineHandle {
@@ -136,8 +136,11 @@ impl EngineHandle {
         if self.commands.send(Command::Stop(tx)).is_ok() {
             let _ = rx.await;
         }
+        // The loop has answered and returns at once; its thread is joined off this runtime.
         if let Some(task) = self.task.take() {
-            let _ = task.await;
+            let joined =
+                tokio::task::spawn_blocking(move || task.join(std::time::Duration::from_secs(5)));
+            let _ = joined.await;
         }
     }
 }

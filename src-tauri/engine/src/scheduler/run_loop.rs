@@ -43,7 +43,12 @@ impl Engine {
                 _ = sleep => {}
                 Some(report) = self.reports.1.recv() => {
                     let _turn = priority.first();
-                    self.apply_report(report)
+                    self.apply_report(report);
+                    // Every answer that came in meanwhile, before the next round: one round
+                    // (one durable commit) then starts as many sends as they freed.
+                    while let Ok(more) = self.reports.1.try_recv() {
+                        self.apply_report(more);
+                    }
                 }
                 cmd = commands.recv() => match cmd {
                     None => return,

@@ -175,11 +175,8 @@ impl Store {
     pub fn job(&self, id: JobId) -> Result<Job, EngineError> {
         let raw = self
             .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"),
-                [id],
-                read_job,
-            )
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"))
+            .and_then(|mut read| read.query_row([id], read_job))
             .optional()
             .map_err(storage)?
             .ok_or_else(|| EngineError::new(ErrorCode::NotFound, format!("no job {id}")))?;
@@ -283,10 +280,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Job, EngineError> {
         let tx = self.conn.savepoint().map_err(storage)?;
+        // Cached statements: the scheduler makes two transitions per pin it sends.
         let current: Option<(String, Option<String>)> = tx
-            .query_row("SELECT state, due_at FROM jobs WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .prepare_cached("SELECT state, due_at FROM jobs WHERE id = ?1")
+            .and_then(|mut read| read.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
             .optional()
             .map_err(storage)?;
         let (current, due_at) =
@@ -363,19 +360,19 @@ impl Store {
             push("needs_reconcile", i64::from(r).into());
         }
         let sql = format!("UPDATE jobs SET {} WHERE id = ?1", sets.join(", "));
-        tx.execute(&sql, rusqlite::params_from_iter(values))
+        tx.prepare_cached(&sql)
+            .and_then(|mut update| update.execute(rusqlite::params_from_iter(values)))
             .map_err(storage)?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO job_events (job_id, at, from_state, to_state, reason, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, to_db(now), from.as_str(), to.as_str(), reason, detail.map(|d| d.to_string())],
         )
+        .and_then(|mut insert| {
+            insert.execute(params![id, to_db(now), from.as_str(), to.as_str(), reason, detail.map(|d| d.to_string())])
+        })
         .map_err(storage)?;
         let raw = tx
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"),
-                [id],
-                read_job,
-            )
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"))
+            .and_then(|mut read| read.query_row([id], read_job))
             .map_err(storage)?;
         tx.commit().map_err(storage)?;
         finish(raw)

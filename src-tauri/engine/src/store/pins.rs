@@ -71,17 +71,18 @@ impl Store {
 
     pub fn pin(&self, id: PinId) -> Result<PinContent, EngineError> {
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT title, description, link, alt_text, media_sha256, media_url FROM pins WHERE id = ?1",
-                [id],
-                |r| {
+            )
+            .and_then(|mut read| {
+                read.query_row([id], |r| {
                     Ok(PinContent {
                         text: PinText::from_row(r)?,
                         media_sha256: r.get("media_sha256")?,
                         media_url: r.get("media_url")?,
                     })
-                },
-            )
+                })
+            })
             .optional()
             .map_err(super::open::classify)?
             .ok_or_else(|| EngineError::new(ErrorCode::NotFound, format!("no pin {id}")))

@@ -31,12 +31,11 @@ impl Store {
     pub fn next_wakeup(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
         let t: Option<String> = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT MIN(t) FROM (SELECT MIN(due_at) AS t FROM jobs WHERE state = 'scheduled' \
                  UNION ALL SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'waiting_retry')",
-                [],
-                |r| r.get(0),
             )
+            .and_then(|mut read| read.query_row([], |r| r.get(0)))
             .map_err(storage)?;
         t.as_deref().map(from_db).transpose()
     }
@@ -136,10 +135,12 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<i64, EngineError> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO request_log (account_id, category, sent_at) VALUES (?1, ?2, ?3)",
-                params![account_id, category.as_str(), to_db(at)],
             )
+            .and_then(|mut insert| {
+                insert.execute(params![account_id, category.as_str(), to_db(at)])
+            })
             .map_err(storage)?;
         Ok(self.conn.last_insert_rowid())
     }

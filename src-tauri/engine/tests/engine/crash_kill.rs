@@ -95,8 +95,16 @@ async fn sigkill_at_random_moments_loses_nothing_and_posts_nothing_twice() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
     let mut kills = 0;
     for _ in 0..KILLS {
+        let before = sim.stats().total;
         let mut child = run(&[]);
-        tokio::time::sleep(Duration::from_millis(rng.random_range(150..700))).await;
+        // Kill at a random moment once this run is sending: a fixed delay from the start missed
+        // every request when the machine was busy (a debug CLI then took longer to start than
+        // the delay), and the test proved nothing.
+        let started = Instant::now();
+        while sim.stats().total == before && started.elapsed() < Duration::from_secs(20) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.random_range(0..150))).await;
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         kills += 1;

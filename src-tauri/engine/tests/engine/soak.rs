@@ -68,8 +68,12 @@ const SHORT: Plan = Plan {
     spread: Duration::from_secs(20),
     outage: Duration::from_secs(5),
     // A retry after an answer that may have created the pin waits for the listing lag and the
-    // request timeout (60 s) before it resends: a chain of faults on one pin needs minutes.
-    drain: Duration::from_secs(240),
+    // request timeout (60 s) before it resends: a chain of faults on one pin needs minutes, and
+    // its look-alike designs wait behind it. One run (2026-12-04) drew a dropped connection and
+    // two 503s in a row on one design and a 503 on its sibling: 4 minutes for the two, past the
+    // 240 s this was. The drain ends as soon as the queue is empty, so the room costs nothing
+    // in a run without such a chain.
+    drain: Duration::from_secs(420),
     hidden_limit: (5, 10),
     burst: 3,
 };

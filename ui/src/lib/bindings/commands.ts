@@ -52,6 +52,7 @@ export interface Commands {
   disconnect_account: { args: { accountId: AccountId; queued: QueuedJobs }; result: Disconnected };
   edit_and_requeue: { args: { jobId: JobId; edit: PinEdit }; result: Job };
   export_csv: { args: { kind: ExportKind; path: string; replace: boolean }; result: number };
+  first_screen_drawn: { args: Record<string, never>; result: void };
   forecast: { args: Record<string, never>; result: Forecast };
   hold_jobs: { args: { jobIds: JobId[] }; result: BulkResult };
   image_preview: { args: { path: string }; result: string };
@@ -127,6 +128,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'disconnect_account',
   'edit_and_requeue',
   'export_csv',
+  'first_screen_drawn',
   'forecast',
   'hold_jobs',
   'image_preview',
@@ -199,6 +201,11 @@ export const commands = {
    */
   exportCsv: (kind: ExportKind, path: string, replace: boolean) =>
     invoke<number>('export_csv', { kind, path, replace }),
+  /**
+   * The window drew its first screen (the tabs and the live panel with its first data). Logged
+   * once per app run; a later call (a reload of the page) is logged as such.
+   */
+  firstScreenDrawn: () => invoke<void>('first_screen_drawn'),
   /** When each pending pin will really go out, and the warnings. */
   forecast: () => invoke<Forecast>('forecast'),
   /** Holds the jobs: each becomes a draft again, sent only when moved or sent from the queue. */

@@ -30,7 +30,8 @@ impl Strategy {
 /// per-pin work (a durable commit before each request) stays small against the windows.
 const SCALE_PACING: f64 = 4.0;
 
-/// Scenario 2's target (1.10×) leaves room for the per-pin overhead at 10×.
+/// Scenario 2 at 10×: its target (1.03× of the new minimum, issue 17) is measured against the
+/// per-pin overhead multiplied by ten.
 const SCALE_HIDDEN: f64 = 10.0;
 
 /// Scenario 3 compares two runs at the same scale (the ratio cancels the per-pin overhead), and
@@ -134,22 +135,62 @@ pub async fn known_limits() -> Vec<Row> {
         let m = run(s, &world, &pins, &standard(), TimeDelta::minutes(20)).await;
         let ratio = secs(m.makespan(world.start)) / secs(best);
         let met = matches!(s, Strategy::PinPace)
-            .then_some(ratio <= 1.03 && m.rate_limited == 0 && m.lost() == 0);
+            .then_some(ratio <= 1.01 && m.rate_limited == 0 && m.lost() == 0);
         Row::new(
             "1 known limits",
             s,
             format!(
-                "makespan {ratio:.3}× min ({:.0} s), 429s {}, lost {}, dup {}",
+                "makespan {ratio:.3}× min ({:.0} s), 429s {}, lost {}, dup {}; {}",
                 secs(best),
                 m.rate_limited,
                 m.lost(),
-                m.duplicates
+                m.duplicates,
+                where_time_went(&m, &pins, world.start, 100)
             ),
-            "≤ 1.03×, 0 429s",
+            "≤ 1.01×, 0 429s",
             met,
         )
     })
     .await
+}
+
+/// Where a burst's makespan beyond the minimum went, from the simulator's record: how long each
+/// lane took to send its first window's `limit` pins (the burst: the in-flight cap, each round's
+/// durable commit, the round trips), and at each window edge how late, on average, each pin of
+/// the next window went against the earliest the server allowed (60 s after the pin it replaces).
+fn where_time_went(m: &Measured, pins: &[Pin], start: DateTime<Utc>, limit: usize) -> String {
+    let lanes = pins.iter().map(|p| p.lane).max().map_or(0, |l| l + 1);
+    let mut burst = Vec::new();
+    let mut edges = Vec::new();
+    for lane in 0..lanes {
+        let mut times: Vec<DateTime<Utc>> = pins
+            .iter()
+            .zip(&m.created)
+            .filter(|(p, _)| p.lane == lane)
+            .filter_map(|(_, c)| *c)
+            .collect();
+        times.sort();
+        if let Some(t) = times.get(limit - 1) {
+            burst.push(secs(*t - start));
+        }
+        for w in (limit..times.len()).step_by(limit) {
+            let late: Vec<f64> = (w..times.len().min(w + limit))
+                .map(|i| secs(times[i] - times[i - limit] - TimeDelta::minutes(1)))
+                .collect();
+            edges.push(late.iter().sum::<f64>() / late.len() as f64);
+        }
+    }
+    let fmt = |v: &[f64]| {
+        v.iter()
+            .map(|x| format!("{x:.2}"))
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    format!(
+        "first window's sends took {} s per lane, window edges +{} s",
+        fmt(&burst),
+        fmt(&edges)
+    )
 }
 
 /// 2. Hidden lower limit: the simulator enforces 60/min where the preset says 100.
@@ -181,8 +222,8 @@ pub async fn hidden_limit() -> Vec<Row> {
         let after = m.rate_limited.saturating_sub(early) as f64 / 3.0;
         let ratio = secs(m.makespan(world.start)) / secs(best);
         let met = matches!(s, Strategy::PinPace)
-            .then_some(after <= 1.0 && ratio <= 1.10 && m.lost() == 0);
-        Row::new("2 hidden lower limit", s, format!("makespan {ratio:.3}× new min ({:.0} s), 429s {} ({after:.1}/account after 1st min), lost {}", secs(best), m.rate_limited, m.lost()), "≤ 1 429/account after learning, ≤ 1.10×", met)
+            .then_some(after <= 1.0 && ratio <= 1.03 && m.lost() == 0);
+        Row::new("2 hidden lower limit", s, format!("makespan {ratio:.3}× new min ({:.0} s), 429s {} ({after:.1}/account after 1st min), lost {}", secs(best), m.rate_limited, m.lost()), "≤ 1 429/account after learning, ≤ 1.03×", met)
     })
     .await
 }

@@ -127,7 +127,7 @@ fn trial_apps_share_the_daily_quota_across_accounts() {
 }
 
 #[test]
-fn remaining_goes_to_the_window_the_policy_list_names() {
+fn unexplained_remaining_goes_to_the_longest_window_the_policy_list_names() {
     let mut p = standard();
     let second = RateLimitPolicy {
         limit: 100,
@@ -146,12 +146,89 @@ fn remaining_goes_to_the_window_the_policy_list_names() {
     p.observe(AccountId(1), Category::OrgWrite, &signals, t(0));
     let usage = p.usage(AccountId(1), t(0));
     let universal = usage.iter().find(|u| u.category.is_none()).unwrap();
-    assert_eq!(universal.used, 60, "the per-second policy was named first");
+    assert_eq!(universal.used, 0);
     let write = usage
         .iter()
         .find(|u| u.category == Some(Category::OrgWrite))
         .unwrap();
-    assert_eq!(write.used, 0);
+    assert_eq!(
+        write.used, 60,
+        "both listed policies have a limit of 100: the longer wait is the safe mistake"
+    );
+}
+
+/// At a window's edge the server's `remaining` (of its minute) is low while our second is
+/// empty: the minute we counted explains it, and nothing is added to the second (which held
+/// every next send back by up to a second, at each edge).
+#[test]
+fn remaining_that_one_of_the_named_windows_explains_adds_nothing() {
+    let mut p = standard();
+    for s in 0..97 {
+        p.record_send(
+            AccountId(1),
+            Category::OrgWrite,
+            t(0) + TimeDelta::milliseconds(500 * s),
+        );
+    }
+    let policies = [1, 60].map(|w| RateLimitPolicy {
+        limit: 100,
+        window: Duration::from_secs(w),
+    });
+    let signals = RateLimitSignals {
+        limit: Some(100),
+        policies: policies.to_vec(),
+        remaining: Some(3),
+        ..Default::default()
+    };
+    let answered = t(48) + TimeDelta::milliseconds(500);
+    p.observe_answered(
+        AccountId(1),
+        Category::OrgWrite,
+        &signals,
+        answered,
+        answered,
+    );
+    let usage = p.usage(AccountId(1), answered);
+    let universal = usage.iter().find(|u| u.category.is_none()).unwrap();
+    assert_eq!(universal.used, 1, "only our own send of the last second");
+    assert_eq!(
+        p.next_slot(AccountId(1), Category::OrgWrite, answered),
+        answered
+    );
+}
+
+/// The server's `remaining` is compared with our count when the answer arrived: sends that
+/// left our window between then and when the loop took the answer in are not unseen sends.
+#[test]
+fn remaining_is_compared_with_our_count_at_the_answers_time() {
+    let mut p = standard();
+    for s in 0..100 {
+        p.record_send(
+            AccountId(1),
+            Category::OrgWrite,
+            t(0) + TimeDelta::milliseconds(10 * s),
+        );
+    }
+    let signals = RateLimitSignals {
+        limit: Some(100),
+        policies: vec![RateLimitPolicy {
+            limit: 100,
+            window: Duration::from_secs(60),
+        }],
+        remaining: Some(0),
+        reset_at: Some(t(61)),
+        ..Default::default()
+    };
+    // Answered at 59.99 s with nothing left; read at 60.5 s, when 50 of ours have left.
+    let answered = t(59) + TimeDelta::milliseconds(990);
+    let read = t(60) + TimeDelta::milliseconds(500);
+    p.observe_answered(AccountId(1), Category::OrgWrite, &signals, answered, read);
+    let usage = p.usage(AccountId(1), read);
+    let write = usage
+        .iter()
+        .find(|u| u.category == Some(Category::OrgWrite))
+        .unwrap();
+    assert_eq!(write.used, 49, "no send was added for the ones that left");
 }
 
 #[test]
