@@ -11,22 +11,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 APP="$PWD/target/debug/pinpace"
 [ -x "$APP" ] || { echo "e2e: $APP is missing; run 'make build' first" >&2; exit 1; }
 
-work=$(mktemp -d -t pinpace-e2e.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# A display of our own: Xvfb picks a free number and writes it to fd 3.
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
-pids+=($!)
-# Up to 30 s: on a loaded 2-core machine (right after the build) 5 s was once not enough.
-for _ in $(seq 300); do [ -s "$work/display" ] && break; sleep 0.1; done
-[ -s "$work/display" ] || { echo "e2e: Xvfb did not start" >&2; cat "$work/xvfb.log" >&2; exit 1; }
-export DISPLAY=":$(cat "$work/display")"
+. scripts/xvfb-session.sh pinpace-e2e
+start_xvfb
 
 # The app inherits this environment through tauri-driver and WebKitWebDriver.
 export PINPACE_DATA_DIR="$work/data"

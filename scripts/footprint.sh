@@ -25,20 +25,8 @@ APP="$PWD/target/release/pinpace"
 [ -x "$APP" ] || { echo "footprint: $APP is missing (run without --no-build)" >&2; exit 1; }
 deb=$(ls -1t target/release/bundle/deb/*.deb 2>/dev/null | head -1 || true)
 
-work=$(mktemp -d -t pinpace-footprint.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
-pids+=($!)
-for _ in $(seq 300); do [ -s "$work/display" ] && break; sleep 0.1; done
-[ -s "$work/display" ] || { echo "footprint: Xvfb did not start" >&2; exit 1; }
-export DISPLAY=":$(cat "$work/display")"
+. scripts/xvfb-session.sh pinpace-footprint
+start_xvfb
 export PINPACE_DATA_DIR="$work/data" PINPACE_DEMO=1
 export NO_AT_BRIDGE=1 DBUS_SESSION_BUS_ADDRESS=disabled:
 
