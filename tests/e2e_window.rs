@@ -43,20 +43,36 @@ async fn open_window() -> Client {
 }
 
 /// Lets the page paint what its DOM already holds (WebKitGTK under Xvfb can otherwise hand
-/// back the previous frame), then saves a screenshot under target/e2e/.
+/// back the previous frame), then saves a screenshot under target/e2e/. Captured from the X
+/// display (ImageMagick's `import`, cropped to the page), not through WebDriver: the app draws
+/// without hardware acceleration (src-tauri/src/webview_drawing.rs), and WebKitWebDriver's
+/// screenshot of such a window never returns.
 async fn screenshot(client: &Client, name: &str) -> Vec<u8> {
-    client
+    let at = client
         .execute_async(
             "const done = arguments[arguments.length - 1];\
-             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));",
+             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() =>\
+               done([window.screenX, window.screenY, window.innerWidth, window.innerHeight]), 300)));",
             vec![],
         )
         .await
         .expect("the page paints");
-    let shot = client.screenshot().await.expect("screenshot");
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join(name), &shot).unwrap();
+    let n = |i: usize| at[i].as_i64().expect("a page position is a number");
+    let crop = format!("{}x{}+{}+{}", n(2), n(3), n(0), n(1));
+    let out = tokio::process::Command::new("import")
+        .args(["-window", "root", "-crop", &crop, "+repage", "png:-"])
+        .output()
+        .await
+        .expect("ImageMagick's import runs (scripts/install-deps.sh installs it)");
+    assert!(
+        out.status.success(),
+        "import: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shot = out.stdout;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), &shot).unwrap();
     shot
 }
 

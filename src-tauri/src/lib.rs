@@ -19,6 +19,7 @@ mod notify;
 mod prefs;
 mod state;
 mod tray;
+mod webview_drawing;
 mod window_state;
 
 use tauri::{Manager, RunEvent, Runtime, WebviewWindowBuilder, WindowEvent};
@@ -79,7 +80,8 @@ pub fn run() {
                 }
             }
             app.manage(state);
-            window.build()?;
+            let window = window.build()?;
+            webview_drawing::draw_without_gpu(&window);
             Ok(())
         })
         .on_window_event(|window, event| {

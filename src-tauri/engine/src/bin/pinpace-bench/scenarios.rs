@@ -34,8 +34,9 @@ const SCALE_PACING: f64 = 4.0;
 /// per-pin overhead multiplied by ten.
 const SCALE_HIDDEN: f64 = 10.0;
 
-/// Scenario 3 compares two runs at the same scale (the ratio cancels the per-pin overhead), and
-/// the hot account keeps each run open until its cut-off: 10× keeps the 8 runs to minutes.
+/// Scenario 3 compares runs at the same scale (the ratio cancels the per-pin overhead), and the
+/// hot account keeps each run open until its cut-off (2 minutes): 10× keeps its 24 runs to
+/// about two minutes.
 const SCALE_HOT: f64 = 10.0;
 
 /// The documented limit a strategy believes in: (requests, window).
@@ -229,51 +230,80 @@ pub async fn hidden_limit() -> Vec<Row> {
 }
 
 /// 3. Hot account: one account gets 429s with Retry-After 30 s; do the others keep their pace?
+///
+/// The others' throughput is set by how fast their first window's 200 sends go out (the rolling
+/// window frees its slots at that pace a minute later), and that moves by ±1% from run to run on
+/// this machine at 10× (74–180 ms real for the 200 sends, 2026-12-04): more than the effect
+/// measured. So each strategy runs three interleaved pairs (alone, beside the hot account) and
+/// the row compares the medians; each pair's own ratio is printed to show the spread.
 pub async fn hot_account() -> Vec<Row> {
     side_by_side(|s| async move {
-        let mut throughput = [0.0f64; 2];
-        for (i, with_hot) in [false, true].into_iter().enumerate() {
-            let world = World::new(SimConfig::default(), 3, SCALE_HOT).await;
-            // One pin per 30 s: every other attempt is refused with Retry-After up to 30.
-            world.sim.set_account_limits(
-                &world.lanes[0].sim_account,
-                vec![pinpace_engine::sim::LimitSpec {
-                    scope: pinpace_engine::sim::Scope::User,
-                    category: LimitCategory::OrgWrite,
-                    limit: 1,
-                    window_secs: 30,
-                }],
-            );
-            let lanes = if with_hot { 0..3 } else { 1..3 };
-            let pins = burst(lanes, 200, world.start);
-            // The others need about 2 minutes; the hot lane would need 100, and is cut off.
-            let m = run(s, &world, &pins, &standard(), TimeDelta::minutes(5)).await;
-            let others: Vec<_> = pins
-                .iter()
-                .zip(&m.created)
-                .filter(|(p, _)| p.lane != 0)
-                .filter_map(|(_, c)| *c)
-                .collect();
-            let span = others
-                .iter()
-                .max()
-                .map_or(1.0, |last| secs(*last - world.start).max(1.0));
-            throughput[i] = others.len() as f64 / span;
+        let mut alone = Vec::new();
+        let mut beside = Vec::new();
+        for _ in 0..HOT_PAIRS {
+            alone.push(others_throughput(s, false).await);
+            beside.push(others_throughput(s, true).await);
         }
-        let ratio = throughput[1] / throughput[0];
+        let pairs: Vec<String> = alone
+            .iter()
+            .zip(&beside)
+            .map(|(a, b)| format!("{:.3}", b / a))
+            .collect();
+        let (alone, beside) = (median(&mut alone), median(&mut beside));
+        let ratio = beside / alone;
         let met = matches!(s, Strategy::PinPace).then_some(ratio >= 0.99);
         Row::new(
             "3 hot account",
             s,
             format!(
-                "others' throughput {ratio:.3}× of alone ({:.2} vs {:.2} pins/s)",
-                throughput[1], throughput[0]
+                "others' throughput {ratio:.3}× of alone (medians {beside:.2} vs {alone:.2} pins/s; pairs {})",
+                pairs.join(", ")
             ),
             "≥ 0.99×",
             met,
         )
     })
     .await
+}
+
+/// Pairs of runs in scenario 3.
+const HOT_PAIRS: usize = 3;
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Pins per second of the two ordinary accounts (200 pins each, all due at once), with or
+/// without a third account that is held to one pin per 30 s.
+async fn others_throughput(s: Strategy, with_hot: bool) -> f64 {
+    let world = World::new(SimConfig::default(), 3, SCALE_HOT).await;
+    // One pin per 30 s: every other attempt is refused with Retry-After up to 30.
+    world.sim.set_account_limits(
+        &world.lanes[0].sim_account,
+        vec![pinpace_engine::sim::LimitSpec {
+            scope: pinpace_engine::sim::Scope::User,
+            category: LimitCategory::OrgWrite,
+            limit: 1,
+            window_secs: 30,
+        }],
+    );
+    let lanes = if with_hot { 0..3 } else { 1..3 };
+    let pins = burst(lanes, 200, world.start);
+    // The others need about 62 s (two windows); the hot lane would need 100 minutes, and is cut
+    // off at 2.
+    let m = run(s, &world, &pins, &standard(), TimeDelta::minutes(2)).await;
+    let others: Vec<_> = pins
+        .iter()
+        .zip(&m.created)
+        .filter(|(p, _)| p.lane != 0)
+        .filter_map(|(_, c)| *c)
+        .collect();
+    let span = others
+        .iter()
+        .max()
+        .map_or(1.0, |last| secs(*last - world.start).max(1.0));
+    others.len() as f64 / span
 }
 
 /// Pins of scenario 4, 120 ms apart at real time (48 s).
