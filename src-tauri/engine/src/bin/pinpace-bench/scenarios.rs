@@ -158,11 +158,13 @@ pub async fn known_limits() -> Vec<Row> {
 /// Where a burst's makespan beyond the minimum went, from the simulator's record: how long each
 /// lane took to send its first window's `limit` pins (the burst: the in-flight cap, each round's
 /// durable commit, the round trips), and at each window edge how late, on average, each pin of
-/// the next window went against the earliest the server allowed (60 s after the pin it replaces).
+/// the next window went against the earliest the server allowed (60 s after the pin it replaces),
+/// and the latest one (the makespan ends with the last pin, so a tail there counts whole).
 fn where_time_went(m: &Measured, pins: &[Pin], start: DateTime<Utc>, limit: usize) -> String {
     let lanes = pins.iter().map(|p| p.lane).max().map_or(0, |l| l + 1);
     let mut burst = Vec::new();
     let mut edges = Vec::new();
+    let mut worst = Vec::new();
     for lane in 0..lanes {
         let mut times: Vec<DateTime<Utc>> = pins
             .iter()
@@ -179,6 +181,7 @@ fn where_time_went(m: &Measured, pins: &[Pin], start: DateTime<Utc>, limit: usiz
                 .map(|i| secs(times[i] - times[i - limit] - TimeDelta::minutes(1)))
                 .collect();
             edges.push(late.iter().sum::<f64>() / late.len() as f64);
+            worst.push(late.iter().copied().fold(0.0, f64::max));
         }
     }
     let fmt = |v: &[f64]| {
@@ -188,9 +191,10 @@ fn where_time_went(m: &Measured, pins: &[Pin], start: DateTime<Utc>, limit: usiz
             .join("/")
     };
     format!(
-        "first window's sends took {} s per lane, window edges +{} s",
+        "first window's sends took {} s per lane, window edges +{} s (latest pin +{} s)",
         fmt(&burst),
-        fmt(&edges)
+        fmt(&edges),
+        fmt(&worst)
     )
 }
 
