@@ -442,6 +442,15 @@ impl Pacer {
                     .map(|reset| reset - l.spec.window_delta())
                     .filter(|t| *t <= now)
                     .unwrap_or(now);
+                tracing::debug!(
+                    %account,
+                    ?category,
+                    window_secs = l.spec.window_secs,
+                    ours,
+                    theirs,
+                    leave_at = %(at + l.spec.window_delta()),
+                    "the server counted sends we did not see: holding that many slots until its reset"
+                );
                 for _ in theirs..ours {
                     l.window.record(at);
                 }

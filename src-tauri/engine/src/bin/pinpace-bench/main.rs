@@ -45,6 +45,14 @@ enum Part {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let cli = Cli::parse();
+    // Off unless asked for (`PINPACE_BENCH_LOG=pinpace_engine::pacing=debug`): logging costs time
+    // the scenarios measure. Goes to stderr; the table goes to stdout.
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("PINPACE_BENCH_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     match cli.only_part {
         Some(Part::Import { rows }) => return import_bench::run(rows.unwrap_or(0)),
         Some(Part::Screens { jobs }) => return screens_bench::run(jobs.unwrap_or(0)),
