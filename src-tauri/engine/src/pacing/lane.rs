@@ -423,16 +423,21 @@ impl Pacer {
                     && (listed.is_empty() || listed.contains(&l.spec.window_secs))
             };
             let theirs = u32::try_from(remaining).unwrap_or(u32::MAX);
-            let explained = applicable
+            // Each named window's room at the answer's time, read once.
+            let mut ours_by_window: Vec<(&mut &mut Limit, u32)> = applicable
                 .iter_mut()
                 .filter(|l| named(l))
-                .any(|l| l.window.remaining_at(answered, now) <= theirs);
-            let longest = applicable
+                .map(|l| {
+                    let ours = l.window.remaining_at(answered, now);
+                    (l, ours)
+                })
+                .collect();
+            let explained = ours_by_window.iter().any(|(_, ours)| *ours <= theirs);
+            let longest = ours_by_window
                 .iter_mut()
-                .filter(|l| named(l))
-                .max_by_key(|l| l.spec.window_secs);
-            if let Some(l) = longest.filter(|_| !explained) {
-                let ours = l.window.remaining_at(answered, now);
+                .max_by_key(|(l, _)| l.spec.window_secs);
+            if let Some((l, ours)) = longest.filter(|_| !explained) {
+                let ours = *ours;
                 // Sends the server counted and we did not see. When the server says when its
                 // window frees up, they are dated so that they leave our window then (a send of
                 // ours stamped a moment earlier than the server saw it would otherwise be
