@@ -69,6 +69,10 @@ const COLUMNS: &str = "id, pin_id, account_id, board_id, section_id, state, due_
     retry_delay_ms, next_attempt_at, sent_at, pinterest_pin_id, pinterest_url, error_code, error_message, \
     needs_reconcile, last_sent_at";
 
+/// One job by id: read after every transition and for every report, so the text is built once.
+static JOB_BY_ID: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"));
+
 /// A row as read: the job, its stored state's name and its four stored times, checked by
 /// `finish` (a row reader can only fail with a rusqlite error, which would read as `storage`).
 type RawJob = (Job, String, [Option<String>; 4]);
@@ -175,7 +179,7 @@ impl Store {
     pub fn job(&self, id: JobId) -> Result<Job, EngineError> {
         let raw = self
             .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"))
+            .prepare_cached(&JOB_BY_ID)
             .and_then(|mut read| read.query_row([id], read_job))
             .optional()
             .map_err(storage)?
@@ -371,7 +375,7 @@ impl Store {
         })
         .map_err(storage)?;
         let raw = tx
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"))
+            .prepare_cached(&JOB_BY_ID)
             .and_then(|mut read| read.query_row([id], read_job))
             .map_err(storage)?;
         tx.commit().map_err(storage)?;
