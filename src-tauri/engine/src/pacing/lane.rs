@@ -4,6 +4,14 @@
 //! one with a window we do not have is added to the lane; a `remaining` lower than our count
 //! implies is taken as sends we did not see; a 429 with no headers at all caps the busiest
 //! window at what it held when the server refused.
+//!
+//! Assumed of Pinterest: a request is counted once, at some moment between our send and its
+//! answer, and its `remaining` describes the window at that moment, whatever else was sent on
+//! the account (so it is compared with our count at the send: `observe_answered`). Broken on
+//! purpose in tests: another app spends the account's window on the simulator before PinPace
+//! starts (`scheduler_vs_sim::sends_another_app_made_on_the_account_are_learned_from_remaining`),
+//! and bench scenario 1 reads each window edge, where sends leave our window during a round
+//! trip (before this rule each edge logged a few phantom sends, one run in two a +1 s pin).
 
 use crate::AccountId;
 use std::collections::HashMap;
@@ -331,18 +339,27 @@ impl Pacer {
         self.observe_answered(account, category, signals, now, now);
     }
 
-    /// `observe`, for an answer that arrived at `answered` (a moment before `now`): the
-    /// server's `remaining` describes its window then, and is compared with ours then.
+    /// `observe`, for the answer to a request sent at `sent` (before `now`). The server counted
+    /// the request, and wrote its `remaining`, at some moment between `sent` and the answer; we
+    /// do not know when. So its `remaining` is compared with our count at `sent`: a send of ours
+    /// still in the server's window when it counted is in ours at `sent` (an answered send is
+    /// dated by its answer, never before the server saw it), while one that left our window
+    /// during the round trip may still have been in the server's. Compared at the answer's
+    /// time, each such send looked like one we had not seen (at a window's edge, a few per
+    /// answer), and held a slot of the next window until the server's whole-second reset (the
+    /// +1 s straggler of bench scenario 1). What this misses: our sends that left after this
+    /// one and that the server had not counted yet make ours look fuller, hiding as many
+    /// unseen sends (at most the sends in flight then); later answers see them.
     pub fn observe_answered(
         &mut self,
         account: AccountId,
         category: Category,
         signals: &RateLimitSignals,
-        answered: DateTime<Utc>,
+        sent: DateTime<Utc>,
         now: DateTime<Utc>,
     ) {
         self.lanes.entry(account).or_default().bare_429_streak = 0;
-        self.learn(account, category, signals, answered, now);
+        self.learn(account, category, signals, sent, now);
         // A Retry-After on any answer (a 503 too) is the server's floor.
         if let Some(t) = signals.retry_after_at.filter(|t| *t > now) {
             self.hold_until(account, t);
@@ -365,7 +382,7 @@ impl Pacer {
         account: AccountId,
         category: Category,
         signals: &RateLimitSignals,
-        answered: DateTime<Utc>,
+        sent: DateTime<Utc>,
         now: DateTime<Utc>,
     ) {
         let lane = self.lanes.entry(account).or_default();
@@ -410,7 +427,7 @@ impl Pacer {
         // has no more room than the server says, our model already holds what the server
         // counted. Otherwise the server counted sends we did not see: they are recorded in the
         // longest of those windows (the longer wait is the safe mistake). Ours is counted at
-        // the answer's time, as the server's was.
+        // the request's send time (see `observe_answered`).
         if let (Some(limit), Some(remaining)) = (signals.limit, signals.remaining) {
             let listed: Vec<u64> = signals
                 .policies
@@ -423,12 +440,12 @@ impl Pacer {
                     && (listed.is_empty() || listed.contains(&l.spec.window_secs))
             };
             let theirs = u32::try_from(remaining).unwrap_or(u32::MAX);
-            // Each named window's room at the answer's time, read once.
+            // Each named window's room when the request left, read once.
             let mut ours_by_window: Vec<(&mut &mut Limit, u32)> = applicable
                 .iter_mut()
                 .filter(|l| named(l))
                 .map(|l| {
-                    let ours = l.window.remaining_at(answered, now);
+                    let ours = l.window.remaining_at(sent, now);
                     (l, ours)
                 })
                 .collect();

@@ -1,20 +1,19 @@
 //! One rolling window: at most `limit` sends in any `window`. Keeps the send times still inside
 //! the window, and those that left it less than `KEPT_AFTER_LEAVING` ago (at most `limit` in
 //! all), so memory is bounded by the limit. The ones that just left are kept so that the count
-//! at an answer's time (`remaining_at`) can still be read a moment later, when the loop takes
-//! the answer in: compared with the count at that later time, the server's `remaining` looked
-//! lower than ours by every send that left our window meanwhile, and each was taken as a send
-//! we had not seen, dated by the server's whole-second reset (up to a second late at each
-//! window edge).
+//! at a request's send time (`remaining_at`) can still be read when its answer is taken in, up
+//! to a request's timeout later: the server counted the request at some moment of that round
+//! trip, and a send that left our window since may still have been in the server's (see
+//! `Pacer::observe_answered`).
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-/// How long a send is kept after it left the window (see the module header): longer than an
-/// answer waits for the loop, which is milliseconds.
-const KEPT_AFTER_LEAVING: TimeDelta = TimeDelta::seconds(30);
+/// How long a send is kept after it left the window (see the module header): longer than a
+/// request may take (`pinterest::client::REQUEST_TIMEOUT`, 30 s) plus the wait for the loop.
+const KEPT_AFTER_LEAVING: TimeDelta = TimeDelta::seconds(45);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RollingWindow {
@@ -77,8 +76,8 @@ impl RollingWindow {
         self.limit.saturating_sub(self.used(now))
     }
 
-    /// What was left at `at`, a moment ago (an answer's time), by the sends known now: those
-    /// inside the window at `at`, and every later one.
+    /// What was left at `at`, a moment ago (a request's send time), by the sends known now:
+    /// those inside the window at `at`, and every later one.
     pub fn remaining_at(&mut self, at: DateTime<Utc>, now: DateTime<Utc>) -> u32 {
         self.prune(now);
         self.limit.saturating_sub(self.inside(at.min(now)) as u32)

@@ -147,6 +147,7 @@ impl PinterestClient {
     ) -> Reply<T> {
         let (http, built) = req.build_split();
         let log = RequestLog::of(built.as_ref().ok());
+        let sent_at = self.clock.now();
         let sent = match built {
             Ok(request) => http.execute(request).await,
             Err(err) => Err(err),
@@ -160,6 +161,7 @@ impl PinterestClient {
                     outcome: classify_transport(&err),
                     signals: RateLimitSignals::default(),
                     status: None,
+                    sent_at,
                     received_at,
                 };
             }
@@ -174,6 +176,7 @@ impl PinterestClient {
                     outcome: classify_transport(&err),
                     signals: self.signals(&headers, None, received_at),
                     status: Some(status),
+                    sent_at,
                     received_at,
                 };
             }
@@ -204,6 +207,7 @@ impl PinterestClient {
             outcome,
             signals,
             status: Some(status),
+            sent_at,
             received_at,
         }
     }

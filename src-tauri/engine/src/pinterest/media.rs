@@ -28,6 +28,7 @@ impl PinterestClient {
                 },
                 signals: Default::default(),
                 status: None,
+                sent_at: self.clock().now(),
                 received_at: self.clock().now(),
             };
         };

@@ -66,6 +66,10 @@ pub struct Reply<T> {
     pub outcome: Outcome<T>,
     pub signals: RateLimitSignals,
     pub status: Option<u16>,
+    /// When the request left (just before it was handed to the HTTP client), and when its
+    /// answer (or failure) came back, both by the client's clock. The server counted the
+    /// request for its rate limits at some moment between the two.
+    pub sent_at: DateTime<Utc>,
     pub received_at: DateTime<Utc>,
 }
 
@@ -84,6 +88,7 @@ impl<T> Reply<T> {
             outcome,
             signals: self.signals,
             status: self.status,
+            sent_at: self.sent_at,
             received_at: self.received_at,
         }
     }

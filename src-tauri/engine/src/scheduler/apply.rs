@@ -81,7 +81,7 @@ impl Engine {
                     account,
                     seen.category,
                     &seen.signals,
-                    seen.answered_at,
+                    seen.sent_at,
                     now,
                 );
             }

@@ -83,8 +83,9 @@ pub struct ResponseSignals {
     pub signals: RateLimitSignals,
     /// The answer was a 429: the pacer also backs off (`observe_429`), not only learns.
     pub rate_limited: bool,
-    /// When the answer arrived: its `remaining` describes the server's window then.
-    pub answered_at: DateTime<Utc>,
+    /// When the request left: the server counted it (and wrote its `remaining`) at some moment
+    /// between then and its answer.
+    pub sent_at: DateTime<Utc>,
 }
 
 pub async fn run_attempt(input: AttemptInput) -> AttemptReport {
@@ -359,7 +360,7 @@ fn note<T>(report: &mut AttemptReport, category: Category, reply: Reply<T>) -> R
             category,
             signals: reply.signals.clone(),
             rate_limited: matches!(reply.outcome, Outcome::RateLimited { .. }),
-            answered_at: reply.received_at,
+            sent_at: reply.sent_at,
         });
     }
     reply

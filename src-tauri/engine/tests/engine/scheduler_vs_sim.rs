@@ -7,12 +7,16 @@
 use crate::support::engine_env::{t0, test_config, world, World};
 use chrono::TimeDelta;
 use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
+use pinpace_engine::pinterest::types::{MediaSource, PinCreate};
+use pinpace_engine::pinterest::PinterestClient;
+use pinpace_engine::pinterest::Secret;
 use pinpace_engine::scheduler::events::EngineEvent;
 use pinpace_engine::scheduler::tokens::TokenStore;
 use pinpace_engine::sim::{FaultKind, FaultRule, LimitCategory, SimConfig};
 use pinpace_engine::store::job_error::JobErrorCode;
 use pinpace_engine::store::job_state::JobState;
 use pinpace_engine::PinText;
+use std::sync::Arc;
 
 /// Each pin was created once, and `expected` were created (also used by `scheduler_reconcile`).
 pub(crate) fn assert_each_title_once(w: &World, expected: usize) {
@@ -341,6 +345,65 @@ async fn a_restart_does_not_burst_into_a_window_already_used() {
     })
     .await;
     assert_eq!(w.sim.stats().rate_limited, 0);
+    w.stop().await;
+}
+
+/// Breaks "only PinPace sends on this account": another app made 60 of the minute's 100 pins
+/// before PinPace starts, one pin a second. The first answer's `remaining` (39 where our count
+/// says 99) is the only sign of them; learned from it, the 41st pin waits for the other app's
+/// sends to leave the window instead of meeting a 429.
+#[tokio::test]
+async fn sends_another_app_made_on_the_account_are_learned_from_remaining() {
+    let mut w = world(SimConfig::default(), 1).await;
+    let lane = &w.lanes[0];
+    let other_token = Secret::new(w.sim.issue_tokens(&lane.sim_account).unwrap().access_token);
+    let base = url::Url::parse(&format!("{}/", w.sim.base_url())).unwrap();
+    let other_app = PinterestClient::new(base, Arc::new(w.clock.clone()));
+    for i in 0..60 {
+        let pin = PinCreate {
+            board_id: lane.board.id.clone(),
+            board_section_id: None,
+            text: PinText {
+                title: Some(format!("other app {i}")),
+                ..Default::default()
+            },
+            dominant_color: None,
+            media_source: MediaSource::ImageUrl {
+                url: "https://example.com/o.jpg".into(),
+            },
+        };
+        let reply = other_app.create_pin(&other_token, &pin).await;
+        assert_eq!(reply.status, Some(201), "{:?}", reply.outcome);
+    }
+    for i in 0..60 {
+        w.queue(0, 1, t0() + TimeDelta::seconds(1 + i), &format!("ours {i}"));
+    }
+    w.start(test_config());
+    w.run_until(TimeDelta::seconds(1), TimeDelta::minutes(3), |w| {
+        w.count(JobState::Published) == 60
+    })
+    .await;
+    let stats = w.sim.stats();
+    assert_eq!(stats.rate_limited, 0, "{stats:?}");
+    let mut ours: Vec<_> = w
+        .sim
+        .created_pins()
+        .into_iter()
+        .filter(|p| {
+            p.text
+                .title
+                .as_deref()
+                .is_some_and(|t| t.starts_with("ours"))
+        })
+        .map(|p| p.created_at)
+        .collect();
+    ours.sort();
+    assert_eq!(ours.len(), 60);
+    assert!(
+        ours[40] >= t0() + TimeDelta::seconds(60),
+        "the 41st pin went at {} (the other app's sends leave at t0 + 60 s)",
+        ours[40]
+    );
     w.stop().await;
 }
 

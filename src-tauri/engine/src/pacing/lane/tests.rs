@@ -197,10 +197,13 @@ fn remaining_that_one_of_the_named_windows_explains_adds_nothing() {
     );
 }
 
-/// The server's `remaining` is compared with our count when the answer arrived: sends that
-/// left our window between then and when the loop took the answer in are not unseen sends.
+/// The server's `remaining` is compared with our count when the request left: the server
+/// counted it at some moment of the round trip, and sends that left our window after the
+/// request left (while it was on its way, or while the answer waited for the loop) may still
+/// have been in the server's window then. Taken as unseen, each held a slot until the
+/// server's reset, a second into the next window.
 #[test]
-fn remaining_is_compared_with_our_count_at_the_answers_time() {
+fn remaining_is_compared_with_our_count_when_the_request_left() {
     let mut p = standard();
     for s in 0..100 {
         p.record_send(
@@ -209,26 +212,33 @@ fn remaining_is_compared_with_our_count_at_the_answers_time() {
             t(0) + TimeDelta::milliseconds(10 * s),
         );
     }
+    // Sent at 60.0 s, when one of ours (the one of 0 s) had left; the server counted it at
+    // 60.2 s, when 20 of its had left (19 left with this one); answered at 60.5 s, read at
+    // 60.6 s.
+    let sent = t(60);
+    p.record_send(AccountId(1), Category::OrgWrite, sent);
     let signals = RateLimitSignals {
         limit: Some(100),
         policies: vec![RateLimitPolicy {
             limit: 100,
             window: Duration::from_secs(60),
         }],
-        remaining: Some(0),
+        remaining: Some(19),
         reset_at: Some(t(61)),
         ..Default::default()
     };
-    // Answered at 59.99 s with nothing left; read at 60.5 s, when 50 of ours have left.
-    let answered = t(59) + TimeDelta::milliseconds(990);
-    let read = t(60) + TimeDelta::milliseconds(500);
-    p.observe_answered(AccountId(1), Category::OrgWrite, &signals, answered, read);
+    let read = t(60) + TimeDelta::milliseconds(600);
+    p.observe_answered(AccountId(1), Category::OrgWrite, &signals, sent, read);
     let usage = p.usage(AccountId(1), read);
     let write = usage
         .iter()
         .find(|u| u.category == Some(Category::OrgWrite))
         .unwrap();
-    assert_eq!(write.used, 49, "no send was added for the ones that left");
+    // Compared at the answer's time (60.5 s, 50 left) it would have looked like 31 unseen.
+    assert_eq!(
+        write.used, 40,
+        "39 of the first 100 and the new one; nothing added"
+    );
 }
 
 #[test]
