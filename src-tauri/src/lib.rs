@@ -30,6 +30,7 @@ pub use state::DEMO_ENV;
 
 pub fn run() {
     commands::info::note_start();
+    webview_drawing::before_start();
     tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             // A second launch shows the running window instead of opening the database twice.
