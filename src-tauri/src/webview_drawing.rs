@@ -41,7 +41,7 @@ pub fn before_start() {
     std::env::set_var(VENDOR_DIRS, "/dev/null");
     let opened = open_egl_display_without_vendors();
     std::env::remove_var(VENDOR_DIRS);
-    // Logging is not started yet: what happened is kept for `note_drawing`.
+    // Logging is not started yet: what happened is kept for `draw_without_gpu` to log.
     let _ = EGL_IN_THIS_PROCESS.set(opened);
 }
 

@@ -20,6 +20,7 @@ impl PinterestClient {
         bytes: Vec<u8>,
     ) -> Reply<()> {
         let Some(url) = upload.upload_url.as_deref() else {
+            let now = self.clock().now();
             return Reply {
                 outcome: Outcome::Terminal {
                     status: 0,
@@ -28,8 +29,8 @@ impl PinterestClient {
                 },
                 signals: Default::default(),
                 status: None,
-                sent_at: self.clock().now(),
-                received_at: self.clock().now(),
+                sent_at: now,
+                received_at: now,
             };
         };
         let mut form = Form::new();

@@ -64,7 +64,9 @@ fn quiet() -> SimConfig {
     }
 }
 
-fn pin(board: &str, title: &str) -> PinCreate {
+/// A pin of `title` for `board`, from an image URL (also the other app's pins in
+/// `scheduler_vs_sim`).
+pub(crate) fn pin(board: &str, title: &str) -> PinCreate {
     PinCreate {
         board_id: board.into(),
         board_section_id: None,

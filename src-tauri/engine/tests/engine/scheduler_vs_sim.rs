@@ -7,7 +7,6 @@
 use crate::support::engine_env::{t0, test_config, world, World};
 use chrono::TimeDelta;
 use pinpace_engine::compose::{compose, BoardTarget, ComposeRequest};
-use pinpace_engine::pinterest::types::{MediaSource, PinCreate};
 use pinpace_engine::pinterest::PinterestClient;
 use pinpace_engine::pinterest::Secret;
 use pinpace_engine::scheduler::events::EngineEvent;
@@ -360,18 +359,7 @@ async fn sends_another_app_made_on_the_account_are_learned_from_remaining() {
     let base = url::Url::parse(&format!("{}/", w.sim.base_url())).unwrap();
     let other_app = PinterestClient::new(base, Arc::new(w.clock.clone()));
     for i in 0..60 {
-        let pin = PinCreate {
-            board_id: lane.board.id.clone(),
-            board_section_id: None,
-            text: PinText {
-                title: Some(format!("other app {i}")),
-                ..Default::default()
-            },
-            dominant_color: None,
-            media_source: MediaSource::ImageUrl {
-                url: "https://example.com/o.jpg".into(),
-            },
-        };
+        let pin = crate::client_vs_sim::pin(&lane.board.id, &format!("other app {i}"));
         let reply = other_app.create_pin(&other_token, &pin).await;
         assert_eq!(reply.status, Some(201), "{:?}", reply.outcome);
     }
